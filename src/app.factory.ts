@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { AppConfig } from './config/app-config.js';
+import { AppModule } from './app.module.js';
+
+/** Admin bodies (workflows of up to 200 nodes) stay far below this. */
+const ADMIN_BODY_LIMIT = '5mb';
+
+/**
+ * Builds the configured application without listening: main.ts and the tests share it, so what is
+ * tested is what runs.
+ */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: config.logLevel === 'silent' ? false : undefined,
+    abortOnError: false,
+  });
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.disable('x-powered-by');
+  server.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
+  const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // Webhook routes read their raw bytes themselves (signatures are over the raw body, SPEC §9.3).
+  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? next() : json(request, response, next)));
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
+  if (config.swaggerEnabled) setUpSwagger(app);
+  return app;
+}
+
+function setUpSwagger(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Workflow Executor')
+      .setDescription(
+        'Runs workflows when webhooks arrive. Every admin route needs `Authorization: Bearer <api key>`: press **Authorize** and paste your key.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (ADMIN_API_KEY or one created through POST /users/:id/api-keys)' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+}

@@ -1,0 +1,68 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
+
+/**
+ * No foreign keys: executions outlive their workflow and webhook (SPEC §8.2 DELETE), and the ingest
+ * insert is the hot path.
+ */
+@Entity('workflow_executions')
+@Index('IDX_executions_workflow_id', ['workflowId', 'id'])
+@Index('IDX_executions_user_id', ['userId', 'id'])
+@Index('IDX_executions_status_id', ['status', 'id'])
+@Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
+export class ExecutionEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  workflowId: string;
+
+  @Column({ type: 'integer' })
+  workflowVersion: number;
+
+  @Column({ type: 'uuid', nullable: true })
+  webhookId: string | null;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'text' })
+  mode: ExecutionMode;
+
+  @Column({ type: 'text' })
+  status: ExecutionStatus;
+
+  @Column({ type: 'jsonb', nullable: true })
+  triggerData: TriggerData | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  nodeExecutions: NodeExecution[];
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  retryOf: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  /** Incremented each time a worker takes the execution; fences writes from an earlier owner. */
+  @Column({ type: 'integer', default: 0 })
+  attempt: number;
+
+  @Column({ type: 'text', nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+}

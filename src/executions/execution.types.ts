@@ -1,0 +1,34 @@
+export const EXECUTION_STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const FINAL_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
+
+export const EXECUTION_MODES = ['webhook', 'manual', 'retry', 'resume'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+export type NodeExecutionStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
+
+/** One node's record inside an execution (SPEC §4, §8.3). */
+export interface NodeExecution {
+  nodeId: string;
+  nodeName: string;
+  nodeType: string;
+  status: NodeExecutionStatus;
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  attempts: number;
+  /** The output index a branching node took. */
+  branch?: number | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  executionTime: number | null;
+}
+
+/** What the trigger node saw: secret headers already redacted. */
+export interface TriggerData {
+  body: unknown;
+  headers: Record<string, string>;
+  query: Record<string, unknown>;
+  method: string;
+  receivedAt: string;
+}

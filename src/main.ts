@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { createApp } from './app.factory.js';
+import { ShutdownState } from './health/shutdown-state.js';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const started = Date.now();
+  const app = await createApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  const logger = new Logger('Main');
+  logger.log(`Workflow Executor (${config.appRole}) listening on port ${config.port} after ${Date.now() - started} ms; Swagger UI: ${config.swaggerEnabled ? `${config.publicUrl}/docs` : 'disabled'}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Readiness turns 503 first, then the server stops accepting and modules drain (SPEC §3).
+    app.get(ShutdownState).begin();
+    logger.log(`${signal} received: draining for up to ${config.shutdownGraceMs} ms`);
+    const hardStop = setTimeout(() => {
+      logger.warn('Shutdown grace period exceeded; exiting');
+      process.exit(0);
+    }, config.shutdownGraceMs + 5000);
+    hardStop.unref();
+    try {
+      await app.close();
+    } catch (error) {
+      logger.error(`Error during shutdown: ${(error as Error).message}`);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Failed to start: ${error.message}\n`);
+  process.exit(1);
+});

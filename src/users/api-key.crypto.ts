@@ -1,0 +1,17 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Random, 32 bytes of entropy, recognisable by its prefix in logs and secret scanners. */
+export function generateApiKey(): string {
+  return `wfe_${randomBytes(32).toString('base64url')}`;
+}
+
+export const keyPrefix = (key: string): string => key.slice(0, 8);
+
+/** SHA-256 is enough for a high-entropy random key (no dictionary to attack), and cheap per request. */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export function hashesEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

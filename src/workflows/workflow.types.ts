@@ -1,0 +1,37 @@
+/** The n8n-shaped workflow definition of SPEC §5. */
+export interface WorkflowNode {
+  id: string;
+  name: string;
+  type: string;
+  parameters: Record<string, unknown>;
+  credentials?: Record<string, { id: string; name?: string }>;
+  retryOnFail?: boolean;
+  maxTries?: number;
+  waitBetweenTries?: number;
+  continueOnFail?: boolean;
+  timeoutMs?: number;
+  disabled?: boolean;
+  position?: unknown;
+  notes?: string;
+}
+
+export interface ConnectionTarget {
+  node: string;
+  type: 'main';
+  index: number;
+}
+
+/** Keyed by the source node's name; `main[i]` lists the targets of output i. */
+export type WorkflowConnections = Record<string, { main: ConnectionTarget[][] }>;
+
+export interface WorkflowSettings {
+  timeoutMs?: number;
+  concurrency?: number;
+  saveNodeData?: 'all' | 'errorsOnly';
+}
+
+export interface WorkflowDefinition {
+  nodes: WorkflowNode[];
+  connections: WorkflowConnections;
+  settings: WorkflowSettings;
+}
