@@ -6,6 +6,7 @@ import { ApiKeyGuard } from './common/api-key.guard.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NodesModule } from './nodes/nodes.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), HealthModule, UsersModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), HealthModule, UsersModule, NodesModule],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,0 +1,50 @@
+import type { ObjectSchema } from './parameter-schema.js';
+import type { WorkflowNode } from '../workflows/workflow.types.js';
+
+/** What a node type declares, so validation and the engine need no per-type code (SPEC §6). */
+export interface NodeTypeDescription {
+  type: string;
+  displayName: string;
+  /** Schema of `parameters`; expressions are accepted wherever a value is. */
+  parameters: ObjectSchema;
+  /** Credential types the node may reference; `required` ones must be present. */
+  credentials: { types: readonly string[]; required: boolean };
+  /** How many outputs the node has, given its parameters (a condition's depend on its groups). */
+  outputs(parameters: Record<string, unknown>): number;
+  /** Talks to the outside world: its predecessors' results are committed before it starts (SPEC §7.7). */
+  sideEffects: boolean;
+  /** Validation beyond the schema (cross-field rules); messages name the parameter. */
+  validate?(node: WorkflowNode): string[];
+}
+
+/** What a node produces (STYLE §13): a discriminated union, not a bag of flags. */
+export type NodeOutcome =
+  | { kind: 'success'; output: unknown; branch?: number | null }
+  | { kind: 'failed'; error: string };
+
+/** The services and data one node run sees. Parameters arrive with expressions already resolved. */
+export interface NodeRunContext {
+  node: WorkflowNode;
+  parameters: Record<string, unknown>;
+  /** `$json`: the output of the node that led here. */
+  input: unknown;
+  /** Every input's output by input index, for nodes with several (merge). */
+  inputs: unknown[];
+  executionId: string;
+  workflowId: string;
+  attempt: number;
+  /** Aborted when the node times out, the execution is cancelled or the process shuts down. */
+  signal: AbortSignal;
+  /** Decrypted credential data of the given type, as referenced by the node. */
+  credential(type: string): Promise<Record<string, string>>;
+}
+
+export interface NodeExecutor {
+  readonly description: NodeTypeDescription;
+  execute(context: NodeRunContext): Promise<NodeOutcome>;
+}
+
+/** Nest multi-provider token under which every executor registers. */
+export const NODE_EXECUTORS = Symbol('NODE_EXECUTORS');
+
+export const oneOutput = (): number => 1;

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { httpRequestDescription } from './http-request.description.js';
+import { NODE_EXECUTORS, type NodeExecutor, type NodeTypeDescription } from './node-executor.js';
+import { respondToWebhookDescription } from './respond-to-webhook.description.js';
+import { sendEmailDescription } from './send-email.description.js';
+import { sendTelegramDescription } from './send-telegram.description.js';
+import { waitDescription } from './wait.description.js';
+
+/**
+ * Node types described for validation whose executors are not in this build yet: a workflow using
+ * them saves, and the node fails at run time saying so. An executor registered for the same type
+ * replaces the description.
+ */
+const DESCRIBED_ONLY: NodeTypeDescription[] = [httpRequestDescription, sendEmailDescription, sendTelegramDescription, waitDescription, respondToWebhookDescription];
+
+/** Node types by name; the engine and the validator ask it, never a switch over types. */
+@Injectable()
+export class NodeRegistry {
+  private readonly executors = new Map<string, NodeExecutor>();
+  private readonly descriptions = new Map<string, NodeTypeDescription>();
+
+  constructor(@Inject(NODE_EXECUTORS) executors: NodeExecutor[]) {
+    for (const description of DESCRIBED_ONLY) this.descriptions.set(description.type, description);
+    for (const executor of executors) {
+      this.executors.set(executor.description.type, executor);
+      this.descriptions.set(executor.description.type, executor.description);
+    }
+  }
+
+  describe(type: string): NodeTypeDescription | undefined {
+    return this.descriptions.get(type);
+  }
+
+  executor(type: string): NodeExecutor | undefined {
+    return this.executors.get(type);
+  }
+
+  types(): string[] {
+    return [...this.descriptions.keys()].sort();
+  }
+}

@@ -1,0 +1,22 @@
+import { Global, Module, type Type } from '@nestjs/common';
+import { ConditionNode } from './condition.node.js';
+import { MergeNode } from './merge.node.js';
+import { NODE_EXECUTORS, type NodeExecutor } from './node-executor.js';
+import { NodeRegistry } from './node-registry.js';
+import { NoOpNode } from './no-op.node.js';
+import { SetNode } from './set.node.js';
+import { TriggerNode } from './trigger.node.js';
+
+/** Adding a node type: write its executor class and list it here. Nothing else changes. */
+const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, MergeNode, NoOpNode];
+
+@Global()
+@Module({
+  providers: [
+    ...EXECUTORS,
+    { provide: NODE_EXECUTORS, useFactory: (...executors: NodeExecutor[]) => executors, inject: EXECUTORS },
+    NodeRegistry,
+  ],
+  exports: [NodeRegistry],
+})
+export class NodesModule {}

@@ -1,0 +1,17 @@
+import { oneOutput, type NodeTypeDescription } from './node-executor.js';
+
+export const respondToWebhookDescription: NodeTypeDescription = {
+  type: 'respondToWebhook',
+  displayName: 'Respond to webhook',
+  parameters: {
+    type: 'object',
+    properties: {
+      statusCode: { type: 'number', integer: true, min: 100, max: 599 },
+      headers: { type: 'object', additional: { type: 'string' } },
+      body: { type: 'any' },
+    },
+  },
+  credentials: { types: [], required: false },
+  outputs: oneOutput,
+  sideEffects: true,
+};
