@@ -26,8 +26,10 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(helmet({ contentSecurityPolicy: false }));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  // Webhook routes read their raw bytes themselves (signatures are over the raw body, SPEC §9.3).
-  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? next() : json(request, response, next)));
+  // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
+  // its real content type later (SPEC §7.6.3).
+  const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
+  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : json(request, response, next)));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;

@@ -116,6 +116,13 @@ function url(env: Env, name: string, protocols: string[], fallback?: string): st
   return raw.replace(/\/+$/, '');
 }
 
+/** 32 bytes as 64 hex characters or base64; the value itself is never echoed. */
+function encryptionKey(name: string, value: string): string {
+  const ok = /^[0-9a-f]{64}$/i.test(value) || (/^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32);
+  if (!ok) throw new ConfigError(name, 'must be 32 bytes written as 64 hex characters or as base64 (e.g. the output of `openssl rand -hex 32`)');
+  return value;
+}
+
 function list(env: Env, name: string): string[] {
   return (read(env, name) ?? '')
     .split(',')
@@ -136,8 +143,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     appRole: oneOf(env, 'APP_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
-    encryptionKey: read(env, 'ENCRYPTION_KEY'),
-    encryptionKeysOld: list(env, 'ENCRYPTION_KEYS_OLD'),
+    encryptionKey: ((key) => (key === undefined ? undefined : encryptionKey('ENCRYPTION_KEY', key)))(read(env, 'ENCRYPTION_KEY')),
+    encryptionKeysOld: list(env, 'ENCRYPTION_KEYS_OLD').map((key) => encryptionKey('ENCRYPTION_KEYS_OLD', key)),
     adminApiKey,
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:'], `http://localhost:${port}`)!,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -55,20 +55,20 @@ function findClose(source: string, from: number): number {
 }
 
 /** Compiles every expression of a string; throws ExpressionSyntaxError with JSONata's reason. */
-export function compileTemplate(source: string): CompiledTemplate {
+export function compileTemplate(source: string, compile: (expression: string) => jsonata.Expression = (expression) => jsonata(expression)): CompiledTemplate {
   const split = splitTemplate(source);
   const parts: TemplatePart[] = split.map((part) => {
     if (part.kind === 'text') return part;
     if (Buffer.byteLength(part.source) > MAX_EXPRESSION_BYTES) throw new ExpressionSyntaxError(`expression is longer than ${MAX_EXPRESSION_BYTES} bytes`);
     if (part.source === '') throw new ExpressionSyntaxError('empty expression "{{ }}"');
     try {
-      return { kind: 'expression', source: part.source, compiled: jsonata(part.source) };
+      return { kind: 'expression', source: part.source, compiled: compile(part.source) };
     } catch (error) {
       const reason = (error as { message?: string }).message ?? String(error);
       throw new ExpressionSyntaxError(reason);
     }
   });
-  const whole = parts.length === 1 && parts[0].kind === 'expression' && /^\s*\{\{[\s\S]*\}\}\s*$/.test(source);
+  const whole = parts.length === 1 && parts[0].kind === 'expression';
   return { parts, whole };
 }
 

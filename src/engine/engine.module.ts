@@ -1,0 +1,30 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CredentialsModule } from '../credentials/credentials.module.js';
+import { ExecutionEvents } from '../executions/execution-events.js';
+import { ExecutionsModule } from '../executions/executions.module.js';
+import { CompletionWaiters } from './completion-waiters.js';
+import { CredentialResolver } from './credential-resolver.js';
+import { CANCELED, ExecutionEngine } from './execution-engine.js';
+import { ExecutionQueue } from './execution-queue.js';
+import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { ManualRunService } from './manual-run.service.js';
+import { NodeRunner } from './node-runner.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
+import { WorkflowRunController } from './workflow-run.controller.js';
+
+@Module({
+  imports: [ExecutionsModule, CredentialsModule],
+  controllers: [WorkflowRunController],
+  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, ExecutionQueue, ManualRunService],
+  exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue],
+})
+export class EngineModule implements OnModuleInit {
+  constructor(
+    private readonly events: ExecutionEvents,
+    private readonly engine: ExecutionEngine,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.onCanceled((id) => this.engine.abort(id, CANCELED));
+  }
+}

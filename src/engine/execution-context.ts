@@ -1,0 +1,129 @@
+import type { ClaimedExecution } from '../executions/executions.repository.js';
+import type { NodeExecution, TriggerData } from '../executions/execution.types.js';
+import type { WorkflowNode } from '../workflows/workflow.types.js';
+import type { ExpressionBindings } from './expressions/expression-evaluator.js';
+import type { LoadedWorkflow } from './workflow-definitions.js';
+
+/**
+ * The state of one run: trigger data, node outputs by name, and the node records in the order the
+ * nodes started. Records restored from the database (a recovered or retried run) are kept and
+ * their nodes are not run again.
+ */
+export class ExecutionContext {
+  readonly records: NodeExecution[] = [];
+  private readonly recordByName = new Map<string, NodeExecution>();
+  /** `$node`: outputs of the nodes that have finished, by name. */
+  readonly outputs: Record<string, unknown> = {};
+  /** Records committed before this run: their nodes replay from the record. */
+  readonly restored = new Map<string, NodeExecution>();
+  /** Completion order, for "the output of the last node that ran" (SPEC §7.6 lastNode). */
+  private lastCompleted: string | null = null;
+  /** Records changed since the last commit. */
+  dirty = false;
+
+  constructor(
+    readonly execution: ClaimedExecution,
+    readonly workflow: LoadedWorkflow,
+    readonly resumeUrl: string | null,
+  ) {
+    for (const record of execution.nodeExecutions ?? []) {
+      if (record.status === 'SUCCESS' || (record.status === 'FAILED' && workflow.graph.nodes.get(record.nodeName)?.continueOnFail)) {
+        this.restored.set(record.nodeName, record);
+      } else if (record.status === 'RUNNING') {
+        // In flight when the previous owner died: it runs again, its attempts counted.
+        this.restored.set(record.nodeName, record);
+      }
+    }
+  }
+
+  get triggerData(): TriggerData | null {
+    return this.execution.triggerData;
+  }
+
+  bindings(input: unknown): ExpressionBindings {
+    const trigger = this.triggerData;
+    return {
+      trigger,
+      context: trigger?.body ?? null,
+      json: input,
+      node: this.outputs,
+      execution: { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl },
+      workflow: { id: this.workflow.id, name: this.workflow.name },
+    };
+  }
+
+  record(name: string): NodeExecution | undefined {
+    return this.recordByName.get(name);
+  }
+
+  /** Appends (or, for a node that runs again, moves to the end) the node's record. */
+  start(node: WorkflowNode, input: unknown, previousAttempts: number): NodeExecution {
+    const existing = this.recordByName.get(node.name);
+    if (existing) this.records.splice(this.records.indexOf(existing), 1);
+    const record: NodeExecution = {
+      nodeId: node.id,
+      nodeName: node.name,
+      nodeType: node.type,
+      status: 'RUNNING',
+      input,
+      output: null,
+      error: null,
+      attempts: previousAttempts,
+      branch: null,
+      startedAt: new Date().toISOString(),
+      completedAt: null,
+      executionTime: null,
+    };
+    this.records.push(record);
+    this.recordByName.set(node.name, record);
+    this.dirty = true;
+    return record;
+  }
+
+  /** Keeps a restored record as it was and makes its output visible again. */
+  replay(record: NodeExecution): void {
+    this.records.push(record);
+    this.recordByName.set(record.nodeName, record);
+    this.outputs[record.nodeName] = record.output;
+    this.lastCompleted = record.nodeName;
+  }
+
+  finish(record: NodeExecution, status: 'SUCCESS' | 'FAILED', output: unknown, error: string | null, branch: number | null): void {
+    const completed = Date.now();
+    record.status = status;
+    record.output = output;
+    record.error = error;
+    record.branch = branch;
+    record.completedAt = new Date(completed).toISOString();
+    record.executionTime = completed - Date.parse(record.startedAt!);
+    this.outputs[record.nodeName] = output;
+    this.lastCompleted = record.nodeName;
+    this.dirty = true;
+  }
+
+  skip(node: WorkflowNode): void {
+    if (this.recordByName.has(node.name)) return;
+    const record: NodeExecution = {
+      nodeId: node.id,
+      nodeName: node.name,
+      nodeType: node.type,
+      status: 'SKIPPED',
+      input: null,
+      output: null,
+      error: null,
+      attempts: 0,
+      branch: null,
+      startedAt: null,
+      completedAt: null,
+      executionTime: null,
+    };
+    this.records.push(record);
+    this.recordByName.set(node.name, record);
+    this.dirty = true;
+  }
+
+  /** The output of the node that finished last, for `lastNode` answers. */
+  lastOutput(): unknown {
+    return this.lastCompleted === null ? null : (this.outputs[this.lastCompleted] ?? null);
+  }
+}

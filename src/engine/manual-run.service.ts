@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../common/app-error.js';
+import type { Principal } from '../common/principal.js';
+import { newId } from '../database/uuid.js';
+import { ExecutionService } from '../executions/execution.service.js';
+import { redactHeaders } from '../webhooks/ingest/incoming-request.js';
+import { CompletionWaiters } from './completion-waiters.js';
+import type { ManualRunDto } from './dto/manual-run.dto.js';
+import { ExecutionQueue } from './execution-queue.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
+
+const MANUAL_RUN_TIMEOUT_MS = 30_000;
+
+/** SPEC §7.8: a manual run goes through the same engine, with the caller as its user. */
+@Injectable()
+export class ManualRunService {
+  constructor(
+    private readonly definitions: WorkflowDefinitions,
+    private readonly executionService: ExecutionService,
+    private readonly queue: ExecutionQueue,
+    private readonly waiters: CompletionWaiters,
+  ) {}
+
+  async run(workflowId: string, input: ManualRunDto, principal: Principal): Promise<{ status: number; body: unknown }> {
+    const current = await this.definitions.current(workflowId);
+    if (!current || (principal.role !== 'admin' && current.ownerId !== principal.userId)) throw notFound('Workflow', workflowId);
+    const workflow = await this.definitions.load(workflowId, current.version);
+    if (!workflow) throw notFound('Workflow', workflowId);
+    const created = await this.executionService.createExecution({
+      id: newId(),
+      workflowId,
+      workflowVersion: current.version,
+      webhookId: null,
+      userId: principal.userId,
+      mode: 'manual',
+      triggerData: {
+        body: input.body ?? {},
+        headers: redactHeaders(input.headers ?? {}),
+        query: input.query ?? {},
+        method: 'POST',
+        receivedAt: new Date().toISOString(),
+      },
+      idempotencyKey: null,
+      retryOf: null,
+      createdAt: new Date(),
+    });
+    const outcome = this.waiters.wait(created.id, MANUAL_RUN_TIMEOUT_MS);
+    this.queue.enqueue([{ id: created.id, workflowId, concurrency: workflow.settings.concurrency }]);
+    return this.waiters.answer(created.id, await outcome);
+  }
+}

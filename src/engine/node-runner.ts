@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NodeExecution } from '../executions/execution.types.js';
+import type { NodeOutcome } from '../nodes/node-executor.js';
+import { NodeRegistry } from '../nodes/node-registry.js';
+import type { WorkflowNode } from '../workflows/workflow.types.js';
+import type { ExecutionContext } from './execution-context.js';
+import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { CredentialResolver } from './credential-resolver.js';
+
+export const DEFAULT_NODE_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_TRIES = 3;
+const DEFAULT_WAIT_BETWEEN_TRIES_MS = 1000;
+
+/** What one node's run ended with, after its retries. */
+export interface NodeResult {
+  status: 'SUCCESS' | 'FAILED';
+  output: unknown;
+  error: string | null;
+  branch: number | null;
+}
+
+export interface NodeRunHooks {
+  /** Called before every try of a node with outside effects: commits what came before (SPEC §7.7). */
+  beforeSideEffect(): Promise<void>;
+}
+
+/**
+ * Runs one node: resolves its expressions, calls its executor under a timeout, retries with a
+ * doubling wait (SPEC §7.4). Knows nothing about the graph.
+ */
+@Injectable()
+export class NodeRunner {
+  private readonly expressionCache = new WeakMap<WorkflowNode, boolean>();
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly evaluator: ExpressionEvaluator,
+    private readonly credentials: CredentialResolver,
+  ) {}
+
+  async run(context: ExecutionContext, node: WorkflowNode, record: NodeExecution, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks): Promise<NodeResult> {
+    if (node.disabled) {
+      record.attempts += 1;
+      return { status: 'SUCCESS', output: input, error: null, branch: 0 };
+    }
+    const executor = this.registry.executor(node.type);
+    if (!executor) {
+      record.attempts += 1;
+      return failed(`Node type "${node.type}" is not available in this build`);
+    }
+    const maxTries = node.retryOnFail ? (node.maxTries ?? DEFAULT_MAX_TRIES) : 1;
+    let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
+    let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run' };
+    // At least one try even when a recovered record already used the budget: the try that was in
+    // flight when the previous owner died is repeated once, its attempt counted (SPEC §7.7).
+    for (;;) {
+      record.attempts += 1;
+      if (executor.description.sideEffects) await hooks.beforeSideEffect();
+      if (signal.aborted) return failed(reasonOf(signal));
+      outcome = await this.tryOnce(context, node, input, inputs, record.attempts, signal);
+      if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, error: null, branch: outcome.branch === undefined ? 0 : outcome.branch };
+      if (record.attempts >= maxTries || signal.aborted) break;
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        break;
+      }
+      wait *= 2;
+    }
+    if (signal.aborted) return failed(reasonOf(signal));
+    return failed(outcome.kind === 'failed' ? outcome.error : 'Node failed');
+  }
+
+  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal): Promise<NodeOutcome> {
+    const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(executionSignal.reason);
+    executionSignal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<NodeOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        const error = `Node timed out after ${timeoutMs} ms`;
+        controller.abort(new Error(error));
+        resolve({ kind: 'failed', error });
+      }, timeoutMs);
+    });
+    const aborted = new Promise<NodeOutcome>((resolve) => {
+      controller.signal.addEventListener('abort', () => resolve({ kind: 'failed', error: reasonOf(controller.signal) }), { once: true });
+    });
+    try {
+      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal), timeout, aborted]);
+    } finally {
+      clearTimeout(timer);
+      executionSignal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal): Promise<NodeOutcome> {
+    try {
+      const parameters = this.hasExpressions(node)
+        ? ((await this.evaluator.resolve(node.parameters ?? {}, context.bindings(input))) as Record<string, unknown>)
+        : (node.parameters ?? {});
+      const executor = this.registry.executor(node.type)!;
+      return await executor.execute({
+        node,
+        parameters,
+        input,
+        inputs,
+        executionId: context.execution.id,
+        workflowId: context.workflow.id,
+        attempt,
+        signal,
+        credential: (type) => this.credentials.resolve(node, type),
+      });
+    } catch (error) {
+      return { kind: 'failed', error: (error as Error)?.message ?? String(error) };
+    }
+  }
+
+  private hasExpressions(node: WorkflowNode): boolean {
+    let known = this.expressionCache.get(node);
+    if (known === undefined) {
+      known = containsExpression(node.parameters);
+      this.expressionCache.set(node, known);
+    }
+    return known;
+  }
+}
+
+const failed = (error: string): NodeResult => ({ status: 'FAILED', output: null, error, branch: null });
+
+function reasonOf(signal: AbortSignal): string {
+  const reason = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : 'Aborted';
+}

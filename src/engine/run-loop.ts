@@ -1,0 +1,88 @@
+import type { WorkflowNode } from '../workflows/workflow.types.js';
+import type { ExecutionContext } from './execution-context.js';
+import type { NodeResult, NodeRunHooks, NodeRunner } from './node-runner.js';
+import type { Edge } from './workflow-graph.js';
+
+export type RunResult = { status: 'COMPLETED' } | { status: 'FAILED'; error: string };
+
+/**
+ * Walks the graph (SPEC §7.3): starts at the trigger; a finished node makes the targets of the output
+ * it took eligible and marks the others' edges dead; a node runs once all its incoming edges are
+ * resolved and at least one is live, and is skipped when all are dead. Independent branches run
+ * concurrently. Scheduling only: running a node is the NodeRunner's job, persisting the hooks'.
+ */
+export async function runGraph(context: ExecutionContext, runner: NodeRunner, signal: AbortSignal, hooks: NodeRunHooks): Promise<RunResult> {
+  const graph = context.workflow.graph;
+  const unresolved = new Map<string, number>();
+  const liveInputs = new Map<string, unknown[]>();
+  for (const [name, edges] of graph.incoming) unresolved.set(name, edges.length);
+  const running = new Set<Promise<void>>();
+  let failure: string | null = null;
+
+  const resolveEdge = (edge: Edge, live: boolean, output: unknown) => {
+    const inputs = liveInputs.get(edge.to) ?? [];
+    if (live) inputs[edge.inputIndex] = output;
+    liveInputs.set(edge.to, inputs);
+    const left = unresolved.get(edge.to)! - 1;
+    unresolved.set(edge.to, left);
+    if (left > 0) return;
+    if (inputs.some((_, index) => index in inputs)) schedule(graph.nodes.get(edge.to)!, inputs);
+    else skip(graph.nodes.get(edge.to)!);
+  };
+
+  const propagate = (name: string, branch: number | null, output: unknown) => {
+    const outputs = graph.outgoing.get(name) ?? [];
+    outputs.forEach((edges, index) => (edges ?? []).forEach((edge) => resolveEdge(edge, index === branch, output)));
+  };
+
+  const skip = (node: WorkflowNode) => {
+    context.skip(node);
+    propagate(node.name, null, null);
+  };
+
+  const schedule = (node: WorkflowNode, inputs: unknown[]) => {
+    if (failure !== null || signal.aborted) return;
+    const restored = context.restored.get(node.name);
+    if (restored && restored.status !== 'RUNNING') {
+      context.replay(restored);
+      propagate(node.name, restored.status === 'SUCCESS' ? (restored.branch ?? 0) : 0, restored.output);
+      return;
+    }
+    // $json: input 0 when it ran, else the first input that ran.
+    const input = 0 in inputs ? inputs[0] : inputs.find((_, index) => index in inputs);
+    // The trigger's input is the request itself, already its output: recorded once, as output.
+    const record = context.start(node, node.type === 'trigger' ? null : (input ?? null), restored?.attempts ?? 0);
+    const task = runner
+      .run(context, node, record, input ?? null, inputs, signal, hooks)
+      .then((result: NodeResult) => {
+        if (result.status === 'SUCCESS') {
+          context.finish(record, 'SUCCESS', result.output, null, result.branch);
+          propagate(node.name, result.branch, result.output);
+        } else if (node.continueOnFail && !signal.aborted) {
+          const output = { error: result.error };
+          context.finish(record, 'FAILED', output, result.error, 0);
+          propagate(node.name, 0, output);
+        } else {
+          context.finish(record, 'FAILED', null, result.error, null);
+          failure ??= `Node "${node.name}" failed: ${result.error}`;
+        }
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+  };
+
+  const triggerInput = context.triggerData;
+  schedule(graph.trigger, [triggerInput]);
+  while (running.size > 0) await Promise.race(running);
+
+  // Whatever did not run (unreachable, behind a failure, or cut off) is recorded SKIPPED.
+  for (const node of graph.nodes.values()) if (!context.record(node.name)) context.skip(node);
+  // A timeout or cancellation explains the failure better than the node it interrupted.
+  if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
+  return failure === null ? { status: 'COMPLETED' } : { status: 'FAILED', error: failure };
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason = signal.reason;
+  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'Aborted';
+}

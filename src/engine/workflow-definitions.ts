@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from '../workflows/workflow.types.js';
+import { WorkflowGraph } from './workflow-graph.js';
+
+/** One immutable workflow version, ready to run: its graph computed once. */
+export interface LoadedWorkflow {
+  id: string;
+  name: string;
+  version: number;
+  settings: WorkflowSettings;
+  graph: WorkflowGraph;
+}
+
+const CACHE_LIMIT = 2000;
+
+/**
+ * Workflow versions by (id, version). Versions never change once written, so the cache needs no
+ * invalidation, and a run keeps the version it started with while the workflow is edited.
+ */
+@Injectable()
+export class WorkflowDefinitions {
+  private readonly cache = new Map<string, Promise<LoadedWorkflow | undefined>>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  load(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
+    const key = `${workflowId}:${version}`;
+    let loaded = this.cache.get(key);
+    if (!loaded) {
+      loaded = this.fetch(workflowId, version);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, loaded);
+      // A failed read (database down) must not stay cached.
+      loaded.catch(() => this.cache.delete(key));
+    }
+    return loaded;
+  }
+
+  /** The workflow's current version and owner, for starting a run of it. */
+  async current(workflowId: string): Promise<{ ownerId: string; version: number; active: boolean } | undefined> {
+    const rows: Array<{ ownerId: string; version: number; active: boolean }> = await this.dataSource.query(
+      'SELECT "ownerId", version, active FROM workflows WHERE id = $1',
+      [workflowId],
+    );
+    return rows[0];
+  }
+
+  private async fetch(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
+    const rows: Array<{ name: string; nodes: WorkflowNode[]; connections: WorkflowConnections; settings: WorkflowSettings }> = await this.dataSource.query(
+      'SELECT name, nodes, connections, settings FROM workflow_versions WHERE "workflowId" = $1 AND version = $2',
+      [workflowId, version],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const settings = row.settings ?? {};
+    return {
+      id: workflowId,
+      name: row.name,
+      version,
+      settings,
+      graph: new WorkflowGraph({ nodes: row.nodes, connections: row.connections ?? {}, settings }),
+    };
+  }
+}

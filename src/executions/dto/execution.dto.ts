@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageDto, PageQueryDto } from '../../common/pagination.js';
+import type { ExecutionEntity } from '../execution.entity.js';
+import { EXECUTION_MODES, EXECUTION_STATUSES, type ExecutionMode, type ExecutionStatus, type NodeExecution } from '../execution.types.js';
+
+export class NodeExecutionDto {
+  @ApiProperty() nodeId: string;
+  @ApiProperty() nodeName: string;
+  @ApiProperty() nodeType: string;
+  @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED', 'SKIPPED'] }) status: string;
+  @ApiProperty({ description: 'The node input ($json)', nullable: true }) input: unknown;
+  @ApiProperty({ description: 'The node output', nullable: true }) output: unknown;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Output index taken by a branching node' }) branch?: number | null;
+  @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Milliseconds' }) executionTime: number | null;
+}
+
+export class ExecutionDto {
+  @ApiProperty() id: string;
+  @ApiProperty() workflowId: string;
+  @ApiProperty() workflowVersion: number;
+  @ApiProperty({ type: String, nullable: true }) webhookId: string | null;
+  @ApiProperty() userId: string;
+  @ApiProperty({ enum: EXECUTION_MODES }) mode: ExecutionMode;
+  @ApiProperty({ enum: EXECUTION_STATUSES }) status: ExecutionStatus;
+  @ApiProperty({ description: '{ body, headers, query, method, receivedAt }; secret headers redacted', nullable: true }) triggerData: unknown;
+  @ApiPropertyOptional({ type: [NodeExecutionDto], description: 'In the order nodes started; in lists only with ?include=nodes' })
+  nodeExecutions?: NodeExecution[];
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiProperty({ type: String, nullable: true }) retryOf: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
+}
+
+export class ExecutionPageDto extends PageDto(ExecutionDto, 'ExecutionPage') {}
+
+export class ExecutionListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID('all') workflowId?: string;
+  @ApiPropertyOptional({ enum: EXECUTION_STATUSES }) @IsOptional() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601)' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ description: 'Created at or before (ISO-8601)' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ enum: ['nodes'], description: 'Include nodeExecutions in each item' }) @IsOptional() @IsIn(['nodes']) include?: 'nodes';
+}
+
+export class WorkflowExecutionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['nodes'] }) @IsOptional() @IsIn(['nodes']) include?: 'nodes';
+}
+
+export class ExecutionAcceptedDto {
+  @ApiProperty() executionId: string;
+  @ApiProperty({ enum: EXECUTION_STATUSES }) status: ExecutionStatus;
+  @ApiPropertyOptional({ description: 'Present when the idempotency key was seen before' }) duplicate?: boolean;
+}
+
+export function toExecutionDto(execution: ExecutionEntity, withNodes = true): ExecutionDto {
+  const started = execution.startedAt?.getTime();
+  const completed = execution.completedAt?.getTime();
+  return {
+    id: execution.id,
+    workflowId: execution.workflowId,
+    workflowVersion: execution.workflowVersion,
+    webhookId: execution.webhookId,
+    userId: execution.userId,
+    mode: execution.mode,
+    status: execution.status,
+    triggerData: execution.triggerData,
+    ...(withNodes ? { nodeExecutions: execution.nodeExecutions ?? [] } : {}),
+    error: execution.error,
+    retryOf: execution.retryOf,
+    createdAt: execution.createdAt.toISOString(),
+    startedAt: execution.startedAt?.toISOString() ?? null,
+    completedAt: execution.completedAt?.toISOString() ?? null,
+    durationMs: started !== undefined && completed !== undefined ? completed - started : null,
+  };
+}

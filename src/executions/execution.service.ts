@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { conflict, notFound } from '../common/app-error.js';
+import { Batcher } from '../common/batcher.js';
+import type { Principal } from '../common/principal.js';
+import { ExecutionEvents } from './execution-events.js';
+import type { ExecutionEntity } from './execution.entity.js';
+import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
+
+/**
+ * Executions as the rest of the service sees them (SPEC §2 names). Creation goes through a group
+ * commit: concurrent webhooks share one INSERT, and each caller learns only its own row's fate.
+ */
+@Injectable()
+export class ExecutionService {
+  private readonly inserts: Batcher<NewExecution, InsertResult>;
+
+  constructor(
+    private readonly executions: ExecutionsRepository,
+    private readonly events: ExecutionEvents,
+  ) {
+    this.inserts = new Batcher((rows) => this.executions.insertMany(rows), 500, 4);
+  }
+
+  /** Resolves once the row is committed: `created: false` for a known idempotency key. */
+  createExecution(execution: NewExecution): Promise<InsertResult> {
+    return this.inserts.submit(execution);
+  }
+
+  /** The execution if the caller may see it (members: their own), else 404. */
+  async getExecution(id: string, principal: Principal): Promise<ExecutionEntity> {
+    const execution = await this.executions.findById(id);
+    if (!execution || (principal.role !== 'admin' && execution.userId !== principal.userId)) throw notFound('Execution', id);
+    return execution;
+  }
+
+  getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    return this.listExecutions({ workflowId }, principal, limit, cursor, withNodes);
+  }
+
+  listExecutions(filter: ExecutionFilter, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    const scoped = principal.role === 'admin' ? filter : { ...filter, userId: principal.userId };
+    return this.executions.list(scoped, limit, cursor, withNodes);
+  }
+
+  /** PENDING, RUNNING or WAITING → CANCELED; a run in this process is aborted at once. */
+  async cancel(id: string, principal: Principal): Promise<ExecutionEntity> {
+    const execution = await this.getExecution(id, principal);
+    if (!(await this.executions.cancel(id))) throw conflict(`Execution ${id} is ${execution.status} and cannot be canceled`);
+    this.events.canceled(id);
+    return this.getExecution(id, principal);
+  }
+}

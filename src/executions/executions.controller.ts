@@ -1,0 +1,44 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../common/api-docs.js';
+import { pageLimit, toPage, type Page } from '../common/pagination.js';
+import { CurrentPrincipal, type Principal } from '../common/principal.js';
+import { ExecutionDto, ExecutionListQueryDto, ExecutionPageDto, WorkflowExecutionsQueryDto, toExecutionDto } from './dto/execution.dto.js';
+import { ExecutionService } from './execution.service.js';
+
+@ApiTags('executions')
+@Controller('executions')
+export class ExecutionsController {
+  constructor(private readonly executions: ExecutionService) {}
+
+  @Get()
+  @ApiRoute({ summary: 'List executions, newest first', description: 'Filters: workflowId, status, from, to (creation time). Add include=nodes for node records.', type: ExecutionPageDto, errors: [400] })
+  async list(@Query() query: ExecutionListQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ExecutionDto>> {
+    const limit = pageLimit(query);
+    const withNodes = query.include === 'nodes';
+    const filter = { workflowId: query.workflowId, status: query.status, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+    const rows = await this.executions.listExecutions(filter, principal, limit, query.cursor, withNodes);
+    return toPage(rows, limit, (row) => toExecutionDto(row, withNodes));
+  }
+
+  @Get('workflow/:id')
+  @ApiRoute({ summary: "A workflow's executions, newest first (50 by default)", type: ExecutionPageDto, errors: [400] })
+  async byWorkflow(@Param('id', ParseUUIDPipe) id: string, @Query() query: WorkflowExecutionsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ExecutionDto>> {
+    const limit = pageLimit(query);
+    const withNodes = query.include === 'nodes';
+    const rows = await this.executions.getExecutionsByWorkflow(id, principal, limit, query.cursor, withNodes);
+    return toPage(rows, limit, (row) => toExecutionDto(row, withNodes));
+  }
+
+  @Get(':id')
+  @ApiRoute({ summary: 'One execution with every node record', type: ExecutionDto, errors: [400, 404] })
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
+    return toExecutionDto(await this.executions.getExecution(id, principal));
+  }
+
+  @Post(':id/cancel')
+  @ApiRoute({ summary: 'Cancel a PENDING, RUNNING or WAITING execution', description: 'Running nodes are aborted promptly.', type: ExecutionDto, errors: [400, 404, 409] })
+  async cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
+    return toExecutionDto(await this.executions.cancel(id, principal));
+  }
+}

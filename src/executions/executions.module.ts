@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ExecutionEvents } from './execution-events.js';
+import { ExecutionService } from './execution.service.js';
+import { ExecutionsController } from './executions.controller.js';
+import { ExecutionsRepository } from './executions.repository.js';
+
+@Module({
+  controllers: [ExecutionsController],
+  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents],
+  exports: [ExecutionsRepository, ExecutionService, ExecutionEvents],
+})
+export class ExecutionsModule {}

@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ExecutionEntity } from './execution.entity.js';
+import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
+
+export interface NewExecution {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  webhookId: string | null;
+  userId: string;
+  mode: ExecutionMode;
+  triggerData: TriggerData | null;
+  idempotencyKey: string | null;
+  retryOf: string | null;
+  nodeExecutions?: NodeExecution[];
+  createdAt: Date;
+}
+
+/** The original execution when an idempotency key was seen before. */
+export type InsertResult = { created: true; id: string } | { created: false; id: string; status: ExecutionStatus };
+
+/** What a worker needs to run an execution it has just claimed. */
+export interface ClaimedExecution {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  webhookId: string | null;
+  userId: string;
+  mode: ExecutionMode;
+  triggerData: TriggerData | null;
+  nodeExecutions: NodeExecution[];
+  attempt: number;
+  startedAt: Date;
+}
+
+export interface FinalState {
+  id: string;
+  attempt: number;
+  status: Extract<ExecutionStatus, 'COMPLETED' | 'FAILED'>;
+  /** Already serialised (and truncated where needed) by the engine. */
+  nodeExecutionsJson: string;
+  error: string | null;
+  completedAt: Date;
+}
+
+export interface ExecutionFilter {
+  userId?: string;
+  workflowId?: string;
+  status?: ExecutionStatus;
+  from?: Date;
+  to?: Date;
+}
+
+const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
+
+/**
+ * Every query on workflow_executions. The hot ones (insert, claim, complete) take batches and are
+ * written as single statements over `unnest` arrays, so N executions cost one round trip.
+ */
+@Injectable()
+export class ExecutionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insertMany(rows: NewExecution[]): Promise<InsertResult[]> {
+    const inserted: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO workflow_executions
+         (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt")
+       SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, 'PENDING', v.trigger, v.ikey, v.retry, v.nodes, v.created
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[], $8::text[], $9::uuid[], $10::jsonb[], $11::timestamptz[])
+           AS v(id, wf, ver, hook, usr, mode, trigger, ikey, retry, nodes, created)
+       ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.workflowId),
+        rows.map((r) => r.workflowVersion),
+        rows.map((r) => r.webhookId),
+        rows.map((r) => r.userId),
+        rows.map((r) => r.mode),
+        rows.map((r) => (r.triggerData === null ? null : JSON.stringify(r.triggerData))),
+        rows.map((r) => r.idempotencyKey),
+        rows.map((r) => r.retryOf),
+        rows.map((r) => JSON.stringify(r.nodeExecutions ?? [])),
+        rows.map((r) => r.createdAt),
+      ],
+    );
+    const created = new Set(inserted.map((row) => row.id));
+    const duplicates = rows.filter((row) => !created.has(row.id));
+    const originals = duplicates.length ? await this.findByIdempotencyKeys(duplicates) : new Map<string, { id: string; status: ExecutionStatus }>();
+    return rows.map((row) => {
+      if (created.has(row.id)) return { created: true, id: row.id };
+      const original = originals.get(`${row.webhookId}|${row.idempotencyKey}`);
+      if (!original) throw new Error(`Execution ${row.id} was neither inserted nor found as a duplicate`);
+      return { created: false, ...original };
+    });
+  }
+
+  private async findByIdempotencyKeys(rows: NewExecution[]): Promise<Map<string, { id: string; status: ExecutionStatus }>> {
+    const found: Array<{ id: string; webhookId: string; idempotencyKey: string; status: ExecutionStatus }> = await this.dataSource.query(
+      `SELECT e.id, e."webhookId", e."idempotencyKey", e.status
+         FROM workflow_executions e
+         JOIN unnest($1::uuid[], $2::text[]) AS k(hook, ikey) ON e."webhookId" = k.hook AND e."idempotencyKey" = k.ikey`,
+      [rows.map((r) => r.webhookId), rows.map((r) => r.idempotencyKey)],
+    );
+    return new Map(found.map((row) => [`${row.webhookId}|${row.idempotencyKey}`, { id: row.id, status: row.status }]));
+  }
+
+  /**
+   * Takes ownership of executions that are PENDING, or RUNNING under an expired lease. Each claim
+   * bumps `attempt`, which fences every later write of a previous owner.
+   */
+  async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
+    const rows: ClaimedExecution[] = await this.dataSource.query(
+      `UPDATE workflow_executions
+          SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
+              "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
+        WHERE id = ANY($1::uuid[])
+          AND (status = 'PENDING' OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())))
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt"`,
+      [ids, owner, leaseMs],
+    );
+    return unwrapUpdate(rows);
+  }
+
+  /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
+  async completeMany(states: FinalState[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions e
+            SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
+                "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS v(id, attempt, status, nodes, error, completed)
+          WHERE e.id = v.id AND e.attempt = v.attempt AND e.status = 'RUNNING'
+          RETURNING e.id`,
+        [
+          states.map((s) => s.id),
+          states.map((s) => s.attempt),
+          states.map((s) => s.status),
+          states.map((s) => s.nodeExecutionsJson),
+          states.map((s) => s.error),
+          states.map((s) => s.completedAt),
+        ],
+      ),
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Commits progress before an outside effect (SPEC §7.7); false when the lease was lost. */
+  async saveProgress(id: string, attempt: number, nodeExecutionsJson: string): Promise<boolean> {
+    const rows = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions SET "nodeExecutions" = $3::jsonb WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
+        [id, attempt, nodeExecutionsJson],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  async renewLeases(ids: string[], owner: string, leaseMs: number): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: Array<{ id: string }> = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions SET "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000)
+          WHERE id = ANY($1::uuid[]) AND "leaseOwner" = $2 AND status = 'RUNNING' RETURNING id`,
+        [ids, owner, leaseMs],
+      ),
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Hands executions back (SIGTERM) so another worker resumes them at once, not after the lease. */
+  async releaseLeases(ids: string[], owner: string): Promise<void> {
+    if (!ids.length) return;
+    await this.dataSource.query(
+      `UPDATE workflow_executions SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ANY($1::uuid[]) AND "leaseOwner" = $2 AND status = 'RUNNING'`,
+      [ids, owner],
+    );
+  }
+
+  /** PENDING executions and RUNNING ones whose lease expired, oldest first. */
+  async findRecoverable(limit: number): Promise<Array<{ id: string; workflowId: string }>> {
+    return this.dataSource.query(
+      `(SELECT id, "workflowId" FROM workflow_executions WHERE status = 'PENDING' ORDER BY id LIMIT $1)
+       UNION ALL
+       (SELECT id, "workflowId" FROM workflow_executions WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() ORDER BY id LIMIT $1)`,
+      [limit],
+    );
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const rows = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), error = COALESCE(error, 'Canceled'), "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+          WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING') RETURNING id`,
+        [id],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  findById(id: string): Promise<ExecutionEntity | null> {
+    return this.dataSource.getRepository(ExecutionEntity).findOneBy({ id });
+  }
+
+  async findStatus(id: string): Promise<ExecutionStatus | undefined> {
+    const rows: Array<{ status: ExecutionStatus }> = await this.dataSource.query('SELECT status FROM workflow_executions WHERE id = $1', [id]);
+    return rows[0]?.status;
+  }
+
+  /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */
+  list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    const query = this.dataSource
+      .getRepository(ExecutionEntity)
+      .createQueryBuilder('e')
+      .select([...SUMMARY_COLUMNS, ...(withNodes ? (['nodeExecutions'] as const) : [])].map((column) => `e.${column}`))
+      .orderBy('e.id', 'DESC')
+      .limit(limit + 1);
+    if (filter.userId) query.andWhere('e.userId = :userId', { userId: filter.userId });
+    if (filter.workflowId) query.andWhere('e.workflowId = :workflowId', { workflowId: filter.workflowId });
+    if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
+    if (filter.from) query.andWhere('e.createdAt >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('e.createdAt <= :to', { to: filter.to });
+    if (cursor) query.andWhere('e.id < :cursor', { cursor });
+    return query.getMany();
+  }
+}
+
+/** `dataSource.query` returns `[rows, count]` for UPDATE … RETURNING on postgres. */
+function unwrapUpdate<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,0 +1,61 @@
+import { AppError } from '../../common/app-error.js';
+import type { TriggerData } from '../../executions/execution.types.js';
+
+/** Headers that carry secrets: kept out of trigger data and so out of every record (SPEC §6). */
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'stripe-signature',
+  'webhook-signature',
+  'x-webhook-signature',
+  'x-signature',
+]);
+export const REDACTED = '[redacted]';
+
+export function redactHeaders(headers: Record<string, string | string[] | undefined>, extraSecret: string[] = []): Record<string, string> {
+  const secret = new Set([...SECRET_HEADERS, ...extraSecret.map((name) => name.toLowerCase())]);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = secret.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * Parses the body by its real Content-Type (SPEC §7.6.3): JSON, urlencoded forms and text as such;
+ * anything else is kept as base64 text so no byte is lost.
+ */
+export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return {};
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json')) {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new AppError('invalid', 'Malformed JSON in request body');
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return formToObject(new URLSearchParams(raw.toString('utf8')));
+  if (type.startsWith('text/')) return raw.toString('utf8');
+  return { contentType: type || 'application/octet-stream', encoding: 'base64', data: raw.toString('base64') };
+}
+
+/** Repeated keys become arrays, as most form tools expect. */
+function formToObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of params) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return { ...out };
+}
+
+export function buildTriggerData(method: string, body: unknown, headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): TriggerData {
+  return { body, headers: redactHeaders(headers), query: { ...query }, method, receivedAt: new Date().toISOString() };
+}

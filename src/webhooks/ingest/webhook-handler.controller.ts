@@ -1,0 +1,27 @@
+import { All, Controller, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../common/auth.decorators.js';
+import { WebhookIngestService } from './webhook-ingest.service.js';
+
+/** The public entry point webhook senders POST to (SPEC §7.6, §8.1). */
+@ApiTags('webhooks (public)')
+@Public()
+@Controller('webhook')
+export class WebhookHandlerController {
+  constructor(private readonly ingest: WebhookIngestService) {}
+
+  @All('handler/:id')
+  @ApiOperation({
+    summary: 'Trigger a workflow',
+    description:
+      'Any method the webhook registers. 202 `{ executionId, status }` once the execution is committed (onReceived), or the last node output (lastNode). 200 `{ duplicate: true }` for a known idempotency key. 400 bad body, 401 auth, 404 unknown or inactive, 405 wrong method, 413 too large, 429 rate limited, 503 database down.',
+  })
+  async handle(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const answer = await this.ingest.ingest({ webhookId: id, method: request.method, raw, headers: request.headers, query: request.query as Record<string, unknown> });
+    for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+    response.status(answer.status).json(answer.body);
+  }
+}
+

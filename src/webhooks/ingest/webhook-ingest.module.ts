@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../../engine/engine.module.js';
+import { ExecutionsModule } from '../../executions/executions.module.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TriggerStats } from './trigger-stats.js';
+import { WebhookAuthenticator } from './webhook-authenticator.js';
+import { WebhookHandlerController } from './webhook-handler.controller.js';
+import { WebhookIngestService } from './webhook-ingest.service.js';
+import { WebhookRoutes } from './webhook-routes.js';
+
+/** The public side of webhooks: ingestion (SPEC §7.6). Management lives in WebhooksModule. */
+@Module({
+  imports: [EngineModule, ExecutionsModule],
+  controllers: [WebhookHandlerController],
+  providers: [WebhookRoutes, WebhookAuthenticator, RateLimiter, TriggerStats, WebhookIngestService],
+})
+export class WebhookIngestModule {}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, notFound } from '../../common/app-error.js';
+import { newId } from '../../database/uuid.js';
+import { CompletionWaiters } from '../../engine/completion-waiters.js';
+import { ExecutionQueue } from '../../engine/execution-queue.js';
+import { WorkflowDefinitions } from '../../engine/workflow-definitions.js';
+import { ExecutionService } from '../../executions/execution.service.js';
+import { buildTriggerData, parseBody } from './incoming-request.js';
+import { RateLimiter } from './rate-limiter.js';
+import { TriggerStats } from './trigger-stats.js';
+import { validateTriggerBody } from './trigger-validation.js';
+import { WebhookAuthenticator } from './webhook-authenticator.js';
+import { WebhookRoutes, type WebhookRoute } from './webhook-routes.js';
+
+export interface IncomingWebhook {
+  webhookId: string;
+  method: string;
+  raw: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
+
+/**
+ * SPEC §7.6, in order: find, authenticate, rate-limit, parse, validate, deduplicate, commit, answer.
+ * Nothing is answered 2xx before the execution row is committed.
+ */
+@Injectable()
+export class WebhookIngestService {
+  constructor(
+    private readonly routes: WebhookRoutes,
+    private readonly authenticator: WebhookAuthenticator,
+    private readonly rateLimiter: RateLimiter,
+    private readonly definitions: WorkflowDefinitions,
+    private readonly executionService: ExecutionService,
+    private readonly queue: ExecutionQueue,
+    private readonly waiters: CompletionWaiters,
+    private readonly stats: TriggerStats,
+  ) {}
+
+  async ingest(request: IncomingWebhook): Promise<WebhookAnswer> {
+    const route = await this.routes.find(request.webhookId);
+    if (!route || !route.active || !route.workflowActive) throw notFound('Webhook', request.webhookId);
+    if (!methodMatches(route.method, request.method)) {
+      throw new AppError('method_not_allowed', `This webhook accepts ${route.method} only`, { Allow: route.method });
+    }
+    await this.authenticator.verify(route, request.raw, request.headers);
+    if (route.rateLimit) {
+      const retryAfter = this.rateLimiter.take(route.id, route.rateLimit);
+      if (retryAfter !== undefined) throw new AppError('rate_limited', 'Too many requests for this webhook', { 'Retry-After': String(retryAfter) });
+    }
+    const contentType = request.headers['content-type'];
+    const body = parseBody(request.raw, Array.isArray(contentType) ? contentType[0] : contentType);
+    const workflow = await this.definitions.load(route.workflowId, route.version);
+    if (!workflow) throw notFound('Webhook', request.webhookId);
+    validateTriggerBody(workflow.graph.trigger.parameters ?? {}, body);
+
+    const receivedAt = new Date();
+    const result = await this.executionService.createExecution({
+      id: newId(),
+      workflowId: route.workflowId,
+      workflowVersion: route.version,
+      webhookId: route.id,
+      userId: route.ownerId,
+      mode: 'webhook',
+      triggerData: buildTriggerData(request.method, body, request.headers, request.query),
+      idempotencyKey: idempotencyKey(route, request.headers),
+      retryOf: null,
+      createdAt: receivedAt,
+    });
+    if (!result.created) return { status: 200, body: { executionId: result.id, status: result.status, duplicate: true } };
+
+    this.stats.record(route.workflowId, route.id, receivedAt);
+    const waitsForEnd = route.responseMode !== 'onReceived';
+    // Registered before the run is queued, so even an instant finish is seen.
+    const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs) : undefined;
+    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
+    if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
+    return this.waiters.answer(result.id, await outcome);
+  }
+}
+
+function methodMatches(registered: string, actual: string): boolean {
+  return registered === actual || (registered === 'GET' && actual === 'HEAD');
+}
+
+function idempotencyKey(route: WebhookRoute, headers: Record<string, string | string[] | undefined>): string | null {
+  const value = headers[route.idempotencyHeader.toLowerCase()];
+  const key = Array.isArray(value) ? value[0] : value;
+  if (!key) return null;
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new AppError('invalid', `${route.idempotencyHeader} is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  return key;
+}

@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import type { WorkflowConnections, WorkflowSettings } from '../workflow.types.js';
+import { WorkflowNodeDto } from './workflow-node.dto.js';
+
+const CONNECTIONS_DOC = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'Keyed by the source node name; `main[i]` lists the targets of output i: `{ node, type: "main", index }`',
+  example: { Webhook: { main: [[{ node: 'Check score', type: 'main', index: 0 }]] } },
+} as const;
+
+const SETTINGS_DOC = {
+  type: 'object',
+  additionalProperties: false,
+  description: '`timeoutMs` (1000–86400000, whole execution), `concurrency` (1–1000), `saveNodeData` (`all` | `errorsOnly`)',
+  example: { timeoutMs: 300000 },
+} as const;
+
+export class CreateWorkflowDto {
+  @ApiProperty({ example: 'Score router' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiProperty({ type: [WorkflowNodeDto], description: 'At most 200 nodes, exactly one of type `trigger`' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WorkflowNodeDto)
+  nodes: WorkflowNodeDto[];
+
+  // Free-form here: the workflow validator checks the structure and names the node at fault.
+  @ApiPropertyOptional(CONNECTIONS_DOC)
+  @IsOptional()
+  @IsObject()
+  connections?: WorkflowConnections;
+
+  @ApiPropertyOptional(SETTINGS_DOC)
+  @IsOptional()
+  @IsObject()
+  settings?: WorkflowSettings;
+
+  @ApiPropertyOptional({ default: false, description: 'Only active workflows run from their webhooks' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ReplaceWorkflowDto extends CreateWorkflowDto {
+  @ApiProperty({ example: 3, description: 'The version this replacement is based on; 409 if the workflow changed since' })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class PatchWorkflowDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  @ApiPropertyOptional({ ...SETTINGS_DOC, description: `Replaces the whole settings object. ${SETTINGS_DOC.description}` })
+  @IsOptional()
+  @IsObject()
+  settings?: WorkflowSettings;
+}
+
+const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListWorkflowsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or inactive (false) workflows' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'active must be true or false' })
+  active?: boolean;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { conflict, invalid, notFound } from '../common/app-error.js';
+import { ownerScope, type Principal } from '../common/principal.js';
+import { newId } from '../database/uuid.js';
+import { NodeRegistry } from '../nodes/node-registry.js';
+import { reachabilityWarnings, validateSettings, validateWorkflow } from './workflow-validator.js';
+import type { WorkflowVersionEntity } from './workflow-version.entity.js';
+import type { WorkflowEntity } from './workflow.entity.js';
+import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
+import { WorkflowsRepository, type WorkflowSummary, type WorkflowValues } from './workflows.repository.js';
+
+export interface WorkflowInput {
+  name: string;
+  description?: string;
+  nodes: WorkflowNode[];
+  connections?: WorkflowConnections;
+  settings?: WorkflowSettings;
+  active?: boolean;
+}
+
+export interface WorkflowPatch {
+  name?: string;
+  description?: string;
+  settings?: WorkflowSettings;
+}
+
+export interface WorkflowQuery {
+  active?: boolean;
+  search?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** A saved workflow and what validation found allowed but suspicious. */
+export interface SavedWorkflow {
+  workflow: WorkflowEntity;
+  warnings: string[];
+}
+
+/** Drops absent optional fields so stored nodes hold only what was sent; `parameters` defaults to {}. */
+function cleanNode(node: WorkflowNode): WorkflowNode {
+  const present = Object.entries(node).filter(([, value]) => value !== undefined);
+  return { parameters: {}, ...Object.fromEntries(present) } as WorkflowNode;
+}
+
+const valuesOf = (input: WorkflowInput): WorkflowValues => ({
+  name: input.name,
+  description: input.description ?? '',
+  nodes: input.nodes.map(cleanNode),
+  connections: input.connections ?? {},
+  settings: input.settings ?? {},
+});
+
+/**
+ * Workflows: CRUD for the API, scoped by owner (members see only their own; admins everything),
+ * and the lookups the engine and webhooks need (SPEC §2's WorkflowService). Every change bumps
+ * `version` and stores the new snapshot in the same transaction, so executions can always point at
+ * the exact definition they ran.
+ */
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    private readonly repository: WorkflowsRepository,
+    private readonly registry: NodeRegistry,
+  ) {}
+
+  async createWorkflow(principal: Principal, input: WorkflowInput): Promise<SavedWorkflow> {
+    const values = valuesOf(input);
+    const warnings = await this.validate(values, principal.userId);
+    const workflow = await this.repository.transaction(async (repository) => {
+      const created = await repository.insert(newId(), principal.userId, values, input.active ?? false);
+      await repository.insertSnapshot(created.id);
+      return created;
+    });
+    return { workflow, warnings };
+  }
+
+  listWorkflows(principal: Principal, query: WorkflowQuery): Promise<WorkflowSummary[]> {
+    return this.repository.list({ ...query, ownerId: ownerScope(principal) });
+  }
+
+  /** Another member's workflow is "not found", never "forbidden" (SPEC §9.1). */
+  async getWorkflow(principal: Principal, id: string): Promise<WorkflowEntity> {
+    const workflow = await this.repository.findById(id, ownerScope(principal));
+    if (!workflow) throw notFound('Workflow', id);
+    return workflow;
+  }
+
+  /** PUT: the whole definition, based on `expectedVersion`; 409 if someone changed it since. */
+  async replaceWorkflow(principal: Principal, id: string, input: WorkflowInput, expectedVersion: number): Promise<SavedWorkflow> {
+    const current = await this.getWorkflow(principal, id);
+    const values = valuesOf(input);
+    // Credentials must belong to the workflow's owner, also when an admin edits it.
+    const warnings = await this.validate(values, current.ownerId);
+    const workflow = await this.repository.transaction(async (repository) => {
+      const replaced = await repository.replace(id, expectedVersion, values, input.active);
+      if (!replaced) {
+        const version = await repository.currentVersion(id);
+        if (version === null) throw notFound('Workflow', id);
+        throw conflict(`Workflow ${id} is at version ${version}, not ${expectedVersion}: it changed since you read it; fetch it again and reapply your changes`);
+      }
+      await repository.insertSnapshot(id);
+      return replaced;
+    });
+    return { workflow, warnings };
+  }
+
+  /** PATCH: name, description and/or the whole settings object; the graph stays as it is. */
+  async patchWorkflow(principal: Principal, id: string, patch: WorkflowPatch): Promise<SavedWorkflow> {
+    const current = await this.getWorkflow(principal, id);
+    if (patch.settings !== undefined) {
+      const errors = validateSettings(patch.settings);
+      if (errors.length) throw invalid(errors);
+    }
+    const unchanged = patch.name === undefined && patch.description === undefined && patch.settings === undefined;
+    const workflow = unchanged ? current : await this.changeAndSnapshot(id, (repository) => repository.patch(id, patch));
+    return { workflow, warnings: reachabilityWarnings(workflow) };
+  }
+
+  /** Idempotent: a workflow already in that state is returned as it is, without a new version. */
+  async setActive(principal: Principal, id: string, active: boolean): Promise<WorkflowEntity> {
+    const current = await this.getWorkflow(principal, id);
+    if (current.active === active) return current;
+    const changed = await this.repository.transaction(async (repository) => {
+      const updated = await repository.setActive(id, active);
+      if (updated) await repository.insertSnapshot(id);
+      return updated;
+    });
+    // Null when a concurrent request got there first (or deleted it): answer with what is there now.
+    return changed ?? this.getWorkflow(principal, id);
+  }
+
+  async deleteWorkflow(principal: Principal, id: string): Promise<void> {
+    await this.getWorkflow(principal, id);
+    if (!(await this.repository.delete(id))) throw notFound('Workflow', id);
+  }
+
+  // --- SPEC §2's WorkflowService, for the engine and webhooks (no owner scoping) ---
+
+  getWorkflowById(id: string): Promise<WorkflowEntity | null> {
+    return this.repository.findById(id);
+  }
+
+  /** False for a missing workflow too: either way its webhooks must not run it. */
+  isWorkflowActive(id: string): Promise<boolean> {
+    return this.repository.isActive(id);
+  }
+
+  async incrementTriggerCount(id: string, by = 1): Promise<void> {
+    await this.repository.incrementTriggerCount(id, by);
+  }
+
+  /** The definition as it was at `version`; kept after edits and after the workflow is deleted. */
+  getVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
+    return this.repository.findVersion(workflowId, version);
+  }
+
+  /** Throws 400 with every error; answers the warnings. */
+  private async validate(values: WorkflowValues, ownerId: string): Promise<string[]> {
+    const { errors, warnings } = await validateWorkflow(values, {
+      registry: this.registry,
+      ownerId,
+      findCredentials: (ids) => this.repository.findCredentials(ids),
+    });
+    if (errors.length) throw invalid(errors);
+    return warnings;
+  }
+
+  private async changeAndSnapshot(id: string, change: (repository: WorkflowsRepository) => Promise<WorkflowEntity | null>): Promise<WorkflowEntity> {
+    return this.repository.transaction(async (repository) => {
+      const changed = await change(repository);
+      if (!changed) throw notFound('Workflow', id);
+      await repository.insertSnapshot(id);
+      return changed;
+    });
+  }
+}
