@@ -26,7 +26,7 @@ export class WebhookEntity {
   @Column({ type: 'integer', default: 30000 })
   responseTimeoutMs: number;
 
-  @Column({ type: 'jsonb', default: () => `'{"type":"none"}'` })
+  @Column({ type: 'jsonb', default: () => `'{"type": "none"}'` })
   authentication: WebhookAuthentication;
 
   @Column({ type: 'text', default: 'Idempotency-Key' })
