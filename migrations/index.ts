@@ -1,4 +1,5 @@
 import { InitialSchema1795767737750 } from './1795767737750-InitialSchema.js';
+import { ExecutionWaiting1795768829585 } from './1795768829585-ExecutionWaiting.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
-export const MIGRATIONS: Function[] = [InitialSchema1795767737750];
+export const MIGRATIONS: Function[] = [InitialSchema1795767737750, ExecutionWaiting1795768829585];

@@ -9,6 +9,7 @@ import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from 
 @Index('IDX_executions_workflow_id', ['workflowId', 'id'])
 @Index('IDX_executions_user_id', ['userId', 'id'])
 @Index('IDX_executions_status_id', ['status', 'id'])
+@Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
@@ -65,4 +66,20 @@ export class ExecutionEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   leaseExpiresAt: Date | null;
+
+  /** The wait node a WAITING execution is paused at. */
+  @Column({ type: 'text', nullable: true })
+  waitNode: string | null;
+
+  /** When a WAITING execution continues on its own (duration over, or resume timeout); null: never. */
+  @Column({ type: 'timestamptz', nullable: true })
+  waitTill: Date | null;
+
+  /** The resume request `{ body, query }` that woke a waiting execution, consumed when it continues. */
+  @Column({ type: 'jsonb', nullable: true })
+  resumeData: unknown;
+
+  /** What a respondToWebhook node answered, for a `responseNode` caller waiting on another replica. */
+  @Column({ type: 'jsonb', nullable: true })
+  webhookResponse: unknown;
 }
