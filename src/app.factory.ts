@@ -4,8 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 
 /** Admin bodies (workflows of up to 200 nodes) stay far below this. */
 const ADMIN_BODY_LIMIT = '5mb';
@@ -14,16 +18,21 @@ const ADMIN_BODY_LIMIT = '5mb';
  * Builds the configured application without listening: main.ts and the tests share it, so what is
  * tested is what runs.
  */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, options.logDestination), {
     bodyParser: false,
     logger: config.logLevel === 'silent' ? false : undefined,
+    // Start-up lines wait for pino, so that every line is JSON (SPEC §10).
+    bufferLogs: config.logLevel !== 'silent',
     abortOnError: false,
   });
+  // Every `new Logger('X')` of Nest writes through pino from here on.
+  if (config.logLevel !== 'silent') app.useLogger(app.get(Logger));
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   server.set('trust proxy', false);
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by

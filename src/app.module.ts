@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
@@ -8,7 +10,10 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EngineModule } from './engine/engine.module.js';
 import { ExecutionsModule } from './executions/executions.module.js';
+import { RetentionModule } from './executions/retention.module.js';
 import { HealthModule } from './health/health.module.js';
+import { loggerParams } from './logging/logger-options.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhookIngestModule } from './webhooks/ingest/webhook-ingest.module.js';
@@ -17,10 +22,26 @@ import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `logDestination` lets a test read the log lines; the process writes them to stdout. */
+  static forRoot(config: AppConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config), HealthModule, UsersModule, NodesModule, CredentialsModule, WebhooksModule, WorkflowsModule, ExecutionsModule, EngineModule, WebhookIngestModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
+        MetricsModule,
+        DatabaseModule.forRoot(config),
+        HealthModule,
+        UsersModule,
+        NodesModule,
+        CredentialsModule,
+        WebhooksModule,
+        WorkflowsModule,
+        ExecutionsModule,
+        EngineModule,
+        WebhookIngestModule,
+        RetentionModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './app.factory.js';
 import { ShutdownState } from './health/shutdown-state.js';
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   logger.log(`Workflow Executor (${config.appRole}) listening on port ${config.port} after ${Date.now() - started} ms; Swagger UI: ${config.swaggerEnabled ? `${config.publicUrl}/docs` : 'disabled'}`);
 
+  // A rejected promise nobody awaited (a connection dropped mid-call while the database or Redis
+  // restarts) is logged; it must not take down a process whose work is fenced and recoverable.
+  process.on('unhandledRejection', (reason) => logger.error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -27,16 +32,21 @@ async function main(): Promise<void> {
     // Readiness turns 503 first, then the server stops accepting and modules drain (SPEC §3).
     app.get(ShutdownState).begin();
     logger.log(`${signal} received: draining for up to ${config.shutdownGraceMs} ms`);
+    const server = app.getHttpServer() as Server;
+    server.close();
+    server.closeIdleConnections();
+    // The queue stops and hands back what still runs a little before this (drainDeadline).
     const hardStop = setTimeout(() => {
       logger.warn('Shutdown grace period exceeded; exiting');
       process.exit(0);
-    }, config.shutdownGraceMs + 5000);
+    }, config.shutdownGraceMs);
     hardStop.unref();
     try {
       await app.close();
     } catch (error) {
       logger.error(`Error during shutdown: ${(error as Error).message}`);
     }
+    logger.log(`Stopped after ${signal}`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -102,7 +102,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         headers: { 'Retry-After': '5' },
       };
     }
-    const requestId = randomUUID();
+    // The id pino-http gave the request (also answered as X-Request-Id), so the log line is found.
+    const given = (request as { id?: unknown }).id;
+    const requestId = typeof given === 'string' ? given : randomUUID();
     const error = exception instanceof Error ? exception : new Error(String(exception));
     this.logger.error(`Unhandled error on ${request.method} ${request.path} (request ${requestId}): ${error.message}`, error.stack);
     return {

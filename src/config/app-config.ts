@@ -13,6 +13,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** Redis URL; set, it switches to queue mode (BullMQ). */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   /** Which half of the work this process does. */
   appRole: AppRole;
   /** Directory for the embedded database and generated secrets. */
@@ -33,6 +35,8 @@ export interface AppConfig {
   executionTimeoutMs: number;
   /** Ended executions older than this are deleted in the background. */
   executionsRetentionDays: number;
+  /** How often the background retention pass runs (each replica adds up to 10% random jitter). */
+  executionsRetentionIntervalMs: number;
   /** Hosts (`host` or `host:port`) the HTTP Request node may reach even when private. */
   httpAllowedHosts: string[];
   /** Lets the HTTP Request node reach private, loopback and link-local addresses. */
@@ -53,6 +57,12 @@ export interface AppConfig {
   executionConcurrency: number;
   /** How long a worker owns an execution without renewing its lease. */
   executionLeaseMs: number;
+  /**
+   * How often workers search the database for executions nobody runs (committed but never queued,
+   * lost from Redis, lease expired, wait due): a lost execution is taken over within
+   * `executionLeaseMs` plus this.
+   */
+  executionSweepIntervalMs: number;
   /** Optional bearer token protecting /metrics. */
   metricsToken: string | undefined;
   /** Enables CORS for this comma-separated list of origins; empty: CORS off. */
@@ -130,18 +140,31 @@ function list(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+function redisPrefix(env: Env): string {
+  const value = read(env, 'REDIS_PREFIX') ?? 'wfe';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) throw new ConfigError('REDIS_PREFIX', 'must be 1 to 64 letters, digits, "_", "." or "-"');
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const dataDir = read(env, 'DATA_DIR') ?? './data';
   const adminApiKey = read(env, 'ADMIN_API_KEY');
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const appRole = oneOf(env, 'APP_ROLE', ['all', 'api', 'worker'] as const, 'all');
+  // Split roles share the work through Redis and one database: without either, an api process
+  // would accept executions no worker ever sees.
+  if (appRole !== 'all' && !redisUrl) throw new ConfigError('APP_ROLE', `is "${appRole}" but REDIS_URL is not set: the api and worker roles need Redis (queue mode); use APP_ROLE=all for a single process`);
+  if (appRole !== 'all' && !read(env, 'DATABASE_URL')) throw new ConfigError('APP_ROLE', `is "${appRole}" but DATABASE_URL is not set: the api and worker roles share one PostgreSQL server, not the embedded database`);
   if (adminApiKey !== undefined && adminApiKey.length < 32) {
     throw new ConfigError('ADMIN_API_KEY', 'must be at least 32 characters');
   }
   return {
     port,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    appRole: oneOf(env, 'APP_ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    redisUrl,
+    redisPrefix: redisPrefix(env),
+    appRole,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(process.cwd(), dataDir),
     encryptionKey: ((key) => (key === undefined ? undefined : encryptionKey('ENCRYPTION_KEY', key)))(read(env, 'ENCRYPTION_KEY')),
     encryptionKeysOld: list(env, 'ENCRYPTION_KEYS_OLD').map((key) => encryptionKey('ENCRYPTION_KEYS_OLD', key)),
@@ -151,16 +174,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookMaxBodyBytes: integer(env, 'WEBHOOK_MAX_BODY_BYTES', 1024 * 1024, 1, 100 * 1024 * 1024),
     executionTimeoutMs: integer(env, 'EXECUTION_TIMEOUT_MS', 300_000, 100, 86_400_000),
     executionsRetentionDays: integer(env, 'EXECUTIONS_RETENTION_DAYS', 14, 1, 3650),
+    executionsRetentionIntervalMs: integer(env, 'EXECUTIONS_RETENTION_INTERVAL_MS', 300_000, 1000, 86_400_000),
     httpAllowedHosts: list(env, 'HTTP_ALLOWED_HOSTS').map((host) => host.toLowerCase()),
     httpAllowPrivateNetworks: boolean(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
     resendApiUrl: url(env, 'RESEND_API_URL', ['http:', 'https:'], 'https://api.resend.com')!,
     telegramApiUrl: url(env, 'TELEGRAM_API_URL', ['http:', 'https:'], 'https://api.telegram.org')!,
-    swaggerEnabled: boolean(env, 'SWAGGER_ENABLED', true),
+    // A worker serves only health and metrics (SPEC §3).
+    swaggerEnabled: boolean(env, 'SWAGGER_ENABLED', true) && appRole !== 'worker',
     dbMigrateOnStart: boolean(env, 'DB_MIGRATE_ON_START', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     executionConcurrency: integer(env, 'EXECUTION_CONCURRENCY', 20, 1, 1000),
     executionLeaseMs: integer(env, 'EXECUTION_LEASE_MS', 30_000, 1000, 3_600_000),
+    executionSweepIntervalMs: integer(env, 'EXECUTION_SWEEP_INTERVAL_MS', 5000, 100, 600_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
   };

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type AppConfig } from '../config/app-config.js';
@@ -60,6 +60,11 @@ export class CredentialCipher {
 
   get currentKeyId(): string {
     return this.current.id;
+  }
+
+  /** A separate key for another purpose (e.g. signing resume URLs), derived so the master never leaves. */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.current.key).update(`workflow-executor:${purpose}`).digest();
   }
 
   /** `v1:<keyId>:<base64(nonce | ciphertext | tag)>` */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import type { ExecutionStatus, NodeExecution } from '../executions/execution.types.js';
 import { FINAL_STATUSES } from '../executions/execution.types.js';
+import type { WebhookResponse } from '../nodes/node-executor.js';
 
 export interface ExecutionOutcome {
   status: ExecutionStatus;
@@ -10,47 +11,68 @@ export interface ExecutionOutcome {
   error: string | null;
 }
 
-/** How often a waiter re-reads the database in case the execution ran in another process. */
+/** What a waiting caller hears: the execution's end, or (responseNode) a respondToWebhook answer. */
+export type WaitEvent = { kind: 'outcome'; outcome: ExecutionOutcome } | { kind: 'response'; response: WebhookResponse };
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** How often a waiter re-reads the database in case the execution runs in another process. */
 const POLL_INTERVAL_MS = 1000;
 
+interface Listener {
+  acceptsResponse: boolean;
+  deliver(event: WaitEvent): void;
+}
+
 /**
- * Lets an HTTP request wait for an execution's end (`lastNode`, manual runs). The engine notifies
- * in-process at once; a slow poll covers executions finished by another replica.
+ * Lets an HTTP request wait for an execution (`lastNode`, `responseNode`, manual runs). The engine
+ * notifies in-process at once; a slow poll covers executions run by another replica.
  */
 @Injectable()
 export class CompletionWaiters {
-  private readonly waiters = new Map<string, Set<(outcome: ExecutionOutcome) => void>>();
+  private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(private readonly executions: ExecutionsRepository) {}
 
   notify(id: string, outcome: ExecutionOutcome): void {
-    const listeners = this.waiters.get(id);
-    if (!listeners) return;
-    this.waiters.delete(id);
-    for (const listener of listeners) listener(outcome);
+    this.emit(id, { kind: 'outcome', outcome });
   }
 
-  /** Resolves with the outcome, or undefined when `timeoutMs` passes first. */
-  wait(id: string, timeoutMs: number): Promise<ExecutionOutcome | undefined> {
+  respond(id: string, response: WebhookResponse): void {
+    this.emit(id, { kind: 'response', response });
+  }
+
+  private emit(id: string, event: WaitEvent): void {
+    for (const listener of this.listeners.get(id) ?? []) {
+      if (event.kind === 'outcome' || listener.acceptsResponse) listener.deliver(event);
+    }
+  }
+
+  /** Resolves with the first event, or undefined when `timeoutMs` passes first. */
+  wait(id: string, timeoutMs: number, acceptsResponse = false): Promise<WaitEvent | undefined> {
     return new Promise((resolve) => {
       let settled = false;
-      const listeners = this.waiters.get(id) ?? new Set();
-      const finish = (outcome: ExecutionOutcome | undefined) => {
+      const set = this.listeners.get(id) ?? new Set<Listener>();
+      this.listeners.set(id, set);
+      const finish = (event: WaitEvent | undefined) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
         clearInterval(poll);
-        listeners.delete(listener);
-        if (listeners.size === 0 && this.waiters.get(id) === listeners) this.waiters.delete(id);
-        resolve(outcome);
+        set.delete(listener);
+        if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
+        resolve(event);
       };
-      const listener = (outcome: ExecutionOutcome) => finish(outcome);
-      listeners.add(listener);
-      this.waiters.set(id, listeners);
+      const listener: Listener = { acceptsResponse, deliver: finish };
+      set.add(listener);
       const deadline = setTimeout(() => finish(undefined), timeoutMs);
       const poll = setInterval(() => {
-        this.readOutcome(id)
-          .then((outcome) => outcome && finish(outcome))
+        this.read(id, acceptsResponse)
+          .then((event) => event && finish(event))
           .catch(() => undefined);
       }, POLL_INTERVAL_MS);
     });
@@ -58,21 +80,31 @@ export class CompletionWaiters {
 
   /**
    * The `lastNode` answer (SPEC §7.6.6), shared by webhooks and manual runs: 200 with the last
-   * node's output, 500 on failure, 202 with the current status when the wait timed out.
+   * node's output, 500 on failure, 202 with the current status when the wait timed out; a
+   * respondToWebhook answer as the node said.
    */
-  async answer(executionId: string, outcome: ExecutionOutcome | undefined): Promise<{ status: number; body: unknown }> {
-    if (!outcome) {
+  async answer(executionId: string, event: WaitEvent | undefined): Promise<HttpAnswer> {
+    if (!event) {
       const status = (await this.executions.findStatus(executionId).catch(() => undefined)) ?? 'RUNNING';
       return { status: 202, body: { executionId, status } };
     }
+    if (event.kind === 'response') return { status: event.response.statusCode, body: event.response.body ?? null, headers: event.response.headers };
+    const { outcome } = event;
     if (outcome.status === 'COMPLETED') return { status: 200, body: outcome.output ?? null };
     return { status: 500, body: { executionId, status: outcome.status, error: outcome.error } };
   }
 
   async readOutcome(id: string): Promise<ExecutionOutcome | undefined> {
+    const event = await this.read(id, false);
+    return event?.kind === 'outcome' ? event.outcome : undefined;
+  }
+
+  private async read(id: string, acceptsResponse: boolean): Promise<WaitEvent | undefined> {
     const execution = await this.executions.findById(id);
-    if (!execution || !FINAL_STATUSES.includes(execution.status)) return undefined;
-    return { status: execution.status, output: lastOutput(execution.nodeExecutions), error: execution.error };
+    if (!execution) return undefined;
+    if (acceptsResponse && execution.webhookResponse) return { kind: 'response', response: execution.webhookResponse as WebhookResponse };
+    if (!FINAL_STATUSES.includes(execution.status)) return undefined;
+    return { kind: 'outcome', outcome: { status: execution.status, output: lastOutput(execution.nodeExecutions), error: execution.error } };
   }
 }
 

@@ -6,17 +6,21 @@ import { CompletionWaiters } from './completion-waiters.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { CANCELED, ExecutionEngine } from './execution-engine.js';
 import { ExecutionQueue } from './execution-queue.js';
+import { executionQueueProvider } from './queue/execution-queue.provider.js';
+import { ExecutionRetryController } from './execution-retry.controller.js';
 import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
 import { ManualRunService } from './manual-run.service.js';
 import { NodeRunner } from './node-runner.js';
+import { ResumeTokens } from './resume-tokens.js';
+import { RetryService } from './retry.service.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 import { WorkflowRunController } from './workflow-run.controller.js';
 
 @Module({
   imports: [ExecutionsModule, CredentialsModule],
-  controllers: [WorkflowRunController],
-  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, ExecutionQueue, ManualRunService],
-  exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue],
+  controllers: [WorkflowRunController, ExecutionRetryController],
+  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService],
+  exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens],
 })
 export class EngineModule implements OnModuleInit {
   constructor(

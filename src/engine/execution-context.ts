@@ -1,5 +1,7 @@
 import type { ClaimedExecution } from '../executions/executions.repository.js';
 import type { NodeExecution, TriggerData } from '../executions/execution.types.js';
+import type { WebhookResponse } from '../nodes/node-executor.js';
+import { waitOutput } from '../nodes/wait.node.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExpressionBindings } from './expressions/expression-evaluator.js';
 import type { LoadedWorkflow } from './workflow-definitions.js';
@@ -20,6 +22,8 @@ export class ExecutionContext {
   private lastCompleted: string | null = null;
   /** Records changed since the last commit. */
   dirty = false;
+  /** The first respondToWebhook answer, kept with the execution for a caller on another replica. */
+  webhookResponse: WebhookResponse | null = null;
 
   constructor(
     readonly execution: ClaimedExecution,
@@ -120,6 +124,26 @@ export class ExecutionContext {
     this.records.push(record);
     this.recordByName.set(node.name, record);
     this.dirty = true;
+  }
+
+  /** The wait node this claim continues from (a resumed or timed-out WAITING execution). */
+  isResumedWait(name: string): boolean {
+    return this.execution.waitNode === name;
+  }
+
+  /** Completes the paused wait node's record with its output (SPEC §6 wait). */
+  continueWait(record: NodeExecution, input: unknown): NodeExecution {
+    const node = this.workflow.graph.nodes.get(record.nodeName)!;
+    this.records.push(record);
+    this.recordByName.set(record.nodeName, record);
+    this.finish(record, 'SUCCESS', waitOutput(node.parameters?.mode, this.execution.resumeData, input), null, 0);
+    return record;
+  }
+
+  /** Drops a record so its node runs again later (a second branch that reached a wait node). */
+  forget(record: NodeExecution): void {
+    this.records.splice(this.records.indexOf(record), 1);
+    this.recordByName.delete(record.nodeName);
   }
 
   /** The output of the node that finished last, for `lastNode` answers. */

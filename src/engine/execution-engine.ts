@@ -5,15 +5,20 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Batcher } from '../common/batcher.js';
 import { ExecutionsRepository, type ClaimedExecution, type FinalState } from '../executions/executions.repository.js';
 import { serializeNodeRecords } from '../executions/node-records.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { ExecutionContext } from './execution-context.js';
+import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
+import { ResumeTokens } from './resume-tokens.js';
 import { runGraph } from './run-loop.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
 /** Abort reason when the process stops: the execution is released to another worker, not failed. */
 export const SHUTDOWN = new Error('The worker is shutting down');
 export const CANCELED = new Error('Canceled');
+/** Abort reason when this process's lease was taken over (or the execution ended elsewhere). */
+export const LEASE_LOST = new Error('Lease lost');
 
 interface ActiveRun {
   controller: AbortController;
@@ -31,12 +36,16 @@ export class ExecutionEngine {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, ActiveRun>();
   private readonly completions: Batcher<FinalState, boolean>;
+  /** Set by the queue: a WAITING execution due soon is woken by a timer in this process. */
+  onSuspended: (execution: { id: string; workflowId: string; until: Date | null }) => void = () => undefined;
 
   constructor(
     private readonly executions: ExecutionsRepository,
     private readonly definitions: WorkflowDefinitions,
     private readonly runner: NodeRunner,
+    private readonly metrics: MetricsService,
     private readonly waiters: CompletionWaiters,
+    private readonly resumeTokens: ResumeTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Final states of many executions go out in one statement under load.
@@ -58,30 +67,41 @@ export class ExecutionEngine {
   async executeWorkflow(claimed: ClaimedExecution): Promise<void> {
     const controller = new AbortController();
     this.active.set(claimed.id, { controller, attempt: claimed.attempt });
+    this.metrics.executionStarted(claimed.mode);
     try {
       const workflow = await this.definitions.load(claimed.workflowId, claimed.workflowVersion);
       if (!workflow) {
-        await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null);
+        await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
         return;
       }
-      const context = new ExecutionContext(claimed, workflow, null);
+      const context = new ExecutionContext(claimed, workflow, this.resumeTokens.resumeUrlFor(claimed.id, workflow.graph));
       const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
       let result;
       try {
-        result = await runGraph(context, this.runner, controller.signal, { beforeSideEffect: () => this.commitProgress(context, controller) });
+        result = await runGraph(context, this.runner, controller.signal, {
+          beforeSideEffect: () => this.commitProgress(context, controller),
+          nodeSettled: (node, status, ms) => this.metrics.nodeFinished(node.type, status, ms / 1000),
+          respond: (response) => this.respond(context, response),
+        });
       } finally {
         clearTimeout(timer);
       }
       // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
-      if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED) return;
+      if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST) return;
       const json = serializeNodeRecords(context.records, workflow.settings);
-      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? result.error : null, context.lastOutput());
+      const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
+      if (result.status === 'WAITING') {
+        await this.suspend(claimed, json, response, result.node, result.until);
+        return;
+      }
+      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? result.error : null, context.lastOutput(), response);
     } catch (error) {
-      this.logger.error(`Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`);
+      this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`, executionId: claimed.id, workflowId: claimed.workflowId });
     } finally {
-      this.active.delete(claimed.id);
+      // A later claim of the same execution in this process (after this one's lease expired) owns the entry now.
+      if (this.active.get(claimed.id)?.controller === controller) this.active.delete(claimed.id);
     }
   }
 
@@ -98,22 +118,38 @@ export class ExecutionEngine {
     for (const run of this.active.values()) run.controller.abort(reason);
   }
 
-  private async complete(claimed: ClaimedExecution, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown): Promise<void> {
-    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date() });
+  private async complete(claimed: ClaimedExecution, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown, webhookResponseJson: string | null): Promise<void> {
+    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson });
     if (accepted) {
+      this.metrics.executionFinished(status, (Date.now() - new Date(claimed.startedAt).getTime()) / 1000);
       this.waiters.notify(claimed.id, { status, output, error });
       return;
     }
-    this.logger.warn(`Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`);
+    this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
     const outcome = await this.waiters.readOutcome(claimed.id).catch(() => undefined);
     if (outcome) this.waiters.notify(claimed.id, outcome);
+  }
+
+  private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {
+    const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, until);
+    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until });
+    else this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });
+  }
+
+  /** The first respondToWebhook answer goes to the waiting caller now, and is kept with the record. */
+  private respond(context: ExecutionContext, response: WebhookResponse): void {
+    if (context.webhookResponse) return;
+    context.webhookResponse = response;
+    context.dirty = true;
+    this.waiters.respond(context.execution.id, response);
   }
 
   /** Commits the records so far, before a node with outside effects starts (SPEC §7.7). */
   private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
     if (!context.dirty) return;
     context.dirty = false;
-    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings));
+    const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
+    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings), response);
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeExecution } from '../executions/execution.types.js';
-import type { NodeOutcome } from '../nodes/node-executor.js';
+import type { NodeOutcome, WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
@@ -13,16 +13,18 @@ const DEFAULT_MAX_TRIES = 3;
 const DEFAULT_WAIT_BETWEEN_TRIES_MS = 1000;
 
 /** What one node's run ended with, after its retries. */
-export interface NodeResult {
-  status: 'SUCCESS' | 'FAILED';
-  output: unknown;
-  error: string | null;
-  branch: number | null;
-}
+export type NodeResult =
+  | { status: 'SUCCESS'; output: unknown; branch: number | null }
+  | { status: 'FAILED'; error: string }
+  | { status: 'WAITING'; until: Date | null };
 
 export interface NodeRunHooks {
   /** Called before every try of a node with outside effects: commits what came before (SPEC §7.7). */
   beforeSideEffect(): Promise<void>;
+  /** A respondToWebhook node's answer for the waiting caller. */
+  respond(response: WebhookResponse): void;
+  /** A node's run ended, retries included (metrics). */
+  nodeSettled?(node: WorkflowNode, status: NodeResult['status'], durationMs: number): void;
 }
 
 /**
@@ -42,7 +44,7 @@ export class NodeRunner {
   async run(context: ExecutionContext, node: WorkflowNode, record: NodeExecution, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks): Promise<NodeResult> {
     if (node.disabled) {
       record.attempts += 1;
-      return { status: 'SUCCESS', output: input, error: null, branch: 0 };
+      return { status: 'SUCCESS', output: input, branch: 0 };
     }
     const executor = this.registry.executor(node.type);
     if (!executor) {
@@ -58,8 +60,9 @@ export class NodeRunner {
       record.attempts += 1;
       if (executor.description.sideEffects) await hooks.beforeSideEffect();
       if (signal.aborted) return failed(reasonOf(signal));
-      outcome = await this.tryOnce(context, node, input, inputs, record.attempts, signal);
-      if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, error: null, branch: outcome.branch === undefined ? 0 : outcome.branch };
+      outcome = await this.tryOnce(context, node, input, inputs, record.attempts, signal, hooks);
+      if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, branch: outcome.branch === undefined ? 0 : outcome.branch };
+      if (outcome.kind === 'waiting') return { status: 'WAITING', until: outcome.until };
       if (record.attempts >= maxTries || signal.aborted) break;
       try {
         await sleep(wait, undefined, { signal });
@@ -72,7 +75,7 @@ export class NodeRunner {
     return failed(outcome.kind === 'failed' ? outcome.error : 'Node failed');
   }
 
-  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal): Promise<NodeOutcome> {
+  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
     const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
     const controller = new AbortController();
     const onAbort = () => controller.abort(executionSignal.reason);
@@ -89,14 +92,14 @@ export class NodeRunner {
       controller.signal.addEventListener('abort', () => resolve({ kind: 'failed', error: reasonOf(controller.signal) }), { once: true });
     });
     try {
-      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal), timeout, aborted]);
+      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal, hooks), timeout, aborted]);
     } finally {
       clearTimeout(timer);
       executionSignal.removeEventListener('abort', onAbort);
     }
   }
 
-  private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal): Promise<NodeOutcome> {
+  private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
     try {
       const parameters = this.hasExpressions(node)
         ? ((await this.evaluator.resolve(node.parameters ?? {}, context.bindings(input))) as Record<string, unknown>)
@@ -112,6 +115,7 @@ export class NodeRunner {
         attempt,
         signal,
         credential: (type) => this.credentials.resolve(node, type),
+        respond: (response) => hooks.respond(response),
       });
     } catch (error) {
       return { kind: 'failed', error: (error as Error)?.message ?? String(error) };
@@ -128,7 +132,7 @@ export class NodeRunner {
   }
 }
 
-const failed = (error: string): NodeResult => ({ status: 'FAILED', output: null, error, branch: null });
+const failed = (error: string): NodeResult => ({ status: 'FAILED', error });
 
 function reasonOf(signal: AbortSignal): string {
   const reason = signal.reason;

@@ -3,13 +3,18 @@ import type { ExecutionContext } from './execution-context.js';
 import type { NodeResult, NodeRunHooks, NodeRunner } from './node-runner.js';
 import type { Edge } from './workflow-graph.js';
 
-export type RunResult = { status: 'COMPLETED' } | { status: 'FAILED'; error: string };
+export type RunResult =
+  | { status: 'COMPLETED' }
+  | { status: 'FAILED'; error: string }
+  /** Paused at a wait node; the committed records let a later claim continue from there. */
+  | { status: 'WAITING'; node: string; until: Date | null };
 
 /**
  * Walks the graph (SPEC §7.3): starts at the trigger; a finished node makes the targets of the output
  * it took eligible and marks the others' edges dead; a node runs once all its incoming edges are
  * resolved and at least one is live, and is skipped when all are dead. Independent branches run
  * concurrently. Scheduling only: running a node is the NodeRunner's job, persisting the hooks'.
+ * Nodes with a committed record (a recovered, resumed or retried execution) replay from it.
  */
 export async function runGraph(context: ExecutionContext, runner: NodeRunner, signal: AbortSignal, hooks: NodeRunHooks): Promise<RunResult> {
   const graph = context.workflow.graph;
@@ -18,6 +23,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
   for (const [name, edges] of graph.incoming) unresolved.set(name, edges.length);
   const running = new Set<Promise<void>>();
   let failure: string | null = null;
+  let waiting: { node: string; until: Date | null } | null = null;
 
   const resolveEdge = (edge: Edge, live: boolean, output: unknown) => {
     const inputs = liveInputs.get(edge.to) ?? [];
@@ -40,25 +46,19 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
     propagate(node.name, null, null);
   };
 
-  const schedule = (node: WorkflowNode, inputs: unknown[]) => {
-    if (failure !== null || signal.aborted) return;
-    const restored = context.restored.get(node.name);
-    if (restored && restored.status !== 'RUNNING') {
-      context.replay(restored);
-      propagate(node.name, restored.status === 'SUCCESS' ? (restored.branch ?? 0) : 0, restored.output);
-      return;
-    }
-    // $json: input 0 when it ran, else the first input that ran.
-    const input = 0 in inputs ? inputs[0] : inputs.find((_, index) => index in inputs);
-    // The trigger's input is the request itself, already its output: recorded once, as output.
-    const record = context.start(node, node.type === 'trigger' ? null : (input ?? null), restored?.attempts ?? 0);
-    const task = runner
-      .run(context, node, record, input ?? null, inputs, signal, hooks)
-      .then((result: NodeResult) => {
-        if (result.status === 'SUCCESS') {
-          context.finish(record, 'SUCCESS', result.output, null, result.branch);
-          propagate(node.name, result.branch, result.output);
-        } else if (node.continueOnFail && !signal.aborted) {
+  const settle = (node: WorkflowNode, record: ReturnType<ExecutionContext['start']>, result: NodeResult) => {
+    switch (result.status) {
+      case 'SUCCESS':
+        context.finish(record, 'SUCCESS', result.output, null, result.branch);
+        propagate(node.name, result.branch, result.output);
+        return;
+      case 'WAITING':
+        // One pause at a time: a second branch reaching a wait node runs it again on resume.
+        if (waiting) context.forget(record);
+        else waiting = { node: node.name, until: result.until };
+        return;
+      case 'FAILED':
+        if (node.continueOnFail && !signal.aborted) {
           const output = { error: result.error };
           context.finish(record, 'FAILED', output, result.error, 0);
           propagate(node.name, 0, output);
@@ -66,20 +66,52 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
           context.finish(record, 'FAILED', null, result.error, null);
           failure ??= `Node "${node.name}" failed: ${result.error}`;
         }
+    }
+  };
+
+  const schedule = (node: WorkflowNode, inputs: unknown[]) => {
+    if (failure !== null || waiting !== null || signal.aborted) return;
+    // $json: input 0 when it ran, else the first input that ran.
+    const input = 0 in inputs ? inputs[0] : inputs.find((_, index) => index in inputs);
+    const restored = context.restored.get(node.name);
+    if (restored && restored.status !== 'RUNNING') {
+      context.replay(restored);
+      propagate(node.name, restored.status === 'SUCCESS' ? (restored.branch ?? 0) : 0, restored.output);
+      return;
+    }
+    if (restored && context.isResumedWait(node.name)) {
+      const record = context.continueWait(restored, input ?? null);
+      propagate(node.name, 0, record.output);
+      return;
+    }
+    // The trigger's input is the request itself, already its output: recorded once, as output.
+    const record = context.start(node, node.type === 'trigger' ? null : (input ?? null), restored?.attempts ?? 0);
+    const started = performance.now();
+    const task = runner
+      .run(context, node, record, input ?? null, inputs, signal, hooks)
+      .then((result) => {
+        hooks.nodeSettled?.(node, result.status, performance.now() - started);
+        settle(node, record, result);
       })
       .finally(() => running.delete(task));
     running.add(task);
   };
 
-  const triggerInput = context.triggerData;
-  schedule(graph.trigger, [triggerInput]);
+  schedule(graph.trigger, [context.triggerData]);
   while (running.size > 0) await Promise.race(running);
 
-  // Whatever did not run (unreachable, behind a failure, or cut off) is recorded SKIPPED.
-  for (const node of graph.nodes.values()) if (!context.record(node.name)) context.skip(node);
-  // A timeout or cancellation explains the failure better than the node it interrupted.
-  if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
-  return failure === null ? { status: 'COMPLETED' } : { status: 'FAILED', error: failure };
+  // A timeout or cancellation explains the end better than the node it interrupted.
+  if (signal.aborted) return finishSkipped(context, { status: 'FAILED', error: abortReason(signal) });
+  if (failure !== null) return finishSkipped(context, { status: 'FAILED', error: failure });
+  const paused = waiting as { node: string; until: Date | null } | null;
+  if (paused) return { status: 'WAITING', node: paused.node, until: paused.until };
+  return finishSkipped(context, { status: 'COMPLETED' });
+}
+
+/** Whatever did not run (unreachable, behind a failure, or cut off) is recorded SKIPPED. */
+function finishSkipped(context: ExecutionContext, result: RunResult): RunResult {
+  for (const node of context.workflow.graph.nodes.values()) if (!context.record(node.name)) context.skip(node);
+  return result;
 }
 
 function abortReason(signal: AbortSignal): string {

@@ -9,6 +9,8 @@ import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from 
 @Index('IDX_executions_workflow_id', ['workflowId', 'id'])
 @Index('IDX_executions_user_id', ['userId', 'id'])
 @Index('IDX_executions_status_id', ['status', 'id'])
+/** The retention pass (SPEC §7.8) finds ended executions by completion time. */
+@Index('IDX_executions_completed_at', ['completedAt'])
 @Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
 export class ExecutionEntity {

@@ -32,6 +32,9 @@ export interface ClaimedExecution {
   nodeExecutions: NodeExecution[];
   attempt: number;
   startedAt: Date;
+  /** Set when a WAITING execution continues: the wait node, and the resume request if any. */
+  waitNode: string | null;
+  resumeData: unknown;
 }
 
 export interface FinalState {
@@ -42,6 +45,8 @@ export interface FinalState {
   nodeExecutionsJson: string;
   error: string | null;
   completedAt: Date;
+  /** JSON of a respondToWebhook answer, or null. */
+  webhookResponseJson: string | null;
 }
 
 export interface ExecutionFilter {
@@ -116,8 +121,10 @@ export class ExecutionsRepository {
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
         WHERE id = ANY($1::uuid[])
-          AND (status = 'PENDING' OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt"`,
+          AND (status = 'PENDING'
+               OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
+               OR (status = 'WAITING' AND "waitTill" <= now()))
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt", "waitNode", "resumeData"`,
       [ids, owner, leaseMs],
     );
     return unwrapUpdate(rows);
@@ -129,8 +136,10 @@ export class ExecutionsRepository {
       await this.dataSource.query(
         `UPDATE workflow_executions e
             SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
-                "leaseOwner" = NULL, "leaseExpiresAt" = NULL
-           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS v(id, attempt, status, nodes, error, completed)
+                "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
+                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
+           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[], $7::jsonb[])
+             AS v(id, attempt, status, nodes, error, completed, response)
           WHERE e.id = v.id AND e.attempt = v.attempt AND e.status = 'RUNNING'
           RETURNING e.id`,
         [
@@ -140,21 +149,57 @@ export class ExecutionsRepository {
           states.map((s) => s.nodeExecutionsJson),
           states.map((s) => s.error),
           states.map((s) => s.completedAt),
+          states.map((s) => s.webhookResponseJson),
         ],
       ),
     );
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Commits progress before an outside effect (SPEC §7.7); false when the lease was lost. */
-  async saveProgress(id: string, attempt: number, nodeExecutionsJson: string): Promise<boolean> {
+  /**
+   * Commits progress before an outside effect (SPEC §7.7); false when the lease was lost. A resumed
+   * wait is consumed here: once its node's result is committed, the resume data is not needed.
+   */
+  async saveProgress(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null): Promise<boolean> {
     const rows = unwrapUpdate(
       await this.dataSource.query(
-        `UPDATE workflow_executions SET "nodeExecutions" = $3::jsonb WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
-        [id, attempt, nodeExecutionsJson],
+        `UPDATE workflow_executions
+            SET "nodeExecutions" = $3::jsonb, "webhookResponse" = COALESCE($4::jsonb, "webhookResponse"),
+                "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
+          WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
+        [id, attempt, nodeExecutionsJson, webhookResponseJson],
       ),
     );
     return rows.length === 1;
+  }
+
+  /** Parks a RUNNING execution at a wait node (SPEC §6): WAITING, no lease, no worker held. */
+  async suspend(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null, waitNode: string, waitTill: Date | null): Promise<boolean> {
+    const rows = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions
+            SET status = 'WAITING', "nodeExecutions" = $3::jsonb, "webhookResponse" = COALESCE($4::jsonb, "webhookResponse"),
+                "waitNode" = $5, "waitTill" = $6, "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+          WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
+        [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitTill],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Wakes an execution waiting at `waitNode` with the resume request. Single use: only a WAITING
+   * execution without resume data matches, so a second call with the same token finds nothing.
+   */
+  async resume(id: string, waitNode: string, resumeDataJson: string): Promise<{ workflowId: string } | undefined> {
+    const rows: Array<{ workflowId: string }> = unwrapUpdate(
+      await this.dataSource.query(
+        `UPDATE workflow_executions SET "resumeData" = $3::jsonb, "waitTill" = now()
+          WHERE id = $1 AND status = 'WAITING' AND "waitNode" = $2 AND "resumeData" IS NULL RETURNING "workflowId"`,
+        [id, waitNode, resumeDataJson],
+      ),
+    );
+    return rows[0];
   }
 
   async renewLeases(ids: string[], owner: string, leaseMs: number): Promise<Set<string>> {
@@ -178,20 +223,33 @@ export class ExecutionsRepository {
     );
   }
 
-  /** PENDING executions and RUNNING ones whose lease expired, oldest first. */
+  /** PENDING executions, RUNNING ones whose lease expired, and WAITING ones that are due; oldest first. */
   async findRecoverable(limit: number): Promise<Array<{ id: string; workflowId: string }>> {
     return this.dataSource.query(
       `(SELECT id, "workflowId" FROM workflow_executions WHERE status = 'PENDING' ORDER BY id LIMIT $1)
        UNION ALL
-       (SELECT id, "workflowId" FROM workflow_executions WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() ORDER BY id LIMIT $1)`,
+       (SELECT id, "workflowId" FROM workflow_executions WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() ORDER BY id LIMIT $1)
+       UNION ALL
+       (SELECT id, "workflowId" FROM workflow_executions WHERE status = 'WAITING' AND "waitTill" <= now() ORDER BY "waitTill" LIMIT $1)`,
       [limit],
+    );
+  }
+
+  /** WAITING executions due within `withinMs`, so this process can wake them on time. */
+  async findWaitingDueWithin(withinMs: number, limit: number): Promise<Array<{ id: string; workflowId: string; waitTill: Date }>> {
+    return this.dataSource.query(
+      `SELECT id, "workflowId", "waitTill" FROM workflow_executions
+        WHERE status = 'WAITING' AND "waitTill" <= now() + make_interval(secs => $1::float8 / 1000)
+        ORDER BY "waitTill" LIMIT $2`,
+      [withinMs, limit],
     );
   }
 
   async cancel(id: string): Promise<boolean> {
     const rows = unwrapUpdate(
       await this.dataSource.query(
-        `UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), error = COALESCE(error, 'Canceled'), "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+        `UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), error = COALESCE(error, 'Canceled'),
+                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
           WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING') RETURNING id`,
         [id],
       ),

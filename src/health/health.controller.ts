@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthInd
 import { ApiRoute } from '../common/api-docs.js';
 import { Public } from '../common/auth.decorators.js';
 import { DatabaseLifecycle } from '../database/database.lifecycle.js';
+import { RedisHealth } from './redis-health.js';
 import { ShutdownState } from './shutdown-state.js';
 
 const PING_TIMEOUT_MS = 2000;
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseLifecycle,
     private readonly shutdown: ShutdownState,
+    private readonly redis: RedisHealth,
   ) {}
 
   @Get('live')
@@ -28,17 +30,33 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiRoute({ summary: 'Readiness: database reachable, migrations applied, not shutting down', public: true, errors: [503] })
+  @ApiRoute({ summary: 'Readiness: database (and Redis in queue mode) reachable, migrations applied, not shutting down', public: true, errors: [503] })
   ready() {
     if (this.shutdown.isShuttingDown) throw new ServiceUnavailableException('Shutting down');
-    return this.health.check([() => this.databaseCheck(), () => this.migrationsCheck()]);
+    return this.health.check(this.dependencyChecks());
   }
 
   @Get()
   @HealthCheck()
   @ApiRoute({ summary: 'Detailed report of every check', public: true, errors: [503] })
   report() {
-    return this.health.check([() => this.databaseCheck(), () => this.migrationsCheck(), () => this.shutdownCheck()]);
+    return this.health.check([...this.dependencyChecks(), () => this.shutdownCheck()]);
+  }
+
+  private dependencyChecks(): Array<() => Promise<HealthIndicatorResult>> {
+    const checks = [() => this.databaseCheck(), () => this.migrationsCheck()];
+    if (this.redis.enabled) checks.push(() => this.redisCheck());
+    return checks;
+  }
+
+  private async redisCheck(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('redis');
+    try {
+      await this.redis.ping(PING_TIMEOUT_MS);
+      return check.up();
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
   }
 
   private async databaseCheck(): Promise<HealthIndicatorResult> {

@@ -1,13 +1,22 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthController } from './health.controller.js';
+import { RedisHealth } from './redis-health.js';
 import { ShutdownState } from './shutdown-state.js';
+import { WorkerRoutesMiddleware } from './worker-routes.middleware.js';
 
 @Global()
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [ShutdownState],
+  providers: [ShutdownState, RedisHealth],
   exports: [ShutdownState],
 })
-export class HealthModule {}
+export class HealthModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.config.appRole === 'worker') consumer.apply(WorkerRoutesMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

@@ -20,7 +20,16 @@ export interface NodeTypeDescription {
 /** What a node produces (STYLE §13): a discriminated union, not a bag of flags. */
 export type NodeOutcome =
   | { kind: 'success'; output: unknown; branch?: number | null }
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; error: string }
+  /** Pause the execution (SPEC §6 wait): it continues at `until`, or when resumed; null: only when resumed. */
+  | { kind: 'waiting'; until: Date | null };
+
+/** What a respondToWebhook node answers the waiting webhook caller. */
+export interface WebhookResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 /** The services and data one node run sees. Parameters arrive with expressions already resolved. */
 export interface NodeRunContext {
@@ -37,6 +46,8 @@ export interface NodeRunContext {
   signal: AbortSignal;
   /** Decrypted credential data of the given type, as referenced by the node. */
   credential(type: string): Promise<Record<string, string>>;
+  /** Answers the webhook caller now (responseMode responseNode); only the first answer counts. */
+  respond(response: WebhookResponse): void;
 }
 
 export interface NodeExecutor {

@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { httpRequestDescription } from './http-request.description.js';
 import { NODE_EXECUTORS, type NodeExecutor, type NodeTypeDescription } from './node-executor.js';
-import { respondToWebhookDescription } from './respond-to-webhook.description.js';
-import { sendEmailDescription } from './send-email.description.js';
-import { sendTelegramDescription } from './send-telegram.description.js';
-import { waitDescription } from './wait.description.js';
 
 /**
  * Node types described for validation whose executors are not in this build yet: a workflow using
  * them saves, and the node fails at run time saying so. An executor registered for the same type
  * replaces the description.
  */
-const DESCRIBED_ONLY: NodeTypeDescription[] = [httpRequestDescription, sendEmailDescription, sendTelegramDescription, waitDescription, respondToWebhookDescription];
+const DESCRIBED_ONLY: NodeTypeDescription[] = [];
 
 /** Node types by name; the engine and the validator ask it, never a switch over types. */
 @Injectable()

@@ -1,14 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../config/app-config.js';
 import { ConditionNode } from '../nodes/condition.node.js';
 import { MergeNode } from '../nodes/merge.node.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { NoOpNode } from '../nodes/no-op.node.js';
+import { SendEmailNode } from '../nodes/send-email.node.js';
+import { SendTelegramNode } from '../nodes/send-telegram.node.js';
 import { SetNode } from '../nodes/set.node.js';
 import { TriggerNode } from '../nodes/trigger.node.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow, type CredentialRecord, type DefinitionInput } from './workflow-validator.js';
 import type { ConnectionTarget, WorkflowNode } from './workflow.types.js';
 
-const registry = new NodeRegistry([new TriggerNode(), new ConditionNode(), new SetNode(), new MergeNode(), new NoOpNode()]);
+const config = loadConfig({});
+const registry = new NodeRegistry([new TriggerNode(), new ConditionNode(), new SetNode(), new MergeNode(), new NoOpNode(), new SendEmailNode(config), new SendTelegramNode(config)]);
 const OWNER = '01900000-0000-7000-8000-000000000001';
 const OTHER_USER = '01900000-0000-7000-8000-000000000002';
 const RESEND_ID = '01900000-0000-7000-8000-0000000000a1';

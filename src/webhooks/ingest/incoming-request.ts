@@ -56,6 +56,13 @@ function formToObject(params: URLSearchParams): Record<string, string | string[]
   return { ...out };
 }
 
-export function buildTriggerData(method: string, body: unknown, headers: Record<string, string | string[] | undefined>, query: Record<string, unknown>): TriggerData {
-  return { body, headers: redactHeaders(headers), query: { ...query }, method, receivedAt: new Date().toISOString() };
+/** `secretHeaders`: headers the webhook's authentication read a secret from (e.g. a custom token header). */
+export function buildTriggerData(
+  method: string,
+  body: unknown,
+  headers: Record<string, string | string[] | undefined>,
+  query: Record<string, unknown>,
+  secretHeaders: string[] = [],
+): TriggerData {
+  return { body, headers: redactHeaders(headers, secretHeaders), query: { ...query }, method, receivedAt: new Date().toISOString() };
 }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../../credentials/credentials.module.js';
 import { EngineModule } from '../../engine/engine.module.js';
 import { ExecutionsModule } from '../../executions/executions.module.js';
 import { RateLimiter } from './rate-limiter.js';
+import { ResumeController } from './resume.controller.js';
 import { TriggerStats } from './trigger-stats.js';
 import { WebhookAuthenticator } from './webhook-authenticator.js';
 import { WebhookHandlerController } from './webhook-handler.controller.js';
@@ -10,8 +12,8 @@ import { WebhookRoutes } from './webhook-routes.js';
 
 /** The public side of webhooks: ingestion (SPEC §7.6). Management lives in WebhooksModule. */
 @Module({
-  imports: [EngineModule, ExecutionsModule],
-  controllers: [WebhookHandlerController],
+  imports: [EngineModule, ExecutionsModule, CredentialsModule],
+  controllers: [WebhookHandlerController, ResumeController],
   providers: [WebhookRoutes, WebhookAuthenticator, RateLimiter, TriggerStats, WebhookIngestService],
 })
 export class WebhookIngestModule {}

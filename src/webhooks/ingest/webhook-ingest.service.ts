@@ -51,7 +51,7 @@ export class WebhookIngestService {
     if (!methodMatches(route.method, request.method)) {
       throw new AppError('method_not_allowed', `This webhook accepts ${route.method} only`, { Allow: route.method });
     }
-    await this.authenticator.verify(route, request.raw, request.headers);
+    const secretHeaders = await this.authenticator.verify(route, request.raw, request.headers);
     if (route.rateLimit) {
       const retryAfter = this.rateLimiter.take(route.id, route.rateLimit);
       if (retryAfter !== undefined) throw new AppError('rate_limited', 'Too many requests for this webhook', { 'Retry-After': String(retryAfter) });
@@ -70,7 +70,7 @@ export class WebhookIngestService {
       webhookId: route.id,
       userId: route.ownerId,
       mode: 'webhook',
-      triggerData: buildTriggerData(request.method, body, request.headers, request.query),
+      triggerData: buildTriggerData(request.method, body, request.headers, request.query, secretHeaders),
       idempotencyKey: idempotencyKey(route, request.headers),
       retryOf: null,
       createdAt: receivedAt,
@@ -80,7 +80,7 @@ export class WebhookIngestService {
     this.stats.record(route.workflowId, route.id, receivedAt);
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
-    const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs) : undefined;
+    const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
     this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);

@@ -1,0 +1,140 @@
+import { waitOutput } from '../nodes/wait.node.js';
+/**
+ * The state of one run: trigger data, node outputs by name, and the node records in the order the
+ * nodes started. Records restored from the database (a recovered or retried run) are kept and
+ * their nodes are not run again.
+ */
+export class ExecutionContext {
+    execution;
+    workflow;
+    resumeUrl;
+    records = [];
+    recordByName = new Map();
+    /** `$node`: outputs of the nodes that have finished, by name. */
+    outputs = {};
+    /** Records committed before this run: their nodes replay from the record. */
+    restored = new Map();
+    /** Completion order, for "the output of the last node that ran" (SPEC §7.6 lastNode). */
+    lastCompleted = null;
+    /** Records changed since the last commit. */
+    dirty = false;
+    /** The first respondToWebhook answer, kept with the execution for a caller on another replica. */
+    webhookResponse = null;
+    constructor(execution, workflow, resumeUrl) {
+        this.execution = execution;
+        this.workflow = workflow;
+        this.resumeUrl = resumeUrl;
+        for (const record of execution.nodeExecutions ?? []) {
+            if (record.status === 'SUCCESS' || (record.status === 'FAILED' && workflow.graph.nodes.get(record.nodeName)?.continueOnFail)) {
+                this.restored.set(record.nodeName, record);
+            }
+            else if (record.status === 'RUNNING') {
+                // In flight when the previous owner died: it runs again, its attempts counted.
+                this.restored.set(record.nodeName, record);
+            }
+        }
+    }
+    get triggerData() {
+        return this.execution.triggerData;
+    }
+    bindings(input) {
+        const trigger = this.triggerData;
+        return {
+            trigger,
+            context: trigger?.body ?? null,
+            json: input,
+            node: this.outputs,
+            execution: { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl },
+            workflow: { id: this.workflow.id, name: this.workflow.name },
+        };
+    }
+    record(name) {
+        return this.recordByName.get(name);
+    }
+    /** Appends (or, for a node that runs again, moves to the end) the node's record. */
+    start(node, input, previousAttempts) {
+        const existing = this.recordByName.get(node.name);
+        if (existing)
+            this.records.splice(this.records.indexOf(existing), 1);
+        const record = {
+            nodeId: node.id,
+            nodeName: node.name,
+            nodeType: node.type,
+            status: 'RUNNING',
+            input,
+            output: null,
+            error: null,
+            attempts: previousAttempts,
+            branch: null,
+            startedAt: new Date().toISOString(),
+            completedAt: null,
+            executionTime: null,
+        };
+        this.records.push(record);
+        this.recordByName.set(node.name, record);
+        this.dirty = true;
+        return record;
+    }
+    /** Keeps a restored record as it was and makes its output visible again. */
+    replay(record) {
+        this.records.push(record);
+        this.recordByName.set(record.nodeName, record);
+        this.outputs[record.nodeName] = record.output;
+        this.lastCompleted = record.nodeName;
+    }
+    finish(record, status, output, error, branch) {
+        const completed = Date.now();
+        record.status = status;
+        record.output = output;
+        record.error = error;
+        record.branch = branch;
+        record.completedAt = new Date(completed).toISOString();
+        record.executionTime = completed - Date.parse(record.startedAt);
+        this.outputs[record.nodeName] = output;
+        this.lastCompleted = record.nodeName;
+        this.dirty = true;
+    }
+    skip(node) {
+        if (this.recordByName.has(node.name))
+            return;
+        const record = {
+            nodeId: node.id,
+            nodeName: node.name,
+            nodeType: node.type,
+            status: 'SKIPPED',
+            input: null,
+            output: null,
+            error: null,
+            attempts: 0,
+            branch: null,
+            startedAt: null,
+            completedAt: null,
+            executionTime: null,
+        };
+        this.records.push(record);
+        this.recordByName.set(node.name, record);
+        this.dirty = true;
+    }
+    /** The wait node this claim continues from (a resumed or timed-out WAITING execution). */
+    isResumedWait(name) {
+        return this.execution.waitNode === name;
+    }
+    /** Completes the paused wait node's record with its output (SPEC §6 wait). */
+    continueWait(record, input) {
+        const node = this.workflow.graph.nodes.get(record.nodeName);
+        this.records.push(record);
+        this.recordByName.set(record.nodeName, record);
+        this.finish(record, 'SUCCESS', waitOutput(node.parameters?.mode, this.execution.resumeData, input), null, 0);
+        return record;
+    }
+    /** Drops a record so its node runs again later (a second branch that reached a wait node). */
+    forget(record) {
+        this.records.splice(this.records.indexOf(record), 1);
+        this.recordByName.delete(record.nodeName);
+    }
+    /** The output of the node that finished last, for `lastNode` answers. */
+    lastOutput() {
+        return this.lastCompleted === null ? null : (this.outputs[this.lastCompleted] ?? null);
+    }
+}
+//# sourceMappingURL=execution-context.js.map

@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { stdTimeFunctions } from 'pino';
+/** An incoming X-Request-Id is kept only when it looks like an id, never when it could forge a log line. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/**
+ * Headers worth seeing in a request log. A list of what to keep rather than what to drop: webhook
+ * authentication reads secrets from headers of any name (SPEC §9.3), so no deny-list can be complete.
+ */
+const LOGGED_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'x-request-id'];
+/** Keys that always hold secrets, wherever they appear in a logged object (SPEC §9.2 field names). */
+const SECRET_KEYS = new Set(['apikey', 'bottoken', 'password', 'secret', 'token']);
+/** Keys that hold secrets inside credential data (`value` of an httpHeaderAuth credential). */
+const CREDENTIAL_KEYS = new Set(['value']);
+const CREDENTIAL_PARENTS = new Set(['data', 'credential', 'credentials', 'credentialdata']);
+/** Header names that carry credentials, inside any `headers` object. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|.*signature.*|.*token.*|.*secret.*)$/i;
+const REDACTED = '[REDACTED]';
+const MAX_SCRUB_DEPTH = 6;
+/**
+ * Replaces secrets in an object the application logs, copying only what changes (the caller's
+ * object is never touched). Runs once per line actually written, unlike pino's `redact`, which would
+ * also run on every request's child logger and cost the webhook path more than the whole log does.
+ */
+export function scrubSecrets(value, parentKey = '', depth = 0) {
+    if (value === null || typeof value !== 'object' || depth > MAX_SCRUB_DEPTH)
+        return value;
+    if (Array.isArray(value)) {
+        let copy;
+        value.forEach((item, index) => {
+            const scrubbed = scrubSecrets(item, parentKey, depth + 1);
+            if (scrubbed !== item)
+                (copy ??= [...value])[index] = scrubbed;
+        });
+        return copy ?? value;
+    }
+    // Errors, Buffers, Dates and the like keep their own serializers.
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null)
+        return value;
+    const parent = parentKey.toLowerCase();
+    let copy;
+    for (const [key, item] of Object.entries(value)) {
+        const lower = key.toLowerCase();
+        const secret = SECRET_KEYS.has(lower) || (CREDENTIAL_KEYS.has(lower) && CREDENTIAL_PARENTS.has(parent)) || (parent === 'headers' && SECRET_HEADER.test(key));
+        const scrubbed = secret && item !== undefined && item !== null ? REDACTED : scrubSecrets(item, key, depth + 1);
+        if (scrubbed !== item)
+            (copy ??= { ...value })[key] = scrubbed;
+    }
+    return copy ?? value;
+}
+/** Path only (query strings can carry secrets) with resume tokens, which are capabilities, masked. */
+export function loggablePath(url) {
+    const path = (url ?? '').split('?', 1)[0];
+    return path.replace(/^\/webhook\/resume\/[^/]+/, '/webhook/resume/[REDACTED]');
+}
+function serializeRequest(request) {
+    const headers = {};
+    for (const name of LOGGED_HEADERS)
+        if (request.headers?.[name] !== undefined)
+            headers[name] = request.headers[name];
+    return { id: request.id, method: request.method, url: loggablePath(request.url), headers, remoteAddress: request.remoteAddress };
+}
+/** 2xx and 3xx at debug: logging every webhook at info would cost the ingest path dearly (SPEC §11). */
+export function requestLogLevel(_request, response, error) {
+    if (error || response.statusCode >= 500)
+        return 'error';
+    if (response.statusCode >= 400)
+        return 'info';
+    return 'debug';
+}
+export function requestId(request, response) {
+    const incoming = request.headers['x-request-id'];
+    const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    response.setHeader('X-Request-Id', id);
+    return id;
+}
+/** pino-pretty is a dev dependency: pretty lines for a person at a terminal, JSON everywhere else. */
+function prettyTransport() {
+    if (!process.stdout.isTTY)
+        return undefined;
+    try {
+        createRequire(import.meta.url).resolve('pino-pretty');
+    }
+    catch {
+        return undefined;
+    }
+    return { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } };
+}
+/**
+ * nestjs-pino settings: one JSON object per line on stdout (SPEC §10), the level from LOG_LEVEL,
+ * a request id on every request log (also answered as X-Request-Id), secrets kept out.
+ */
+export function loggerParams(config, destination) {
+    const transport = destination ? undefined : prettyTransport();
+    const options = {
+        level: config.logLevel,
+        base: { pid: process.pid, hostname: hostname(), role: config.appRole },
+        timestamp: stdTimeFunctions.isoTime,
+        formatters: {
+            // Level names rather than numbers, for people and log pipelines alike (pino-pretty reads both).
+            ...(transport ? {} : { level: (label) => ({ level: label }) }),
+            log: (object) => scrubSecrets(object),
+        },
+        serializers: {
+            req: serializeRequest,
+            res: (response) => ({ statusCode: response.statusCode }),
+        },
+        transport,
+        genReqId: requestId,
+        // Lines written while handling a request carry it (its id included) as `req`; the request's own
+        // line also carries `requestId` at the top. No extra child logger per request for that: on the
+        // webhook path each one costs as much as the rest of the logging together.
+        customSuccessObject: (request, _response, value) => ({ requestId: request.id, ...value }),
+        customErrorObject: (request, _response, _error, value) => ({ requestId: request.id, ...value }),
+        customLogLevel: requestLogLevel,
+        customSuccessMessage: (request, response, ms) => `${request.method} ${loggablePath(request.url)} ${response.statusCode} in ${ms} ms`,
+        customErrorMessage: (request, response) => `${request.method} ${loggablePath(request.url)} ${response.statusCode}`,
+    };
+    return { pinoHttp: destination ? [options, destination] : options };
+}
+//# sourceMappingURL=logger-options.js.map

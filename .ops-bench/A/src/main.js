@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { createApp } from './app.factory.js';
+import { ShutdownState } from './health/shutdown-state.js';
+async function main() {
+    let config;
+    try {
+        config = loadConfig();
+    }
+    catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(1);
+        }
+        throw error;
+    }
+    const started = Date.now();
+    const app = await createApp(config);
+    await app.listen(config.port, '0.0.0.0');
+    const logger = new Logger('Main');
+    logger.log(`Workflow Executor (${config.appRole}) listening on port ${config.port} after ${Date.now() - started} ms; Swagger UI: ${config.swaggerEnabled ? `${config.publicUrl}/docs` : 'disabled'}`);
+    // A rejected promise nobody awaited (a connection dropped mid-call while the database or Redis
+    // restarts) is logged; it must not take down a process whose work is fenced and recoverable.
+    process.on('unhandledRejection', (reason) => logger.error(`Unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+    let stopping = false;
+    const stop = async (signal) => {
+        if (stopping)
+            return;
+        stopping = true;
+        // Readiness turns 503 first, then the server stops accepting and modules drain (SPEC §3).
+        app.get(ShutdownState).begin();
+        logger.log(`${signal} received: draining for up to ${config.shutdownGraceMs} ms`);
+        const server = app.getHttpServer();
+        server.close();
+        server.closeIdleConnections();
+        // The queue stops and hands back what still runs a little before this (drainDeadline).
+        const hardStop = setTimeout(() => {
+            logger.warn('Shutdown grace period exceeded; exiting');
+            process.exit(0);
+        }, config.shutdownGraceMs);
+        hardStop.unref();
+        try {
+            await app.close();
+        }
+        catch (error) {
+            logger.error(`Error during shutdown: ${error.message}`);
+        }
+        logger.log(`Stopped after ${signal}`);
+        process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+}
+main().catch((error) => {
+    process.stderr.write(`Failed to start: ${error.message}\n`);
+    process.exit(1);
+});
+//# sourceMappingURL=main.js.map

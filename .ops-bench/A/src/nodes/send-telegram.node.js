@@ -1,0 +1,104 @@
+var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
+    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
+    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+    return c > 3 && r && Object.defineProperty(target, key, r), r;
+};
+var __metadata = (this && this.__metadata) || function (k, v) {
+    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
+};
+var __param = (this && this.__param) || function (paramIndex, decorator) {
+    return function (target, key) { decorator(target, key, paramIndex); }
+};
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/app-config.js';
+import { EXTRA_TRIES, MAX_INTERNAL_WAIT_MS, postJson, retryAfterMs, waitOrAbort } from './http/json-api.js';
+import { excerpt } from './http/response-body.js';
+import { secretForms, scrubText } from './http/secret-scrub.js';
+import { sendTelegramDescription } from './send-telegram.description.js';
+class TelegramParameterError extends Error {
+}
+/** Bot tokens are `<digits>:<letters, digits, _ and ->`; anything else must not be pasted into a URL path. */
+const BOT_TOKEN = /^[0-9]+:[A-Za-z0-9_-]+$/;
+/** Bot API `sendMessage` body from the node's resolved parameters. */
+export function telegramPayload(parameters) {
+    const { chatId, message, parseMode, disableNotification } = parameters;
+    if (!((typeof chatId === 'string' && chatId.trim() !== '') || (typeof chatId === 'number' && Number.isInteger(chatId)))) {
+        throw new TelegramParameterError('parameter "chatId" must be a chat id (integer) or a @channel name');
+    }
+    if (typeof message !== 'string' || message === '')
+        throw new TelegramParameterError('parameter "message" must be a non-empty string');
+    if (message.length > 4096)
+        throw new TelegramParameterError('parameter "message" is longer than 4096 characters');
+    if (parseMode !== undefined && parseMode !== null && !['MarkdownV2', 'Markdown', 'HTML'].includes(parseMode)) {
+        throw new TelegramParameterError('parameter "parseMode" must be one of MarkdownV2, Markdown, HTML');
+    }
+    if (disableNotification !== undefined && disableNotification !== null && typeof disableNotification !== 'boolean') {
+        throw new TelegramParameterError('parameter "disableNotification" must be a boolean');
+    }
+    return {
+        chat_id: typeof chatId === 'string' ? chatId.trim() : chatId,
+        text: message,
+        ...(parseMode ? { parse_mode: parseMode } : {}),
+        ...(typeof disableNotification === 'boolean' ? { disable_notification: disableNotification } : {}),
+    };
+}
+function describeError(response) {
+    const answer = response.json;
+    const description = typeof answer?.description === 'string' ? answer.description : excerpt(response.text) || 'no details';
+    return `Telegram API error ${response.status}: ${description}`;
+}
+/** The wait Telegram asks for on 429: `parameters.retry_after` seconds, else the Retry-After header. */
+function retryAfter(response) {
+    const seconds = response.json?.parameters?.retry_after;
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)
+        return Math.ceil(seconds * 1000);
+    return retryAfterMs(response.headers['retry-after']);
+}
+/**
+ * SPEC §6 `sendTelegram`. The bot token is part of the URL path, so every message that leaves this
+ * node is scrubbed of it. Only 429 is retried inside the node: Telegram has no idempotency key, and
+ * after a 5xx the message may have been sent, so that decision is left to the node's retryOnFail.
+ */
+let SendTelegramNode = class SendTelegramNode {
+    config;
+    description = sendTelegramDescription;
+    constructor(config) {
+        this.config = config;
+    }
+    async execute(context) {
+        let secrets = [];
+        try {
+            const payload = telegramPayload(context.parameters);
+            const { botToken } = await context.credential('telegram');
+            secrets = secretForms([botToken]);
+            if (!BOT_TOKEN.test(botToken ?? ''))
+                throw new TelegramParameterError('the telegram credential\'s botToken is not a valid bot token (expected "<digits>:<characters>")');
+            const url = `${this.config.telegramApiUrl}/bot${botToken}/sendMessage`;
+            for (let tryNumber = 0;; tryNumber++) {
+                const response = await postJson(url, {}, payload, context.signal);
+                const answer = response.json;
+                if (response.status < 300 && answer?.ok === true && answer.result) {
+                    const { message_id, chat, date } = answer.result;
+                    return { kind: 'success', output: { messageId: message_id, chatId: chat?.id, date } };
+                }
+                const wait = response.status === 429 ? retryAfter(response) ?? 1000 : null;
+                if (wait === null || tryNumber >= EXTRA_TRIES || wait > MAX_INTERNAL_WAIT_MS) {
+                    return { kind: 'failed', error: scrubText(describeError(response), secrets) };
+                }
+                await waitOrAbort(wait, context.signal);
+            }
+        }
+        catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            return { kind: 'failed', error: scrubText(error instanceof TelegramParameterError ? message : `Telegram request failed: ${message}`, secrets) };
+        }
+    }
+};
+SendTelegramNode = __decorate([
+    Injectable(),
+    __param(0, Inject(APP_CONFIG)),
+    __metadata("design:paramtypes", [Object])
+], SendTelegramNode);
+export { SendTelegramNode };
+//# sourceMappingURL=send-telegram.node.js.map

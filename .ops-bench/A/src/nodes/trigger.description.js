@@ -1,0 +1,16 @@
+import { oneOutput } from './node-executor.js';
+export const triggerDescription = {
+    type: 'trigger',
+    displayName: 'Webhook trigger',
+    parameters: {
+        type: 'object',
+        properties: {
+            requiredFields: { type: 'array', items: { type: 'string', required: true }, description: 'Body fields that must be present' },
+            schema: { type: 'object', additional: 'any', description: 'JSON Schema the body must satisfy' },
+        },
+    },
+    credentials: { types: [], required: false },
+    outputs: oneOutput,
+    sideEffects: false,
+};
+//# sourceMappingURL=trigger.description.js.map

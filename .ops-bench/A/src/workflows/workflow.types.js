@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=workflow.types.js.map

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
+/** Admin bodies (workflows of up to 200 nodes) stay far below this. */
+const ADMIN_BODY_LIMIT = '5mb';
+/**
+ * Builds the configured application without listening: main.ts and the tests share it, so what is
+ * tested is what runs.
+ */
+export async function createApp(config, options = {}) {
+    const app = await NestFactory.create(AppModule.forRoot(config, options.logDestination), {
+        bodyParser: false,
+        logger: config.logLevel === 'silent' ? false : undefined,
+        // Start-up lines wait for pino, so that every line is JSON (SPEC §10).
+        bufferLogs: config.logLevel !== 'silent',
+        abortOnError: false,
+    });
+    // Every `new Logger('X')` of Nest writes through pino from here on.
+    if (config.logLevel !== 'silent')
+        app.useLogger(app.get(Logger));
+    const server = app.getHttpAdapter().getInstance();
+    server.disable('x-powered-by');
+    server.set('trust proxy', false);
+    app.use(helmet({ contentSecurityPolicy: false }));
+    app.use(countWebhookAnswers(app.get(MetricsService)));
+    if (config.corsOrigins.length)
+        app.enableCors({ origin: config.corsOrigins });
+    const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+    // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
+    // its real content type later (SPEC §7.6.3).
+    const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
+    app.use((request, response, next) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : json(request, response, next)));
+    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
+    if (config.swaggerEnabled)
+        setUpSwagger(app);
+    return app;
+}
+function setUpSwagger(app) {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+        .setTitle('Workflow Executor')
+        .setDescription('Runs workflows when webhooks arrive. Every admin route needs `Authorization: Bearer <api key>`: press **Authorize** and paste your key.')
+        .setVersion('0.1.0')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (ADMIN_API_KEY or one created through POST /users/:id/api-keys)' })
+        .build());
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+}
+//# sourceMappingURL=app.factory.js.map

@@ -1,0 +1,18 @@
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+export function dataSourceOptions(url, poolSize) {
+    return {
+        type: 'postgres',
+        url,
+        entities: ENTITIES,
+        migrations: MIGRATIONS,
+        migrationsTableName: 'migrations',
+        synchronize: false,
+        migrationsRun: false,
+        installExtensions: false,
+        logging: false,
+        poolSize,
+        extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    };
+}
+//# sourceMappingURL=data-source-options.js.map

@@ -1,0 +1,179 @@
+var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
+    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
+    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+    return c > 3 && r && Object.defineProperty(target, key, r), r;
+};
+var __metadata = (this && this.__metadata) || function (k, v) {
+    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
+};
+var __param = (this && this.__param) || function (paramIndex, decorator) {
+    return function (target, key) { decorator(target, key, paramIndex); }
+};
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { APP_CONFIG } from '../config/app-config.js';
+import { Batcher } from '../common/batcher.js';
+import { ExecutionsRepository } from '../executions/executions.repository.js';
+import { serializeNodeRecords } from '../executions/node-records.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { CompletionWaiters } from './completion-waiters.js';
+import { ExecutionContext } from './execution-context.js';
+import { NodeRunner } from './node-runner.js';
+import { ResumeTokens } from './resume-tokens.js';
+import { runGraph } from './run-loop.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
+/** Abort reason when the process stops: the execution is released to another worker, not failed. */
+export const SHUTDOWN = new Error('The worker is shutting down');
+export const CANCELED = new Error('Canceled');
+/** Abort reason when this process's lease was taken over (or the execution ended elsewhere). */
+export const LEASE_LOST = new Error('Lease lost');
+/**
+ * Runs claimed executions to their end (SPEC §7): builds the context, walks the graph, commits
+ * progress before outside effects and the final state at the end, fenced by the claim's attempt.
+ */
+let ExecutionEngine = class ExecutionEngine {
+    executions;
+    definitions;
+    runner;
+    metrics;
+    waiters;
+    resumeTokens;
+    config;
+    logger = new Logger('ExecutionEngine');
+    /** Identifies this process as a lease owner. */
+    workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    active = new Map();
+    completions;
+    /** Set by the queue: a WAITING execution due soon is woken by a timer in this process. */
+    onSuspended = () => undefined;
+    constructor(executions, definitions, runner, metrics, waiters, resumeTokens, config) {
+        this.executions = executions;
+        this.definitions = definitions;
+        this.runner = runner;
+        this.metrics = metrics;
+        this.waiters = waiters;
+        this.resumeTokens = resumeTokens;
+        this.config = config;
+        // Final states of many executions go out in one statement under load.
+        this.completions = new Batcher(async (states) => {
+            const accepted = await this.executions.completeMany(states);
+            return states.map((state) => accepted.has(state.id));
+        });
+    }
+    get activeIds() {
+        return [...this.active.keys()];
+    }
+    get activeCount() {
+        return this.active.size;
+    }
+    /** Runs one claimed execution; never throws (failures end up in the record or the log). */
+    async executeWorkflow(claimed) {
+        const controller = new AbortController();
+        this.active.set(claimed.id, { controller, attempt: claimed.attempt });
+        this.metrics.executionStarted(claimed.mode);
+        try {
+            const workflow = await this.definitions.load(claimed.workflowId, claimed.workflowVersion);
+            if (!workflow) {
+                await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
+                return;
+            }
+            const context = new ExecutionContext(claimed, workflow, this.resumeTokens.resumeUrlFor(claimed.id, workflow.graph));
+            const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
+            const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
+            const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
+            let result;
+            try {
+                result = await runGraph(context, this.runner, controller.signal, {
+                    beforeSideEffect: () => this.commitProgress(context, controller),
+                    nodeSettled: (node, status, ms) => this.metrics.nodeFinished(node.type, status, ms / 1000),
+                    respond: (response) => this.respond(context, response),
+                });
+            }
+            finally {
+                clearTimeout(timer);
+            }
+            // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
+            if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST)
+                return;
+            const json = serializeNodeRecords(context.records, workflow.settings);
+            const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
+            if (result.status === 'WAITING') {
+                await this.suspend(claimed, json, response, result.node, result.until);
+                return;
+            }
+            await this.complete(claimed, result.status, json, result.status === 'FAILED' ? result.error : null, context.lastOutput(), response);
+        }
+        catch (error) {
+            this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${error.message}`, executionId: claimed.id, workflowId: claimed.workflowId });
+        }
+        finally {
+            // A later claim of the same execution in this process (after this one's lease expired) owns the entry now.
+            if (this.active.get(claimed.id)?.controller === controller)
+                this.active.delete(claimed.id);
+        }
+    }
+    /** Stops a run of this process at once (its in-flight HTTP calls are aborted). */
+    abort(id, reason) {
+        const run = this.active.get(id);
+        if (!run)
+            return false;
+        run.controller.abort(reason);
+        return true;
+    }
+    /** On shutdown: runs still going after the grace period are released, not failed. */
+    abortAll(reason) {
+        for (const run of this.active.values())
+            run.controller.abort(reason);
+    }
+    async complete(claimed, status, nodeExecutionsJson, error, output, webhookResponseJson) {
+        const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson });
+        if (accepted) {
+            this.metrics.executionFinished(status, (Date.now() - new Date(claimed.startedAt).getTime()) / 1000);
+            this.waiters.notify(claimed.id, { status, output, error });
+            return;
+        }
+        this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
+        const outcome = await this.waiters.readOutcome(claimed.id).catch(() => undefined);
+        if (outcome)
+            this.waiters.notify(claimed.id, outcome);
+    }
+    async suspend(claimed, json, response, node, until) {
+        const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, until);
+        if (parked)
+            this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until });
+        else
+            this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });
+    }
+    /** The first respondToWebhook answer goes to the waiting caller now, and is kept with the record. */
+    respond(context, response) {
+        if (context.webhookResponse)
+            return;
+        context.webhookResponse = response;
+        context.dirty = true;
+        this.waiters.respond(context.execution.id, response);
+    }
+    /** Commits the records so far, before a node with outside effects starts (SPEC §7.7). */
+    async commitProgress(context, controller) {
+        if (!context.dirty)
+            return;
+        context.dirty = false;
+        const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
+        const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings), response);
+        if (!saved && !controller.signal.aborted)
+            controller.abort(CANCELED);
+    }
+};
+ExecutionEngine = __decorate([
+    Injectable(),
+    __param(6, Inject(APP_CONFIG)),
+    __metadata("design:paramtypes", [ExecutionsRepository,
+        WorkflowDefinitions,
+        NodeRunner,
+        MetricsService,
+        CompletionWaiters,
+        ResumeTokens, Object])
+], ExecutionEngine);
+export { ExecutionEngine };
+//# sourceMappingURL=execution-engine.js.map

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ExpressionEvaluator } from './expression-evaluator.js';
+import { compileTemplate, ExpressionSyntaxError, splitTemplate } from './template.js';
+const bindings = (overrides = {}) => ({
+    trigger: { body: { email: 'ada@example.com', score: 95, tags: ['a', 'b'] }, headers: {}, query: { page: '2' }, method: 'POST' },
+    context: { email: 'ada@example.com', score: 95, tags: ['a', 'b'] },
+    json: { id: 7, nested: { value: 'deep' } },
+    node: { 'Check score': { passed: true }, httpRequest: { data: { id: 42 } } },
+    execution: { id: 'exec-1', workflowId: 'wf-1', mode: 'webhook', resumeUrl: 'http://x/webhook/resume/t' },
+    workflow: { id: 'wf-1', name: 'Score router' },
+    ...overrides,
+});
+describe('template parsing', () => {
+    it('splits text and expressions, keeping braces inside object constructors', () => {
+        expect(splitTemplate('Hi {{ name }}!')).toEqual([
+            { kind: 'text', text: 'Hi ' },
+            { kind: 'expression', source: 'name' },
+            { kind: 'text', text: '!' },
+        ]);
+        expect(splitTemplate('{{ {"a": {"b": 1}} }}')).toEqual([{ kind: 'expression', source: '{"a": {"b": 1}}' }]);
+        expect(splitTemplate('{{ "}}" & x }}')).toEqual([{ kind: 'expression', source: '"}}" & x' }]);
+    });
+    it('rejects unclosed, empty and unparsable expressions', () => {
+        expect(() => compileTemplate('{{ a.b ')).toThrow(ExpressionSyntaxError);
+        expect(() => compileTemplate('{{ }}')).toThrow(/empty/);
+        expect(() => compileTemplate('{{ a + }}')).toThrow(ExpressionSyntaxError);
+        expect(() => compileTemplate(`{{ "${'x'.repeat(11 * 1024)}" }}`)).toThrow(/longer than/);
+    });
+});
+describe('ExpressionEvaluator', () => {
+    const evaluator = new ExpressionEvaluator();
+    it('binds every variable of SPEC §7.2', async () => {
+        const b = bindings();
+        expect(await evaluator.evaluate('{{ $trigger.body.email }}', b, 'p')).toBe('ada@example.com');
+        expect(await evaluator.evaluate('{{ $context.score }}', b, 'p')).toBe(95);
+        expect(await evaluator.evaluate('{{ $json.id }}', b, 'p')).toBe(7);
+        expect(await evaluator.evaluate('{{ nested.value }}', b, 'p')).toBe('deep');
+        expect(await evaluator.evaluate('{{ $node.`Check score`.passed }}', b, 'p')).toBe(true);
+        expect(await evaluator.evaluate('{{ $node.httpRequest.data.id }}', b, 'p')).toBe(42);
+        expect(await evaluator.evaluate('{{ $execution.id }}', b, 'p')).toBe('exec-1');
+        expect(await evaluator.evaluate('{{ $execution.resumeUrl }}', b, 'p')).toBe('http://x/webhook/resume/t');
+        expect(await evaluator.evaluate('{{ $workflow.name }}', b, 'p')).toBe('Score router');
+        expect(await evaluator.evaluate('{{ $trigger.query.page }}', b, 'p')).toBe('2');
+    });
+    it('keeps the JSON type of a whole expression and renders templates as text', async () => {
+        const b = bindings();
+        expect(await evaluator.evaluate('{{ $context.tags }}', b, 'p')).toEqual(['a', 'b']);
+        expect(await evaluator.evaluate('{{ {"n": $context.score} }}', b, 'p')).toEqual({ n: 95 });
+        expect(await evaluator.evaluate('Score: {{ $context.score }}', b, 'p')).toBe('Score: 95');
+        expect(await evaluator.evaluate('Tags {{ $context.tags }}', b, 'p')).toBe('Tags ["a","b"]');
+        expect(await evaluator.evaluate('[{{ $context.missing }}]', b, 'p')).toBe('[]');
+        expect(await evaluator.evaluate('{{ $context.missing }}', b, 'p')).toBeNull();
+        expect(await evaluator.evaluate('{{ $uppercase($context.email) & "!" }}', b, 'p')).toBe('ADA@EXAMPLE.COM!');
+        expect(await evaluator.evaluate('{{ $context.score > 90 ? "high" : "low" }}', b, 'p')).toBe('high');
+    });
+    it('resolves a parameter tree, naming the failing path', async () => {
+        const resolved = await evaluator.resolve({ to: '{{ $context.email }}', list: ['{{ $json.id }}', 'plain'], n: 3 }, bindings());
+        expect(resolved).toEqual({ to: 'ada@example.com', list: [7, 'plain'], n: 3 });
+        await expect(evaluator.resolve({ a: { b: '{{ $number("x") }}' } }, bindings())).rejects.toThrow('Expression error in parameter "a.b"');
+    });
+    it('stops runaway expressions within the time bound', async () => {
+        const started = Date.now();
+        await expect(evaluator.evaluate('{{ ($f := function($n) { $f($n + 1) }; $f(0)) }}', bindings(), 'loop')).rejects.toThrow(/Expression error in parameter "loop"/);
+        await expect(evaluator.evaluate('{{ $count([1..10000000]) }}', bindings(), 'range')).rejects.toThrow(/too large|longer than/);
+        expect(Date.now() - started).toBeLessThan(2000);
+    });
+    it('offers no way to reach the process, environment or JavaScript', async () => {
+        const b = bindings();
+        expect(await evaluator.evaluate('{{ $process }}', b, 'p')).toBeNull();
+        expect(await evaluator.evaluate('{{ $env }}', b, 'p')).toBeNull();
+        expect(await evaluator.evaluate('{{ $json.constructor }}', b, 'p')).toBeNull();
+        await expect(evaluator.evaluate('{{ $eval("$process") }}', b, 'p')).resolves.toBeNull();
+        await expect(evaluator.evaluate('{{ $require("fs") }}', b, 'p')).rejects.toThrow(/Expression error/);
+    });
+});
+//# sourceMappingURL=expression-evaluator.spec.js.map

@@ -1,0 +1,144 @@
+import { Logger } from '@nestjs/common';
+import { DelayedError, Queue, WaitingError, Worker } from 'bullmq';
+import { Batcher } from '../../common/batcher.js';
+import { drainDeadline, ExecutionQueue } from '../execution-queue.js';
+import { LocalDispatcher } from './local-dispatcher.js';
+import { RecoverySweep } from './recovery-sweep.js';
+import { createRedis, quietWarner, withTimeout } from './redis-connection.js';
+export const EXECUTIONS_QUEUE = 'executions';
+/** An enqueue that Redis does not confirm in this time is left to the sweep. */
+const ADD_TIMEOUT_MS = 2000;
+/** A job of a workflow at its concurrency limit here is tried again after this. */
+const LIMIT_RETRY_MS = 250;
+/** A job whose claim failed (database down) is tried again after this. */
+const CLAIM_RETRY_MS = 1000;
+/**
+ * Queue mode (SPEC §3): executions travel through BullMQ on Redis, one job per execution with the
+ * execution id as job id, so duplicate enqueues (a redelivery, the sweep) collapse. Any role
+ * enqueues; `worker` and `all` also consume, at most EXECUTION_CONCURRENCY at once, claiming each
+ * execution in Postgres before running it. Redis only carries the news: a job whose execution is
+ * not claimable is simply acknowledged, and what Redis loses (a restart without persistence, a
+ * crash between commit and enqueue) the workers' sweep finds in Postgres and queues again.
+ */
+export class BullmqExecutionQueue extends ExecutionQueue {
+    executions;
+    config;
+    logger = new Logger('ExecutionQueue');
+    warn = quietWarner(this.logger);
+    producerConnection;
+    producer;
+    adds;
+    /** Present on the roles that execute. */
+    dispatcher;
+    workerConnection;
+    worker;
+    sweep;
+    constructor(engine, executions, config) {
+        super();
+        this.executions = executions;
+        this.config = config;
+        this.producerConnection = createRedis(config.redisUrl, 'producer', { failFast: true });
+        this.producer = new Queue(EXECUTIONS_QUEUE, {
+            connection: this.producerConnection,
+            prefix: config.redisPrefix,
+            defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+        });
+        this.producer.on('error', (error) => this.warn(`Execution queue: ${error.message}`));
+        // Enqueues arriving together (a burst of webhooks) share one addBulk.
+        this.adds = new Batcher(async (items) => {
+            await this.add(items);
+            return items.map(() => undefined);
+        }, 1000);
+        if (config.appRole !== 'api') {
+            this.dispatcher = new LocalDispatcher(engine, executions, {
+                concurrency: config.executionConcurrency,
+                leaseMs: config.executionLeaseMs,
+                wakeWithinMs: config.executionSweepIntervalMs * 2,
+            });
+        }
+    }
+    onApplicationBootstrap() {
+        const dispatcher = this.dispatcher;
+        if (!dispatcher)
+            return;
+        dispatcher.start();
+        this.workerConnection = createRedis(this.config.redisUrl, 'worker', { failFast: false });
+        this.worker = new Worker(EXECUTIONS_QUEUE, (job, token) => this.process(dispatcher, job, token), {
+            connection: this.workerConnection,
+            prefix: this.config.redisPrefix,
+            concurrency: this.config.executionConcurrency,
+            // A dead worker's jobs go back to the queue about when its Postgres leases expire.
+            lockDuration: this.config.executionLeaseMs,
+            stalledInterval: Math.min(this.config.executionLeaseMs, this.config.executionSweepIntervalMs),
+            // Stalls only ever re-deliver: Postgres decides who runs, so there is no reason to give up.
+            maxStalledCount: 1000,
+        });
+        this.worker.on('error', (error) => this.warn(`Execution worker: ${error.message}`));
+        this.sweep = new RecoverySweep(this.executions, this.config.executionSweepIntervalMs, (items) => this.requeue(dispatcher, items), (id) => dispatcher.has(id));
+        this.sweep.start();
+    }
+    get depth() {
+        return this.dispatcher?.depth ?? 0;
+    }
+    enqueue(items) {
+        // A failed add is logged by `add`; the execution is committed and the sweep will find it.
+        for (const item of items)
+            this.adds.submit(item).catch(() => undefined);
+    }
+    async add(items) {
+        try {
+            await withTimeout(this.producer.addBulk(items.map((item) => ({ name: 'run', data: item, opts: { jobId: item.id } }))), ADD_TIMEOUT_MS, 'addBulk');
+            this.warn.recovered('Enqueues to Redis work again');
+        }
+        catch (error) {
+            this.warn(`Could not queue ${items.length} execution(s) in Redis (a worker's sweep will run them): ${error.message}`);
+            throw error;
+        }
+    }
+    /**
+     * What the sweep found goes back through Redis so that every worker shares it; while Redis is
+     * unreachable this process runs it itself rather than let it wait.
+     */
+    async requeue(dispatcher, items) {
+        try {
+            await this.add(items);
+        }
+        catch {
+            dispatcher.submit(items, { first: true });
+        }
+    }
+    async process(dispatcher, job, token) {
+        const item = job.data;
+        if (dispatcher.isAtLimit(item.workflowId, item.concurrency)) {
+            // Holding a slot while the workflow is at its limit would starve other workflows.
+            await job.moveToDelayed(Date.now() + LIMIT_RETRY_MS, token);
+            throw new DelayedError();
+        }
+        const outcome = await dispatcher.run(item);
+        if (outcome === 'released') {
+            // Shutting down with the execution unfinished: its lease is released, so the next worker
+            // to take the job resumes it at once.
+            await job.moveToWait(token);
+            throw new WaitingError();
+        }
+        if (outcome === 'claim-failed') {
+            await job.moveToDelayed(Date.now() + CLAIM_RETRY_MS, token);
+            throw new DelayedError();
+        }
+    }
+    /**
+     * SIGTERM: stop fetching jobs, let running executions finish within the grace period, release
+     * the rest (their jobs go back to the queue), then close the connections.
+     */
+    async beforeApplicationShutdown() {
+        const deadline = drainDeadline(this.config.shutdownGraceMs);
+        this.sweep?.stop();
+        const workerClosed = this.worker?.close().catch((error) => this.logger.warn(`Closing the execution worker: ${error.message}`));
+        await this.dispatcher?.drain(deadline);
+        await withTimeout(Promise.resolve(workerClosed), 3000, 'closing the worker').catch(() => this.worker?.close(true).catch(() => undefined));
+        await withTimeout(this.producer.close(), 1000, 'closing the queue').catch(() => undefined);
+        for (const connection of [this.workerConnection, this.producerConnection])
+            connection?.disconnect();
+    }
+}
+//# sourceMappingURL=bullmq-execution-queue.js.map

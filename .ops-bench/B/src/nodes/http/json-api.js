@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { readLimited } from './response-body.js';
+/** Idle timeouts per call; the node's own timeout (via the signal) bounds the whole. */
+const CALL_TIMEOUT_MS = 30_000;
+/** Answers of these APIs are small; anything bigger is not one of theirs. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+export async function postJson(url, headers, payload, signal) {
+    const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify(payload),
+        signal,
+        headersTimeout: CALL_TIMEOUT_MS,
+        bodyTimeout: CALL_TIMEOUT_MS,
+    });
+    const text = (await readLimited(response.body, MAX_ANSWER_BYTES, response.headers['content-length'])).toString('utf8');
+    let json = null;
+    try {
+        json = text ? JSON.parse(text) : null;
+    }
+    catch {
+        json = null;
+    }
+    return { status: response.statusCode, headers: response.headers, json, text };
+}
+/** Extra tries inside one node attempt for rate limits and outages; beyond them the node's retryOnFail takes over. */
+export const EXTRA_TRIES = 2;
+/** Longest wait honoured inside a node; a longer Retry-After fails the try instead of holding a worker. */
+export const MAX_INTERNAL_WAIT_MS = 30_000;
+/** `Retry-After` as delta-seconds or an HTTP date, in ms; null when absent or unreadable. */
+export function retryAfterMs(value) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined || raw.trim() === '')
+        return null;
+    if (/^\d+(\.\d+)?$/.test(raw.trim()))
+        return Math.ceil(Number(raw) * 1000);
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+/** Waits, or throws the signal's reason as soon as the engine aborts the node. */
+export async function waitOrAbort(ms, signal) {
+    try {
+        await sleep(ms, undefined, { signal });
+    }
+    catch {
+        throw signal.reason instanceof Error ? signal.reason : new Error('Aborted');
+    }
+}
+//# sourceMappingURL=json-api.js.map

@@ -1,0 +1,62 @@
+import { AppError } from '../../common/app-error.js';
+/** Headers that carry secrets: kept out of trigger data and so out of every record (SPEC §6). */
+const SECRET_HEADERS = new Set([
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'set-cookie',
+    'x-api-key',
+    'x-hub-signature',
+    'x-hub-signature-256',
+    'stripe-signature',
+    'webhook-signature',
+    'x-webhook-signature',
+    'x-signature',
+]);
+export const REDACTED = '[redacted]';
+export function redactHeaders(headers, extraSecret = []) {
+    const secret = new Set([...SECRET_HEADERS, ...extraSecret.map((name) => name.toLowerCase())]);
+    const out = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value === undefined)
+            continue;
+        out[name] = secret.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+/**
+ * Parses the body by its real Content-Type (SPEC §7.6.3): JSON, urlencoded forms and text as such;
+ * anything else is kept as base64 text so no byte is lost.
+ */
+export function parseBody(raw, contentType) {
+    if (raw.length === 0)
+        return {};
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (type === 'application/json' || type.endsWith('+json')) {
+        try {
+            return JSON.parse(raw.toString('utf8'));
+        }
+        catch {
+            throw new AppError('invalid', 'Malformed JSON in request body');
+        }
+    }
+    if (type === 'application/x-www-form-urlencoded')
+        return formToObject(new URLSearchParams(raw.toString('utf8')));
+    if (type.startsWith('text/'))
+        return raw.toString('utf8');
+    return { contentType: type || 'application/octet-stream', encoding: 'base64', data: raw.toString('base64') };
+}
+/** Repeated keys become arrays, as most form tools expect. */
+function formToObject(params) {
+    const out = Object.create(null);
+    for (const [key, value] of params) {
+        const existing = out[key];
+        out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    return { ...out };
+}
+/** `secretHeaders`: headers the webhook's authentication read a secret from (e.g. a custom token header). */
+export function buildTriggerData(method, body, headers, query, secretHeaders = []) {
+    return { body, headers: redactHeaders(headers, secretHeaders), query: { ...query }, method, receivedAt: new Date().toISOString() };
+}
+//# sourceMappingURL=incoming-request.js.map

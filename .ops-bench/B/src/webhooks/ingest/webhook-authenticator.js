@@ -1,0 +1,71 @@
+var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
+    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
+    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+    return c > 3 && r && Object.defineProperty(target, key, r), r;
+};
+var __metadata = (this && this.__metadata) || function (k, v) {
+    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
+};
+import { Injectable } from '@nestjs/common';
+import { CredentialsService } from '../../credentials/credentials.service.js';
+import { CREDENTIAL_TYPE_FOR_AUTH, DEFAULT_TOLERANCE_SECONDS } from '../webhook-auth.js';
+import { unauthorized } from './auth/auth-request.js';
+import { verifyBasicAuth } from './auth/basic-auth.js';
+import { CredentialSecrets } from './auth/credential-secrets.js';
+import { verifyGenericHmac } from './auth/generic-hmac.js';
+import { verifyGithub } from './auth/github.js';
+import { verifyHeaderAuth } from './auth/header-auth.js';
+import { verifyStandardWebhooks } from './auth/standard-webhooks.js';
+import { verifyStripe } from './auth/stripe.js';
+/**
+ * SPEC §9.3: checks a webhook request's credentials over its raw bytes; 401 on any failure, before
+ * anything is stored. Resolves to the names of the headers that carried a secret, so that they are
+ * redacted from the trigger data.
+ */
+let WebhookAuthenticator = class WebhookAuthenticator {
+    secrets;
+    constructor(credentials) {
+        this.secrets = new CredentialSecrets(credentials);
+    }
+    async verify(route, raw, headers) {
+        const auth = route.authentication;
+        if (!auth || auth.type === 'none')
+            return [];
+        if (!auth.credentialId)
+            throw unauthorized('The webhook authentication is misconfigured');
+        const data = await this.secrets.get(auth.credentialId, CREDENTIAL_TYPE_FOR_AUTH[auth.type], route.ownerId);
+        const request = { raw, headers, now: Math.floor(Date.now() / 1000) };
+        switch (auth.type) {
+            case 'header':
+                return verifyHeaderAuth(request, data);
+            case 'basic':
+                return verifyBasicAuth(request, data);
+            case 'hmac':
+                return verifyHmac(request, data.secret, auth);
+        }
+    }
+};
+WebhookAuthenticator = __decorate([
+    Injectable(),
+    __metadata("design:paramtypes", [CredentialsService])
+], WebhookAuthenticator);
+export { WebhookAuthenticator };
+function verifyHmac(request, secret, auth) {
+    const tolerance = auth.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    switch (auth.preset) {
+        case 'standardWebhooks':
+            return verifyStandardWebhooks(request, secret, tolerance);
+        case 'github':
+            return verifyGithub(request, secret);
+        case 'stripe':
+            return verifyStripe(request, secret, tolerance);
+        case 'generic':
+            if (!auth.headerName || !auth.algorithm || !auth.encoding)
+                break;
+            return verifyGenericHmac(request, secret, { headerName: auth.headerName, algorithm: auth.algorithm, encoding: auth.encoding });
+    }
+    // Creation validates these settings; a row that still lacks them accepts nothing.
+    throw unauthorized('The webhook authentication is misconfigured');
+}
+//# sourceMappingURL=webhook-authenticator.js.map

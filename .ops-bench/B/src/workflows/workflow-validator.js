@@ -1,0 +1,228 @@
+import { compileTemplate } from '../engine/expressions/template.js';
+import { stringsIn, validateParameters } from '../nodes/parameter-schema.js';
+import { findCycle, parseConnections, reachableFrom } from './workflow-connections.js';
+/** SPEC §7.5. */
+export const MAX_NODES = 200;
+export const TRIGGER_TYPE = 'trigger';
+const NODE_FIELDS = new Set(['id', 'name', 'type', 'parameters', 'credentials', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'continueOnFail', 'timeoutMs', 'disabled', 'position', 'notes']);
+const NODE_INTEGER_FIELDS = { maxTries: [1, 10], waitBetweenTries: [0, 60_000], timeoutMs: [1, 3_600_000] };
+const NODE_BOOLEAN_FIELDS = ['retryOnFail', 'continueOnFail', 'disabled'];
+const SETTINGS_INTEGER_FIELDS = { timeoutMs: [1000, 86_400_000], concurrency: [1, 1000] };
+const SAVE_NODE_DATA = ['all', 'errorsOnly'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isIntegerIn = (value, [min, max]) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+/**
+ * Checks a workflow definition against every rule of SPEC §5. Pure apart from the one credential
+ * lookup the context provides, so it runs the same from the API, an import or a test.
+ */
+export async function validateWorkflow(definition, context) {
+    const errors = [];
+    const warnings = [];
+    errors.push(...validateSettings(definition.settings));
+    const nodes = definition.nodes;
+    if (!Array.isArray(nodes))
+        return { errors: [...errors, 'nodes: must be an array'], warnings };
+    // Checked first and alone: there is no point validating 10,000 nodes one by one.
+    if (nodes.length > MAX_NODES)
+        return { errors: [...errors, `nodes: a workflow has at most ${MAX_NODES} nodes, got ${nodes.length}`], warnings };
+    const checked = [];
+    const credentialUses = [];
+    nodes.forEach((node, index) => {
+        const result = checkNode(node, index, context.registry);
+        errors.push(...result.errors);
+        credentialUses.push(...result.credentials);
+        if (result.node)
+            checked.push(result.node);
+    });
+    errors.push(...uniquenessErrors(nodes));
+    const triggers = checked.filter((node) => node.type === TRIGGER_TYPE);
+    if (triggers.length !== 1) {
+        const found = triggers.length === 0 ? 'found none' : `found ${triggers.length} (${triggers.map((node) => `"${node.name}"`).join(', ')})`;
+        errors.push(`nodes: a workflow needs exactly one "${TRIGGER_TYPE}" node, ${found}`);
+    }
+    const byName = new Map(checked.map((node) => [node.name, node]));
+    const { edges, errors: connectionErrors } = parseConnections(definition.connections, new Set(byName.keys()), (name) => byName.get(name)?.outputs);
+    errors.push(...connectionErrors);
+    for (const edge of edges) {
+        if (byName.get(edge.to)?.type === TRIGGER_TYPE)
+            errors.push(`connections."${edge.from}": node "${edge.to}" is a trigger and takes no input`);
+    }
+    const cycle = findCycle([...byName.keys()], edges);
+    if (cycle)
+        errors.push(`connections: nodes ${cycle.map((name) => `"${name}"`).join(' → ')} form a cycle`);
+    if (triggers.length === 1) {
+        const reached = reachableFrom(triggers[0].name, edges);
+        for (const node of checked)
+            if (!reached.has(node.name))
+                warnings.push(`node "${node.name}" is not reachable from the trigger`);
+    }
+    errors.push(...(await credentialErrors(credentialUses, context)));
+    return { errors, warnings };
+}
+/** `settings` of SPEC §5; unknown keys are rejected so a typo never silently does nothing. */
+export function validateSettings(settings) {
+    if (settings === undefined)
+        return [];
+    if (!isRecord(settings))
+        return ['settings: must be an object'];
+    const errors = [];
+    for (const [key, value] of Object.entries(settings)) {
+        if (key in SETTINGS_INTEGER_FIELDS) {
+            const range = SETTINGS_INTEGER_FIELDS[key];
+            if (!isIntegerIn(value, range))
+                errors.push(`settings: field "${key}" must be an integer from ${range[0]} to ${range[1]}`);
+        }
+        else if (key === 'saveNodeData') {
+            if (!SAVE_NODE_DATA.includes(value))
+                errors.push(`settings: field "saveNodeData" must be one of ${SAVE_NODE_DATA.join(', ')}`);
+        }
+        else {
+            errors.push(`settings: unknown setting "${key}" (known: timeoutMs, concurrency, saveNodeData)`);
+        }
+    }
+    return errors;
+}
+/** Warnings for a definition already known to be valid (e.g. after a PATCH of name or settings). */
+export function reachabilityWarnings(definition) {
+    const trigger = definition.nodes.find((node) => node.type === TRIGGER_TYPE);
+    if (!trigger)
+        return [];
+    const names = new Set(definition.nodes.map((node) => node.name));
+    const { edges } = parseConnections(definition.connections, names, () => undefined);
+    const reached = reachableFrom(trigger.name, edges);
+    return definition.nodes.filter((node) => !reached.has(node.name)).map((node) => `node "${node.name}" is not reachable from the trigger`);
+}
+function checkNode(raw, index, registry) {
+    if (!isRecord(raw))
+        return { errors: [`nodes[${index}]: must be an object`], credentials: [] };
+    const node = raw;
+    if (typeof node.name !== 'string' || node.name.trim() === '')
+        return { errors: [`nodes[${index}]: field "name" must be a non-empty string`], credentials: [] };
+    const label = `node "${node.name}"`;
+    const errors = fieldErrors(node, label);
+    const description = typeof node.type === 'string' ? registry.describe(node.type) : undefined;
+    if (typeof node.type !== 'string' || !description) {
+        errors.push(`${label}: field "type": unknown node type ${JSON.stringify(node.type)}`);
+        return { errors, credentials: [], node: { name: node.name, type: String(node.type) } };
+    }
+    const parameterErrors = parameterProblems(node, description);
+    errors.push(...parameterErrors.map((message) => `${label}: ${message}`));
+    const { errors: credentialProblems, uses } = credentialReferences(node, description, label);
+    errors.push(...credentialProblems);
+    const outputs = parameterErrors.length ? undefined : description.outputs(node.parameters ?? {});
+    return { errors, credentials: uses, node: { name: node.name, type: node.type, outputs } };
+}
+/** The node-level fields of SPEC §5 other than parameters and credentials. */
+function fieldErrors(node, label) {
+    const errors = [];
+    for (const key of Object.keys(node))
+        if (!NODE_FIELDS.has(key))
+            errors.push(`${label}: unknown field "${key}"`);
+    if (typeof node.id !== 'string' || node.id === '')
+        errors.push(`${label}: field "id" must be a non-empty string`);
+    for (const [key, range] of Object.entries(NODE_INTEGER_FIELDS)) {
+        const value = node[key];
+        if (value !== undefined && !isIntegerIn(value, range))
+            errors.push(`${label}: field "${key}" must be an integer from ${range[0]} to ${range[1]}`);
+    }
+    for (const key of NODE_BOOLEAN_FIELDS) {
+        if (node[key] !== undefined && typeof node[key] !== 'boolean')
+            errors.push(`${label}: field "${key}" must be a boolean`);
+    }
+    if (node.notes !== undefined && typeof node.notes !== 'string')
+        errors.push(`${label}: field "notes" must be a string`);
+    return errors;
+}
+/** Schema, the type's own cross-field rules, then every `{{ }}` expression must compile. */
+function parameterProblems(node, description) {
+    const parameters = node.parameters ?? {};
+    if (!isRecord(parameters))
+        return ['field "parameters" must be an object'];
+    const errors = validateParameters(description.parameters, parameters, '');
+    // A type's own rules assume a schema-valid shape.
+    if (!errors.length)
+        errors.push(...(description.validate?.({ ...node, parameters }) ?? []));
+    for (const [path, value] of stringsIn(parameters)) {
+        if (!value.includes('{{'))
+            continue;
+        try {
+            compileTemplate(value);
+        }
+        catch (error) {
+            errors.push(`parameter "${path}": invalid expression: ${error.message}`);
+        }
+    }
+    return errors;
+}
+/** Shape and types of `node.credentials` (`{ <credential type>: { id } }`); existence is checked later in one query. */
+function credentialReferences(node, description, label) {
+    const accepted = description.credentials.types;
+    const references = node.credentials ?? {};
+    if (!isRecord(references))
+        return { errors: [`${label}: field "credentials" must be an object keyed by credential type`], uses: [] };
+    const errors = [];
+    const uses = [];
+    for (const [type, reference] of Object.entries(references)) {
+        if (!accepted.includes(type)) {
+            errors.push(`${label}: field "credentials": a ${description.type} node does not accept "${type}" credentials (accepted: ${accepted.join(', ') || 'none'})`);
+        }
+        else if (!isRecord(reference) || typeof reference.id !== 'string' || reference.id === '') {
+            errors.push(`${label}: field "credentials.${type}" must be { "id": "<credential id>" }`);
+        }
+        else if (Object.keys(reference).some((key) => key !== 'id' && key !== 'name')) {
+            errors.push(`${label}: field "credentials.${type}" allows only "id" and "name"`);
+        }
+        else {
+            uses.push({ label, type, id: reference.id });
+        }
+    }
+    if (description.credentials.required && !accepted.some((type) => type in references)) {
+        errors.push(`${label}: field "credentials": a ${description.type} node needs a ${accepted.map((type) => `"${type}"`).join(' or ')} credential`);
+    }
+    return { errors, uses };
+}
+function uniquenessErrors(nodes) {
+    const errors = [];
+    const names = new Map();
+    const ids = new Map();
+    for (const node of nodes) {
+        if (!isRecord(node) || typeof node.name !== 'string')
+            continue;
+        names.set(node.name, (names.get(node.name) ?? 0) + 1);
+        if (typeof node.id !== 'string')
+            continue;
+        const holder = ids.get(node.id);
+        if (holder !== undefined)
+            errors.push(`node "${node.name}": field "id" ("${node.id}") is already used by node "${holder}"`);
+        else
+            ids.set(node.id, node.name);
+    }
+    for (const [name, count] of names)
+        if (count > 1)
+            errors.push(`node "${name}": field "name" must be unique, but ${count} nodes are named "${name}"`);
+    return errors;
+}
+/**
+ * A credential of another user gets the same answer as a missing one, so that a member cannot
+ * probe for others' credential ids (SPEC §9.1).
+ */
+async function credentialErrors(uses, context) {
+    if (!uses.length)
+        return [];
+    // Postgres answers ids in lower case; a reference may spell them either way.
+    const ids = [...new Set(uses.map((use) => use.id.toLowerCase()).filter((id) => UUID.test(id)))];
+    const found = new Map((ids.length ? await context.findCredentials(ids) : []).map((credential) => [credential.id, credential]));
+    const errors = [];
+    for (const use of uses) {
+        const credential = found.get(use.id.toLowerCase());
+        if (!credential || credential.ownerId !== context.ownerId) {
+            errors.push(`${use.label}: field "credentials.${use.type}": credential "${use.id}" does not exist or belongs to another user`);
+        }
+        else if (credential.type !== use.type) {
+            errors.push(`${use.label}: field "credentials.${use.type}": credential "${use.id}" is a "${credential.type}" credential, not "${use.type}"`);
+        }
+    }
+    return errors;
+}
+//# sourceMappingURL=workflow-validator.js.map

@@ -1,0 +1,50 @@
+/**
+ * Command-line flags and environment of `npm run bench`. Everything the run may vary lives here, so
+ * a results file can record exactly what was measured.
+ */
+const FULL = { ingestSeconds: 20, e2eSeconds: 30, lastNodeSeconds: 10, warmupRequests: 1000, dbCostSequential: 100, dbCostBurst: 2000, drainCapSeconds: 120 };
+const QUICK = { ingestSeconds: 3, e2eSeconds: 3, lastNodeSeconds: 2, warmupRequests: 200, dbCostSequential: 30, dbCostBurst: 500, drainCapSeconds: 30 };
+
+/**
+ * The queue's Redis keys have fixed names, so the bench keeps to a logical database of its own:
+ * its workers must not take jobs of anything else using the same Redis (tests, a dev server).
+ */
+const BENCH_REDIS_DB = 13;
+
+function ownRedisDatabase(url) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${BENCH_REDIS_DB}`;
+  return parsed.toString();
+}
+
+export function readOptions(argv = process.argv.slice(2), env = process.env) {
+  const flags = new Set(argv.filter((arg) => !arg.includes('=')));
+  const values = Object.fromEntries(argv.filter((arg) => arg.includes('=')).map((arg) => arg.replace(/^--/, '').split('=')));
+  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help']);
+  for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (known: ${[...known].join(', ')}, --e2e-rate=N)`);
+  const quick = flags.has('--quick');
+  const adminUrl = env.BENCH_DATABASE_URL || env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  return {
+    help: flags.has('--help'),
+    quick,
+    ...(quick ? QUICK : FULL),
+    connections: 50,
+    // The service's own default; the baseline gets the same pool so the comparison is even.
+    poolSize: Number(env.BENCH_POOL_SIZE || 10),
+    logLevel: env.BENCH_LOG_LEVEL || 'warn',
+    /** Fixed ingest rate for the sustained end-to-end run; default: 90 % of what the full-speed run completed. */
+    e2eRate: values['e2e-rate'] ? Number(values['e2e-rate']) : undefined,
+    /** Runs the queue-mode phase even when the build does not look like it supports it. */
+    forceQueueMode: flags.has('--queue-mode'),
+    build: !flags.has('--no-build'),
+    adminUrl,
+    redisUrl: env.BENCH_REDIS_URL || ownRedisDatabase(env.REDIS_URL || 'redis://127.0.0.1:6379'),
+  };
+}
+
+export const USAGE = `npm run bench [-- --quick] [-- --e2e-rate=N] [-- --queue-mode] [-- --no-build]
+  BENCH_DATABASE_URL or DATABASE_URL: admin URL of the PostgreSQL server (a database wfe_bench_<pid> is created and dropped)
+  BENCH_POOL_SIZE (10): DB_POOL_SIZE of the service and pool size of the baseline
+  BENCH_LOG_LEVEL (warn): LOG_LEVEL of the service
+  BENCH_REDIS_URL: Redis for the queue-mode phase (default: REDIS_URL or the local Redis, logical database 13;
+    the queue's keys there are deleted before and after the phase)`;

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startChild, stopChild, waitForHttp } from './children.mjs';
+
+/** Variables of the service that must come from the bench, never from the caller's shell. */
+const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'APP_ROLE', 'PORT', 'DATA_DIR', 'ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'PUBLIC_URL', 'LOG_LEVEL', 'DB_POOL_SIZE', 'DB_MIGRATE_ON_START', 'METRICS_TOKEN', 'SHUTDOWN_GRACE_MS'];
+
+function cleanEnv() {
+  const env = { ...process.env };
+  for (const name of SERVICE_VARIABLES) delete env[name];
+  return env;
+}
+
+/** One admin key and credentials key for the whole run (the workflow survives a restart). */
+export const secrets = { adminApiKey: randomBytes(24).toString('hex'), encryptionKey: randomBytes(32).toString('hex') };
+
+/**
+ * Starts `node <dist>/src/main.js` and waits for /health/ready. A temporary DATA_DIR keeps the
+ * working tree's ./data untouched.
+ */
+export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl }) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wfe-bench-'));
+  const env = {
+    ...cleanEnv(),
+    NODE_ENV: 'production',
+    NO_COLOR: '1',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: secrets.adminApiKey,
+    ENCRYPTION_KEY: secrets.encryptionKey,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: logLevel,
+    DB_POOL_SIZE: String(poolSize),
+    SHUTDOWN_GRACE_MS: '3000',
+    ...(role ? { APP_ROLE: role } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+  const handle = startChild(name, [join(dist, 'src', 'main.js')], env);
+  handle.baseUrl = `http://127.0.0.1:${port}`;
+  handle.dataDir = dataDir;
+  const started = Date.now();
+  await waitForHttp(handle, `${handle.baseUrl}/health/ready`);
+  handle.startMs = Date.now() - started;
+  return handle;
+}
+
+export async function stopService(handle) {
+  if (!handle) return;
+  await stopChild(handle);
+  rmSync(handle.dataDir, { recursive: true, force: true });
+}
+
+export async function startBaseline(root, { databaseUrl, poolSize }) {
+  const port = await freePort();
+  const handle = startChild('baseline', [join(root, 'bench', 'baseline-server.mjs')], { ...cleanEnv(), DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: String(poolSize) });
+  handle.baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(handle, `${handle.baseUrl}/health`);
+  return handle;
+}

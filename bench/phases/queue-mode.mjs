@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { post } from '../lib/load.mjs';
+import { RssSampler } from '../lib/children.mjs';
+import { startService, stopService } from '../lib/targets.mjs';
+import { measureEndToEnd } from './end-to-end.mjs';
+
+function filesUnder(dir) {
+  try {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : path.endsWith('.js') ? [path] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether this build has a Redis queue (SPEC §3, roles `api` and `worker`). Without one,
+ * `APP_ROLE=api` merely stops executing and `worker` picks work up from the 5-second database sweep,
+ * which would measure the sweep, not the queue.
+ */
+export function queueModeSupport(root, dist) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (!pkg.dependencies?.bullmq) return { supported: false, reason: 'bullmq is not a dependency' };
+  const usesQueue = filesUnder(join(dist, 'src')).some((path) => /from ['"]bullmq['"]|require\(['"]bullmq['"]\)/.test(readFileSync(path, 'utf8')));
+  if (!usesQueue) return { supported: false, reason: 'no code in dist imports bullmq' };
+  return { supported: true };
+}
+
+/**
+ * Scaled out: one `api` and one `worker` process against the same database and Redis (the main
+ * service is stopped by then). Same ingest and end-to-end figures as the single process.
+ */
+export async function queueModePhase(ctx) {
+  const { options } = ctx;
+  await clearQueueKeys(options.redisUrl).catch((error) => console.warn(`queue mode: could not clear the bench's Redis keys: ${error.message}`));
+  const common = { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel, redisUrl: options.redisUrl };
+  let api;
+  let worker;
+  try {
+    api = await startService(ctx.dist, { ...common, name: 'api', role: 'api' });
+    ctx.extraServices.add(api);
+    worker = await startService(ctx.dist, { ...common, name: 'worker', role: 'worker' });
+    ctx.extraServices.add(worker);
+    const rssApi = new RssSampler(api.pid);
+    const rssWorker = new RssSampler(worker.pid);
+    rssApi.mark('load');
+    rssWorker.mark('load');
+    const url = api.baseUrl + ctx.paths.onReceivedPath;
+    await post(url, { connections: options.connections, amount: options.warmupRequests });
+    const ingest = await post(url, { connections: options.connections, duration: options.ingestSeconds });
+    const endToEnd = await measureEndToEnd(ctx, url, { seconds: options.e2eSeconds });
+    rssApi.stop();
+    rssWorker.stop();
+    return { redisUrl: options.redisUrl, ingest, endToEnd, rssPeak: { api: rssApi.peak('load'), worker: rssWorker.peak('load') }, warnings: { api: api.warningLines, worker: worker.warningLines } };
+  } finally {
+    for (const handle of [api, worker]) {
+      await stopService(handle);
+      ctx.extraServices.delete(handle);
+    }
+    await clearQueueKeys(options.redisUrl).catch(() => undefined);
+  }
+}
+
+/** Deletes BullMQ's keys (`bull:*`) in the bench's Redis database, so no job outlives its database. */
+async function clearQueueKeys(url) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'bull:*', 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

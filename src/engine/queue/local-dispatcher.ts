@@ -1,0 +1,215 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Batcher } from '../../common/batcher.js';
+import type { ClaimedExecution, ExecutionsRepository } from '../../executions/executions.repository.js';
+import type { ExecutionEngine } from '../execution-engine.js';
+import { LEASE_LOST, SHUTDOWN } from '../execution-engine.js';
+import type { QueuedExecution } from '../execution-queue.js';
+
+/**
+ * How one queued item ended here: it ran (to a final state, a wait, or a lost lease), it was not
+ * claimable (finished, canceled, or another worker holds it), its claim failed (database down), or
+ * it was handed back unfinished on shutdown.
+ */
+export type DispatchOutcome = 'ran' | 'not-claimable' | 'claim-failed' | 'released';
+
+interface Entry {
+  item: QueuedExecution;
+  settle: Array<(outcome: DispatchOutcome) => void>;
+}
+
+export interface DispatcherOptions {
+  concurrency: number;
+  leaseMs: number;
+  /** A wait due sooner than this is woken by a timer here; later ones by the sweep. */
+  wakeWithinMs: number;
+}
+
+/**
+ * Runs executions in this process: claims them in batches (one statement for many) at most
+ * `concurrency` at once and at most a workflow's `settings.concurrency` per workflow (the rest
+ * wait here, still PENDING in the database), renews the leases of what runs, and on shutdown lets
+ * runs finish within the grace period and hands the rest back. Both queue implementations feed it.
+ */
+export class LocalDispatcher {
+  private readonly logger = new Logger('ExecutionQueue');
+  private readonly waiting: Entry[] = [];
+  private readonly known = new Map<string, Entry>();
+  private readonly runningPerWorkflow = new Map<string, number>();
+  private readonly limits = new Map<string, number>();
+  private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
+  private readonly claims: Batcher<string, ClaimedExecution | null>;
+  private reserved = 0;
+  private stopped = false;
+  /** Runs stopped at shutdown, and the write that hands their leases back. */
+  private readonly released = new Set<string>();
+  private releasing: Promise<void> = Promise.resolve();
+  private leaseTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly engine: ExecutionEngine,
+    private readonly executions: ExecutionsRepository,
+    private readonly options: DispatcherOptions,
+  ) {
+    // Claims arriving together (a burst of jobs, a sweep) share one UPDATE.
+    this.claims = new Batcher(async (ids) => {
+      const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs);
+      const byId = new Map(claimed.map((execution) => [execution.id, execution]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    engine.onSuspended = ({ id, workflowId, until }) => this.wakeAt(id, workflowId, until);
+  }
+
+  start(): void {
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(250, Math.floor(this.options.leaseMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  /** Items waiting here for a free slot. */
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  /** True while this process runs (or holds) the execution. */
+  has(id: string): boolean {
+    return this.known.has(id);
+  }
+
+  /** Whether one more execution of this workflow would exceed its limit in this process. */
+  isAtLimit(workflowId: string, concurrency?: number): boolean {
+    const limit = concurrency ?? this.limits.get(workflowId);
+    return limit !== undefined && (this.runningPerWorkflow.get(workflowId) ?? 0) >= limit;
+  }
+
+  /**
+   * Queues items without waiting for them. `first`: ahead of everything waiting — for what the
+   * sweep recovered, which is older than any fresh arrival and has waited long enough already.
+   */
+  submit(items: QueuedExecution[], options: { first?: boolean } = {}): void {
+    const ordered = options.first ? [...items].reverse() : items;
+    for (const item of ordered) void this.run(item, options.first);
+  }
+
+  /** Queues one item; resolves when it has left this process. An item already here joins the first. */
+  run(item: QueuedExecution, first = false): Promise<DispatchOutcome> {
+    return new Promise((resolve) => {
+      if (this.stopped) return resolve('released');
+      const existing = this.known.get(item.id);
+      if (existing) return existing.settle.push(resolve);
+      const entry: Entry = { item, settle: [resolve] };
+      this.known.set(item.id, entry);
+      if (item.concurrency) this.limits.set(item.workflowId, item.concurrency);
+      if (first) this.waiting.unshift(entry);
+      else this.waiting.push(entry);
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    if (this.stopped) return;
+    let capacity = this.options.concurrency - this.reserved;
+    for (let i = 0; i < this.waiting.length && capacity > 0; ) {
+      const entry = this.waiting[i];
+      const workflowId = entry.item.workflowId;
+      if (this.isAtLimit(workflowId)) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.runningPerWorkflow.set(workflowId, (this.runningPerWorkflow.get(workflowId) ?? 0) + 1);
+      this.reserved++;
+      capacity--;
+      void this.claimAndRun(entry);
+    }
+  }
+
+  private async claimAndRun(entry: Entry): Promise<void> {
+    let outcome: DispatchOutcome = 'ran';
+    try {
+      const claimed = await this.claims.submit(entry.item.id);
+      if (!claimed) outcome = 'not-claimable';
+      // Never throws: failures end up in the record or the log.
+      else await this.engine.executeWorkflow(claimed);
+      if (this.released.has(entry.item.id)) {
+        // Only once the lease is handed back may another worker be told to take it.
+        await this.releasing;
+        outcome = 'released';
+      }
+    } catch (error) {
+      outcome = 'claim-failed';
+      this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
+    }
+    this.finish(entry, outcome);
+  }
+
+  private finish(entry: Entry, outcome: DispatchOutcome): void {
+    this.reserved--;
+    this.known.delete(entry.item.id);
+    const workflowId = entry.item.workflowId;
+    const running = (this.runningPerWorkflow.get(workflowId) ?? 1) - 1;
+    if (running > 0) this.runningPerWorkflow.set(workflowId, running);
+    else this.runningPerWorkflow.delete(workflowId);
+    for (const settle of entry.settle) settle(outcome);
+    this.dispatch();
+  }
+
+  /**
+   * A WAITING execution due soon after this process parked it is woken by a timer here, so short
+   * waits are punctual; later ones (and those of a crashed process) are found by the sweep.
+   */
+  private wakeAt(id: string, workflowId: string, until: Date | null): void {
+    if (!until || this.stopped) return;
+    const delay = until.getTime() - Date.now();
+    if (delay > this.options.wakeWithinMs) return;
+    clearTimeout(this.wakeTimers.get(id));
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(id);
+      this.submit([{ id, workflowId }]);
+    }, Math.max(0, delay));
+    timer.unref();
+    this.wakeTimers.set(id, timer);
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = this.engine.activeIds;
+    if (!ids.length) return;
+    try {
+      const kept = await this.executions.renewLeases(ids, this.engine.workerId, this.options.leaseMs);
+      // A lease this process lost (canceled, or taken over after it expired) belongs to someone
+      // else now: stop the run; fencing by attempt already refuses its writes.
+      for (const id of ids) if (!kept.has(id)) this.engine.abort(id, LEASE_LOST);
+    } catch (error) {
+      this.logger.warn({ msg: `Lease renewal failed: ${(error as Error).message}`, executionIds: ids });
+    }
+  }
+
+  /**
+   * Shutdown: takes no more work, gives running executions until `deadline` to finish, then stops
+   * the rest and releases their leases so that another process resumes them at once. Items that
+   * were still waiting here were never claimed and stay PENDING for whoever comes next.
+   */
+  async drain(deadline: number): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.leaseTimer);
+    for (const timer of this.wakeTimers.values()) clearTimeout(timer);
+    for (const entry of this.waiting.splice(0)) {
+      this.known.delete(entry.item.id);
+      for (const settle of entry.settle) settle('released');
+    }
+    while (this.engine.activeCount > 0 && Date.now() < deadline) await sleep(25);
+    if (this.engine.activeCount === 0) return;
+    const left = this.engine.activeIds;
+    for (const id of left) this.released.add(id);
+    this.releasing = this.executions
+      .releaseLeases(left, this.engine.workerId)
+      .catch((error: Error) => this.logger.warn({ msg: `Could not release leases (they expire by themselves): ${error.message}`, executionIds: left }));
+    // Stopped first: a run that is not told so could still write after its lease is handed back
+    // (fencing would refuse the write, but a side effect might already be under way).
+    this.engine.abortAll(SHUTDOWN);
+    await this.releasing;
+    this.logger.log({ msg: `Released ${left.length} unfinished execution(s) to other workers`, executionIds: left });
+    // Aborted runs unwind quickly; let them before the database pool closes under them.
+    const unwind = Date.now() + 2000;
+    while (this.engine.activeCount > 0 && Date.now() < unwind) await sleep(10);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { conflict, notFound } from '../common/app-error.js';
+import type { Principal } from '../common/principal.js';
+import { newId } from '../database/uuid.js';
+import type { ExecutionEntity } from '../executions/execution.entity.js';
+import { ExecutionService } from '../executions/execution.service.js';
+import type { NodeExecution } from '../executions/execution.types.js';
+import type { RetryExecutionDto } from './dto/retry.dto.js';
+import { ExecutionQueue } from './execution-queue.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
+
+/**
+ * SPEC §7.8 retry: a new execution (`mode: retry`, `retryOf`) of a FAILED or CANCELED one. From the
+ * failed node, the successful nodes' stored records are copied in and replay instead of running,
+ * so their outputs (and `$node` references to them) are reused.
+ */
+@Injectable()
+export class RetryService {
+  constructor(
+    private readonly executions: ExecutionService,
+    private readonly definitions: WorkflowDefinitions,
+    private readonly queue: ExecutionQueue,
+  ) {}
+
+  async retry(id: string, options: RetryExecutionDto, principal: Principal): Promise<ExecutionEntity> {
+    const original = await this.executions.getExecution(id, principal);
+    if (original.status !== 'FAILED' && original.status !== 'CANCELED') throw conflict(`Execution ${id} is ${original.status}; only FAILED or CANCELED executions can be retried`);
+    let version = original.workflowVersion;
+    if (options.workflowVersion === 'current') {
+      const current = await this.definitions.current(original.workflowId);
+      if (!current) throw notFound('Workflow', original.workflowId);
+      version = current.version;
+    }
+    const workflow = await this.definitions.load(original.workflowId, version);
+    if (!workflow) throw notFound('Workflow version', `${original.workflowId}@${version}`);
+    const reuse = (options.from ?? 'failedNode') === 'failedNode' && workflow.settings.saveNodeData !== 'errorsOnly';
+    const created = await this.executions.createExecution({
+      id: newId(),
+      workflowId: original.workflowId,
+      workflowVersion: version,
+      webhookId: original.webhookId,
+      userId: principal.userId,
+      mode: 'retry',
+      triggerData: original.triggerData,
+      idempotencyKey: null,
+      retryOf: original.id,
+      nodeExecutions: reuse ? reusable(original.nodeExecutions, (name) => workflow.graph.nodes.has(name)) : [],
+      createdAt: new Date(),
+    });
+    this.queue.enqueue([{ id: created.id, workflowId: original.workflowId, concurrency: workflow.settings.concurrency }]);
+    return this.executions.getExecution(created.id, principal);
+  }
+}
+
+/**
+ * Successful records whose output was stored in full and whose node still exists. Without
+ * `saveNodeData: all` the outputs were never stored, so the caller retries from the start instead.
+ */
+function reusable(records: NodeExecution[], exists: (name: string) => boolean): NodeExecution[] {
+  return records.filter((record) => record.status === 'SUCCESS' && exists(record.nodeName) && !isTruncated(record.output));
+}
+
+function isTruncated(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { truncated?: unknown }).truncated === true && 'bytes' in value;
+}

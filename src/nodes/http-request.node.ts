@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { displayUrl, GuardedHttpClient } from './http/guarded-http-client.js';
+import { planHttpRequest, type HttpRequestPlan } from './http/http-request-parameters.js';
+import { decodeBody, excerpt } from './http/response-body.js';
+import { secretForms, scrubText, scrubValue } from './http/secret-scrub.js';
+import { SsrfGuard } from './http/ssrf-guard.js';
+import { httpRequestDescription } from './http-request.description.js';
+import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
+
+/**
+ * SPEC §6 `httpRequest`: any http(s) call a workflow asks for, through the SSRF guard of SPEC §9.4.
+ * Output `{ status, headers, data }`; credential values are scrubbed from it and from errors.
+ */
+@Injectable()
+export class HttpRequestNode implements NodeExecutor, OnApplicationShutdown {
+  readonly description = httpRequestDescription;
+  private readonly client: GuardedHttpClient;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.client = new GuardedHttpClient(new SsrfGuard({ allowPrivateNetworks: config.httpAllowPrivateNetworks, allowedHosts: config.httpAllowedHosts }));
+  }
+
+  async execute(context: NodeRunContext): Promise<NodeOutcome> {
+    let secrets: string[] = [];
+    try {
+      const plan = await planHttpRequest(context);
+      secrets = secretForms(plan.secrets);
+      return scrubValue(await this.call(plan, context.signal), secrets);
+    } catch (error) {
+      return { kind: 'failed', error: scrubText(error instanceof Error ? error.message : String(error), secrets) };
+    }
+  }
+
+  private async call(plan: HttpRequestPlan, signal: AbortSignal): Promise<NodeOutcome> {
+    const response = await this.client.send({ ...plan, signal });
+    const contentType = response.headers['content-type'];
+    if (plan.failOnHttpError && response.status >= 400) {
+      const text = excerpt(response.body.toString('utf8'));
+      const reason = response.statusText ? ` ${response.statusText}` : '';
+      return { kind: 'failed', error: `HTTP ${response.status}${reason} from ${plan.method} ${displayUrl(response.url)}${text ? `: ${text}` : ''}` };
+    }
+    const data = decodeBody(response.body, plan.responseFormat, Array.isArray(contentType) ? contentType[0] : contentType);
+    return { kind: 'success', output: { status: response.status, headers: response.headers, data } };
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { newId } from '../src/database/uuid.js';
+import type { NodeExecution } from '../src/executions/execution.types.js';
+import { ExecutionsRepository, type FinalState } from '../src/executions/executions.repository.js';
+import { createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
+import { startHttpTarget } from './support/http-target.js';
+import type { RecordingServer } from './support/recording-server.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * SPEC §7.7 against the real database: fencing of a worker that lost its lease, and recovery of
+ * what a dead process left behind (a PENDING execution nobody queued, a RUNNING one whose lease
+ * expired with an outside call in flight). Rows are written the way a dead process would have left
+ * them; an application started afterwards has to find and finish them.
+ */
+describe('durable executions (SPEC §7.7)', () => {
+  // Our own connection, so rows can be staged and read back whatever the application does.
+  let db: DataSource;
+  let executions: ExecutionsRepository;
+  let target: RecordingServer;
+  let pure: { id: string; version: number };
+  let calling: { id: string; version: number };
+  let ownerId: string;
+
+  beforeAll(async () => {
+    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 2));
+    await db.initialize();
+    executions = new ExecutionsRepository(db);
+    target = await startHttpTarget();
+    // Workflows are created through the API once; the apps that recover runs are started later.
+    const setup = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000' });
+    try {
+      pure = await createWorkflow(setup, pureWorkflow());
+      calling = await createWorkflow(setup, callingWorkflow(target.url));
+      ownerId = (await setup.http.get('/users/me').set(setup.admin).expect(200)).body.id;
+    } finally {
+      await setup.close();
+    }
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await target.close();
+  });
+
+  const stage = async (workflow: { id: string; version: number }, extra: Record<string, unknown> = {}): Promise<string> => {
+    const id = newId();
+    await executions.insertMany([
+      {
+        id,
+        workflowId: workflow.id,
+        workflowVersion: workflow.version,
+        webhookId: null,
+        userId: ownerId,
+        mode: 'webhook',
+        triggerData: { body: { score: 95, email: 'ada@example.com' }, headers: {}, query: {}, method: 'POST', receivedAt: new Date().toISOString() },
+        idempotencyKey: null,
+        retryOf: null,
+        createdAt: new Date(),
+      },
+    ]);
+    const columns = Object.keys(extra);
+    if (columns.length) {
+      const sets = columns.map((column, index) => `"${column}" = $${index + 2}`).join(', ');
+      await db.query(`UPDATE workflow_executions SET ${sets} WHERE id = $1`, [id, ...columns.map((column) => extra[column])]);
+    }
+    return id;
+  };
+
+  const row = async (id: string) => (await db.query('SELECT status, attempt, "leaseOwner", "nodeExecutions" FROM workflow_executions WHERE id = $1', [id]))[0];
+
+  describe('fencing', () => {
+    it('refuses every write of a worker whose lease was taken over, and accepts the new owner', async () => {
+      // A running row no sweep will touch (its lease holds), claimed through claimMany as a worker would.
+      const id = await stage(pure);
+      const [first] = await executions.claimMany([id], 'worker-a', 60_000);
+      expect(first).toMatchObject({ id, attempt: 1 });
+      expect(await executions.claimMany([id], 'worker-b', 60_000)).toEqual([]);
+
+      await db.query(`UPDATE workflow_executions SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = $1`, [id]);
+      const [second] = await executions.claimMany([id], 'worker-b', 60_000);
+      expect(second).toMatchObject({ id, attempt: 2 });
+
+      const stale = finalState(id, first.attempt, 'from worker a');
+      expect(await executions.saveProgress(id, first.attempt, stale.nodeExecutionsJson, null)).toBe(false);
+      expect(await executions.suspend(id, first.attempt, stale.nodeExecutionsJson, null, 'Wait', null)).toBe(false);
+      expect([...(await executions.completeMany([stale]))]).toEqual([]);
+      expect([...(await executions.renewLeases([id], 'worker-a', 60_000))]).toEqual([]);
+      expect(await row(id)).toMatchObject({ status: 'RUNNING', attempt: 2, leaseOwner: 'worker-b', nodeExecutions: [] });
+
+      const current = finalState(id, second.attempt, 'from worker b');
+      expect(await executions.saveProgress(id, second.attempt, current.nodeExecutionsJson, null)).toBe(true);
+      expect([...(await executions.completeMany([current]))]).toEqual([id]);
+      const done = await row(id);
+      expect(done.status).toBe('COMPLETED');
+      expect(done.nodeExecutions[0].output).toEqual({ by: 'from worker b' });
+    });
+
+    it('hands a released lease to the next claim at once', async () => {
+      const id = await stage(pure);
+      await executions.claimMany([id], 'worker-a', 60_000);
+      await executions.releaseLeases([id], 'worker-a');
+      const [taken] = await executions.claimMany([id], 'worker-b', 60_000);
+      expect(taken).toMatchObject({ id, attempt: 2 });
+      await executions.cancel(id);
+    });
+  });
+
+  describe('recovery by the sweep', () => {
+    let t: TestApp | undefined;
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('runs at start-up a PENDING execution that was committed but never queued', async () => {
+      const id = await stage(pure);
+      // The interval is long: only the sweep at start-up can find it.
+      t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000' });
+      const execution = await waitForExecution(t, id);
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'High').output).toEqual({ msg: 'Well done ada@example.com' });
+      expect((await row(id)).attempt).toBe(1);
+      await t.close();
+      t = undefined;
+    });
+
+    it('takes over an expired lease only once it expired, and repeats the in-flight call with its attempt counted', async () => {
+      const callsBefore = target.requests.length;
+      // What a worker that died during the call left: the trigger's result and the call in flight,
+      // committed just before the call started.
+      const startedAt = new Date(Date.now() - 1000).toISOString();
+      const records: NodeExecution[] = [
+        { nodeId: 'n0', nodeName: 'Webhook', nodeType: 'trigger', status: 'SUCCESS', input: null, output: { body: { score: 95 } }, error: null, attempts: 1, branch: 0, startedAt, completedAt: startedAt, executionTime: 0 },
+        { nodeId: 'n1', nodeName: 'Call', nodeType: 'httpRequest', status: 'RUNNING', input: { body: { score: 95 } }, output: null, error: null, attempts: 1, branch: null, startedAt, completedAt: null, executionTime: null },
+      ];
+      const id = await stage(calling, {
+        status: 'RUNNING',
+        attempt: 1,
+        leaseOwner: 'dead-worker',
+        leaseExpiresAt: new Date(Date.now() + 60_000),
+        startedAt: new Date(startedAt),
+        nodeExecutions: JSON.stringify(records),
+      });
+      t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      await db.query(`UPDATE workflow_executions SET "leaseExpiresAt" = now() + interval '1500 milliseconds' WHERE id = $1`, [id]);
+      // Several sweeps pass while the lease holds: nobody else may touch the execution.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await row(id)).toMatchObject({ status: 'RUNNING', attempt: 1, leaseOwner: 'dead-worker' });
+
+      const execution = await waitForExecution(t, id);
+      expect(execution.status).toBe('COMPLETED');
+      const call = nodeRecord(execution, 'Call');
+      expect(call.status).toBe('SUCCESS');
+      expect(call.attempts).toBe(2);
+      expect(call.output.status).toBe(200);
+      // The trigger's committed result was replayed, not run again.
+      expect(nodeRecord(execution, 'Webhook').startedAt).toBe(startedAt);
+      expect(target.requests.length - callsBefore).toBe(1);
+      const stored = await row(id);
+      expect(stored.attempt).toBe(2);
+      expect(stored.leaseOwner).toBeNull();
+    });
+  });
+});
+
+function finalState(id: string, attempt: number, by: string): FinalState {
+  const record: NodeExecution = { nodeId: 'n0', nodeName: 'Webhook', nodeType: 'trigger', status: 'SUCCESS', input: null, output: { by }, error: null, attempts: 1, startedAt: null, completedAt: null, executionTime: 0 };
+  return { id, attempt, status: 'COMPLETED', nodeExecutionsJson: JSON.stringify([record]), error: null, completedAt: new Date(), webhookResponseJson: null };
+}
+
+/** trigger → condition → set, as in the README. */
+function pureWorkflow() {
+  return workflowBody(
+    [
+      { name: 'Webhook', type: 'trigger' },
+      {
+        name: 'Check score',
+        type: 'condition',
+        parameters: { conditions: [{ output: 0, rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }], defaultOutput: 1 },
+      },
+      { name: 'High', type: 'set', parameters: { values: { msg: 'Well done {{ $context.email }}' } } },
+      { name: 'Low', type: 'set', parameters: { values: { msg: 'Score {{ $context.score }}' } } },
+    ],
+    [
+      ['Webhook', 'Check score'],
+      ['Check score', 'High', 0],
+      ['Check score', 'Low', 1],
+    ],
+  );
+}
+
+function callingWorkflow(base: string) {
+  return workflowBody(
+    [
+      { name: 'Webhook', type: 'trigger' },
+      { name: 'Call', type: 'httpRequest', parameters: { url: `${base}/echo` } },
+    ],
+    [['Webhook', 'Call']],
+  );
+}

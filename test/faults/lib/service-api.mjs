@@ -1,0 +1,57 @@
+import { ADMIN_KEY } from './processes.mjs';
+
+async function admin(base, method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const edge = (node) => ({ main: [[{ node, type: 'main', index: 0 }]] });
+
+/** trigger → condition → set (two branches), answered onReceived; returns the webhook's path. */
+export async function createPureWebhook(base) {
+  const workflow = await admin(base, 'POST', '/workflows', {
+    name: 'faults: trigger → condition → set',
+    active: true,
+    nodes: [
+      { id: 'a1', name: 'Webhook', type: 'trigger', parameters: {} },
+      {
+        id: 'a2',
+        name: 'Check score',
+        type: 'condition',
+        parameters: { conditions: [{ output: 0, rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 50 }] }], defaultOutput: 1 },
+      },
+      { id: 'a3', name: 'High', type: 'set', parameters: { values: { msg: 'High {{ $context.email }}' } } },
+      { id: 'a4', name: 'Low', type: 'set', parameters: { values: { msg: 'Low {{ $context.score }}' } } },
+    ],
+    connections: {
+      Webhook: edge('Check score'),
+      'Check score': { main: [[{ node: 'High', type: 'main', index: 0 }], [{ node: 'Low', type: 'main', index: 0 }]] },
+    },
+  });
+  return createWebhook(base, workflow.id);
+}
+
+/** trigger → HTTP Request to `url` (a slow call: an outside effect in flight for a while). */
+export async function createCallingWebhook(base, url) {
+  const workflow = await admin(base, 'POST', '/workflows', {
+    name: 'faults: trigger → slow call',
+    active: true,
+    nodes: [
+      { id: 'b1', name: 'Webhook', type: 'trigger', parameters: {} },
+      { id: 'b2', name: 'Call', type: 'httpRequest', parameters: { url, method: 'POST', body: { score: '{{ $trigger.body.score }}' } } },
+    ],
+    connections: { Webhook: edge('Call') },
+  });
+  return createWebhook(base, workflow.id);
+}
+
+async function createWebhook(base, workflowId) {
+  const webhook = await admin(base, 'POST', '/webhooks', { workflowId, method: 'POST' });
+  return { id: webhook.id, path: `/webhook/handler/${webhook.id}` };
+}

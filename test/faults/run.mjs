@@ -1,0 +1,81 @@
+/**
+ * `npm run test:faults` — durability under real faults (SPEC §7.7), with real processes:
+ * `node dist/src/main.js` children on a fresh database each, SIGKILLed, SIGTERMed, their database
+ * and Redis restarted under load. Each scenario prints its figures and fails on any lost or
+ * duplicated webhook. Needs PostgreSQL at DATABASE_URL (default the local server) and, for queue
+ * mode, Redis at REDIS_URL (default the local one); the restarts of the database and of Redis run
+ * only against the local servers and as root (as in CI), and are skipped with a reason otherwise.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { buildIfStale, Scenario } from './lib/harness.mjs';
+import { queueModeKills, singleServerKills } from './scenarios/kills.mjs';
+import { databaseRestart } from './scenarios/database-restart.mjs';
+import { redisRestart } from './scenarios/redis-restart.mjs';
+import { sigtermUnderLoad } from './scenarios/sigterm.mjs';
+
+const SCENARIOS = [
+  ['SIGKILL a single server three times under load', singleServerKills],
+  ['SIGKILL queue-mode workers three times under load', queueModeKills],
+  ['restart PostgreSQL under load', databaseRestart],
+  ['restart Redis under load (queue mode)', redisRestart],
+  ['SIGTERM a worker under load', sigtermUnderLoad],
+];
+
+async function redisStatus(url) {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `no Redis answers at ${url} (${error.message})` };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const only = process.argv.slice(2);
+  buildIfStale(root);
+  const suite = {
+    root,
+    serverUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+    logDir: mkdtempSync(join(tmpdir(), 'wfe-faults-')),
+  };
+  suite.redis = await redisStatus(suite.redisUrl);
+  console.log(`fault suite: processes log to ${suite.logDir}`);
+  const results = [];
+  for (const [title, run] of SCENARIOS) {
+    if (only.length && !only.some((word) => run.name.toLowerCase().includes(word.toLowerCase()))) continue;
+    const scenario = new Scenario(suite, run.name);
+    console.log(`\n▶ ${title}`);
+    const started = Date.now();
+    try {
+      await run(scenario);
+    } catch (error) {
+      scenario.result.problems.push(`crashed: ${error.stack ?? error.message}`);
+    } finally {
+      await scenario.cleanUp();
+    }
+    const { result } = scenario;
+    if (result.problems.length) result.status = 'failed';
+    for (const problem of result.problems) console.log(`  ✗ ${problem}`);
+    console.log(`  ${result.status === 'passed' ? '✓ passed' : result.status === 'skipped' ? '– skipped' : '✗ FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    results.push(result);
+  }
+  const count = (status) => results.filter((result) => result.status === status).length;
+  console.log(`\nfaults: ${count('passed')} passed, ${count('failed')} failed${count('skipped') ? `, ${count('skipped')} skipped` : ''}`);
+  process.exitCode = count('failed') ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,74 @@
+import { figures, firstRecoveredAt, runningUnder, waitAllFinal } from '../lib/database.mjs';
+import { describeFigures, FAST_RECOVERY, judge, seconds } from '../lib/harness.mjs';
+import { sendWebhooks } from '../lib/load.mjs';
+import { createPureWebhook } from '../lib/service-api.mjs';
+
+const TOTAL = 2000;
+const SENDERS = 100;
+const KILL_AT = [400, 900, 1400];
+const CONCURRENCY = Number(FAST_RECOVERY.EXECUTION_CONCURRENCY);
+
+/**
+ * SIGKILLs `victims()` at three points of a 2,000-webhook run and starts each again at once; every
+ * webhook answered 2xx must end COMPLETED exactly once, and re-runs stay within what the killed
+ * processes can have had in flight.
+ */
+async function killDuringLoad(scenario, db, hookUrl, hookId, nextVictim) {
+  const kills = [];
+  let chaos = Promise.resolve();
+  const due = [...KILL_AT];
+  const onAccepted = (count) => {
+    while (due.length && count >= due[0]) {
+      due.shift();
+      chaos = chaos.then(async () => {
+        const victim = nextVictim();
+        const pid = victim.pid;
+        const at = Date.now();
+        await victim.kill();
+        // Nobody else writes under a dead process's leases until they expire: exactly what it had in flight.
+        const inFlight = await runningUnder(db.url, pid);
+        await victim.start();
+        kills.push({ name: victim.name, pid, at, inFlight, restartMs: Date.now() - at });
+      });
+    }
+  };
+  const load = await sendWebhooks({ url: hookUrl, total: TOTAL, concurrency: SENDERS, keyPrefix: scenario.name, onAccepted });
+  await chaos;
+  const drainMs = await waitAllFinal(db.url, hookId, 60_000).catch((error) => {
+    scenario.check(false, error.message);
+    return null;
+  });
+  const result = await figures(db.url, hookId, load.answers);
+  const bound = kills.length * CONCURRENCY;
+  for (const line of describeFigures(result, load, bound)) scenario.print(line);
+  judge(scenario, result, load, TOTAL, bound);
+  for (const kill of kills) {
+    const recovered = await firstRecoveredAt(db.url, kill.inFlight);
+    scenario.print(
+      `SIGKILL ${kill.name} (pid ${kill.pid}) with ${kill.inFlight.length} execution(s) in flight; back up in ${seconds(kill.restartMs)}; first recovered execution finished ${seconds(recovered === null ? null : recovered - kill.at)} after the kill`,
+    );
+    scenario.check(kill.inFlight.length === 0 || recovered !== null, `none of the ${kill.inFlight.length} executions in flight at the kill of ${kill.name} was recovered`);
+  }
+  scenario.print(`all executions final ${seconds(drainMs)} after the load ended`);
+  scenario.noUnexpectedExits();
+}
+
+export async function singleServerKills(scenario) {
+  const db = await scenario.database('single');
+  const server = await scenario.service('server', { DATABASE_URL: db.url });
+  await server.start();
+  const hook = await createPureWebhook(server.url);
+  await killDuringLoad(scenario, db, server.url + hook.path, hook.id, () => server);
+}
+
+export async function queueModeKills(scenario) {
+  if (!scenario.suite.redis.ok) return scenario.skip(scenario.suite.redis.reason);
+  const db = await scenario.database('queue');
+  const api = await scenario.service('api', { DATABASE_URL: db.url, APP_ROLE: 'api' }, { queue: true });
+  const workers = [await scenario.service('worker1', { DATABASE_URL: db.url, APP_ROLE: 'worker' }, { queue: true }), await scenario.service('worker2', { DATABASE_URL: db.url, APP_ROLE: 'worker' }, { queue: true })];
+  await api.start();
+  await Promise.all(workers.map((worker) => worker.start()));
+  const hook = await createPureWebhook(api.url);
+  let turn = 0;
+  await killDuringLoad(scenario, db, api.url + hook.path, hook.id, () => workers[turn++ % workers.length]);
+}
