@@ -1,5 +1,6 @@
 import type { ClaimedExecution } from '../executions/executions.repository.js';
 import type { NodeExecution, TriggerData } from '../executions/execution.types.js';
+import { MIN_SECRET_LENGTH, scrubSecrets } from '../executions/node-records.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { waitOutput } from '../nodes/wait.node.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
@@ -22,6 +23,8 @@ export class ExecutionContext {
   private lastCompleted: string | null = null;
   /** Records changed since the last commit. */
   dirty = false;
+  /** Credential values decrypted during this run: scrubbed from everything stored or answered. */
+  readonly secrets = new Set<string>();
   /** The first respondToWebhook answer, kept with the execution for a caller on another replica. */
   webhookResponse: WebhookResponse | null = null;
 
@@ -146,8 +149,19 @@ export class ExecutionContext {
     this.recordByName.delete(record.nodeName);
   }
 
-  /** The output of the node that finished last, for `lastNode` answers. */
+  /** The output of the node that finished last, for `lastNode` answers, without secrets. */
   lastOutput(): unknown {
-    return this.lastCompleted === null ? null : (this.outputs[this.lastCompleted] ?? null);
+    const output = this.lastCompleted === null ? null : (this.outputs[this.lastCompleted] ?? null);
+    return this.secrets.size && output !== null ? JSON.parse(scrubSecrets(JSON.stringify(output), this.secrets)) : output;
+  }
+
+  /** A message about to be stored or answered, without secrets. */
+  scrub(text: string): string {
+    return this.secrets.size ? scrubSecrets(text, this.secrets) : text;
+  }
+
+  /** Remembers a decrypted credential's values so they can be scrubbed. */
+  addSecrets(data: Record<string, unknown>): void {
+    for (const value of Object.values(data)) if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
   }
 }

@@ -90,13 +90,13 @@ export class ExecutionEngine {
       }
       // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
       if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST) return;
-      const json = serializeNodeRecords(context.records, workflow.settings);
-      const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
+      const json = serializeNodeRecords(context.records, workflow.settings, context.secrets);
+      const response = context.webhookResponse ? context.scrub(JSON.stringify(context.webhookResponse)) : null;
       if (result.status === 'WAITING') {
         await this.suspend(claimed, json, response, result.node, result.until);
         return;
       }
-      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? result.error : null, context.lastOutput(), response);
+      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
     } catch (error) {
       this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`, executionId: claimed.id, workflowId: claimed.workflowId });
     } finally {
@@ -139,17 +139,18 @@ export class ExecutionEngine {
   /** The first respondToWebhook answer goes to the waiting caller now, and is kept with the record. */
   private respond(context: ExecutionContext, response: WebhookResponse): void {
     if (context.webhookResponse) return;
-    context.webhookResponse = response;
+    const scrubbed: WebhookResponse = context.secrets.size ? JSON.parse(context.scrub(JSON.stringify(response))) : response;
+    context.webhookResponse = scrubbed;
     context.dirty = true;
-    this.waiters.respond(context.execution.id, response);
+    this.waiters.respond(context.execution.id, scrubbed);
   }
 
   /** Commits the records so far, before a node with outside effects starts (SPEC §7.7). */
   private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
     if (!context.dirty) return;
     context.dirty = false;
-    const response = context.webhookResponse ? JSON.stringify(context.webhookResponse) : null;
-    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings), response);
+    const response = context.webhookResponse ? context.scrub(JSON.stringify(context.webhookResponse)) : null;
+    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings, context.secrets), response);
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
 }

@@ -114,7 +114,11 @@ export class NodeRunner {
         workflowId: context.workflow.id,
         attempt,
         signal,
-        credential: (type) => this.credentials.resolve(node, type),
+        credential: async (type) => {
+          const data = await this.credentials.resolve(node, type);
+          context.addSecrets(data);
+          return data;
+        },
         respond: (response) => hooks.respond(response),
       });
     } catch (error) {

@@ -17,13 +17,34 @@ export function toJsonb(value: unknown): string {
  * Serialises node records for storage: drops successful nodes' data under `saveNodeData:
  * errorsOnly`, and truncates any input or output over the limit. Later nodes still got the full value.
  */
-export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings): string {
+export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS): string {
   const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null } : r)) : records;
   const json = toJsonb(stored);
   // Fast path: if the whole array is under the limit, no single value can be over it.
-  if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return json;
-  return toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output) })));
+  if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return scrubSecrets(json, secrets);
+  return scrubSecrets(toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output) }))), secrets);
 }
+
+const NO_SECRETS: ReadonlySet<string> = new Set();
+export const REDACTED_SECRET = '[redacted]';
+
+/**
+ * Replaces every credential value a run decrypted (raw, JSON-escaped and base64, as in Basic auth)
+ * in text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
+ * back, the record never holds a secret.
+ */
+export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]) {
+      if (form.length >= MIN_SECRET_LENGTH && out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
+    }
+  }
+  return out;
+}
+
+/** Shorter values would redact ordinary data everywhere; credentials are longer in practice. */
+export const MIN_SECRET_LENGTH = 4;
 
 function truncated(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;

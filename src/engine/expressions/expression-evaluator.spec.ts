@@ -73,6 +73,18 @@ describe('ExpressionEvaluator', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('matches regular expressions with RE2: same results, and no catastrophic backtracking', async () => {
+    const b = bindings({ json: { text: 'Order A-17 and B-2', evil: `${'a'.repeat(50_000)}b` } });
+    expect(await evaluator.evaluate('{{ $match(text, /([A-Z])-(\\d+)/).groups }}', b, 'p')).toEqual(['A', '17', 'B', '2']);
+    expect(await evaluator.evaluate('{{ $replace(text, /\\d+/, "#") }}', b, 'p')).toBe('Order A-# and B-#');
+    expect(await evaluator.evaluate('{{ $contains(text, /order/i) }}', b, 'p')).toBe(true);
+    expect(await evaluator.evaluate('{{ $split("a1b22c", /\\d+/) }}', b, 'p')).toEqual(['a', 'b', 'c']);
+    const started = Date.now();
+    expect(await evaluator.evaluate('{{ $contains(evil, /(a+)+$/) }}', b, 'p')).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(evaluator.evaluate('{{ $match(text, /(a)\\1/) }}', b, 'p')).rejects.toThrow(/Expression error/);
+  });
+
   it('offers no way to reach the process, environment or JavaScript', async () => {
     const b = bindings();
     expect(await evaluator.evaluate('{{ $process }}', b, 'p')).toBeNull();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import jsonata from 'jsonata';
+import { Re2RegexEngine } from './re2-regex-engine.js';
 import { compileTemplate, hasExpression, type CompiledTemplate } from './template.js';
 
 /** SPEC §7.2: every evaluation is bounded in time. */
@@ -26,7 +27,12 @@ export class ExpressionError extends Error {
   }
 }
 
-const JSONATA_OPTIONS = { timeout: EVALUATION_TIMEOUT_MS, stack: MAX_DEPTH, sequence: MAX_SEQUENCE };
+const JSONATA_OPTIONS = {
+  timeout: EVALUATION_TIMEOUT_MS,
+  stack: MAX_DEPTH,
+  sequence: MAX_SEQUENCE,
+  RegexEngine: Re2RegexEngine as unknown as RegExpConstructor,
+};
 
 /**
  * Compiles each distinct template once (sources are shared across runs and versions) and evaluates

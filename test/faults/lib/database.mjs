@@ -64,6 +64,29 @@ export async function runningUnder(url, pid) {
   return rows.map((row) => row.id);
 }
 
+/**
+ * Waits (up to `timeoutMs`) until the process holds at least one execution, so that a kill right
+ * after hits work in flight rather than an idle moment; resolves either way.
+ */
+export async function untilBusy(url, pid, timeoutMs = 3000) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query(`SELECT 1 FROM workflow_executions WHERE status = 'RUNNING' AND "leaseOwner" LIKE $1 LIMIT 1`, [`%:${pid}:%`]);
+      if (rows.length) return true;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** When the first of `ids` that was taken over (attempt > 1) finished, as epoch ms; null if none. */
 export async function firstRecoveredAt(url, ids) {
   if (!ids.length) return null;

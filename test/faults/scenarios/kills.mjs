@@ -1,4 +1,4 @@
-import { figures, firstRecoveredAt, runningUnder, waitAllFinal } from '../lib/database.mjs';
+import { figures, firstRecoveredAt, runningUnder, untilBusy, waitAllFinal } from '../lib/database.mjs';
 import { describeFigures, FAST_RECOVERY, judge, seconds } from '../lib/harness.mjs';
 import { sendWebhooks } from '../lib/load.mjs';
 import { createPureWebhook } from '../lib/service-api.mjs';
@@ -23,12 +23,13 @@ async function killDuringLoad(scenario, db, hookUrl, hookId, nextVictim) {
       chaos = chaos.then(async () => {
         const victim = nextVictim();
         const pid = victim.pid;
+        const busy = await untilBusy(db.url, pid);
         const at = Date.now();
         await victim.kill();
         // Nobody else writes under a dead process's leases until they expire: exactly what it had in flight.
         const inFlight = await runningUnder(db.url, pid);
         await victim.start();
-        kills.push({ name: victim.name, pid, at, inFlight, restartMs: Date.now() - at });
+        kills.push({ name: victim.name, pid, at, inFlight, busy, restartMs: Date.now() - at });
       });
     }
   };
@@ -45,7 +46,7 @@ async function killDuringLoad(scenario, db, hookUrl, hookId, nextVictim) {
   for (const kill of kills) {
     const recovered = await firstRecoveredAt(db.url, kill.inFlight);
     scenario.print(
-      `SIGKILL ${kill.name} (pid ${kill.pid}) with ${kill.inFlight.length} execution(s) in flight; back up in ${seconds(kill.restartMs)}; first recovered execution finished ${seconds(recovered === null ? null : recovered - kill.at)} after the kill`,
+      `SIGKILL ${kill.name} (pid ${kill.pid}) with ${kill.inFlight.length} execution(s) in flight${kill.busy ? '' : ' (it held none for 3 s before)'}; back up in ${seconds(kill.restartMs)}; first recovered execution finished ${seconds(recovered === null ? null : recovered - kill.at)} after the kill`,
     );
     scenario.check(kill.inFlight.length === 0 || recovered !== null, `none of the ${kill.inFlight.length} executions in flight at the kill of ${kill.name} was recovered`);
   }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeExecution } from './execution.types.js';
+import { MAX_STORED_VALUE_BYTES, scrubSecrets, serializeNodeRecords, toJsonb } from './node-records.js';
+
+const record = (overrides: Partial<NodeExecution>): NodeExecution => ({
+  nodeId: 'n1',
+  nodeName: 'Node',
+  nodeType: 'set',
+  status: 'SUCCESS',
+  input: null,
+  output: null,
+  error: null,
+  attempts: 1,
+  startedAt: null,
+  completedAt: null,
+  executionTime: null,
+  ...overrides,
+});
+
+describe('node records as stored', () => {
+  it('truncates an input or output over 1 MiB with a marker and keeps the rest', () => {
+    const big = 'x'.repeat(MAX_STORED_VALUE_BYTES + 10);
+    const [stored] = JSON.parse(serializeNodeRecords([record({ input: { small: 1 }, output: { big } })], {}));
+    expect(stored.input).toEqual({ small: 1 });
+    expect(stored.output).toEqual({ truncated: true, bytes: MAX_STORED_VALUE_BYTES + 20 });
+  });
+
+  it('drops successful nodes data under saveNodeData errorsOnly, keeping failures', () => {
+    const stored = JSON.parse(serializeNodeRecords([record({ output: { a: 1 } }), record({ status: 'FAILED', output: { error: 'x' }, error: 'x' })], { saveNodeData: 'errorsOnly' }));
+    expect(stored[0].output).toBeNull();
+    expect(stored[1].output).toEqual({ error: 'x' });
+  });
+
+  it('replaces NUL characters that jsonb cannot hold, but not an escaped backslash followed by u0000', () => {
+    expect(JSON.parse(toJsonb({ a: 'x\u0000y' }))).toEqual({ a: 'x\ufffdy' });
+    expect(JSON.parse(toJsonb({ a: '\\u0000' }))).toEqual({ a: '\\u0000' });
+  });
+
+  it('scrubs credential values in raw, JSON-escaped and base64 form', () => {
+    const secrets = new Set(['s3cr"et-token', 'user:pa55word']);
+    const text = JSON.stringify({ echoed: 's3cr"et-token', header: `Basic ${Buffer.from('user:pa55word').toString('base64')}` });
+    const scrubbed = scrubSecrets(text, secrets);
+    expect(scrubbed).not.toContain('s3cr');
+    expect(scrubbed).not.toContain(Buffer.from('user:pa55word').toString('base64'));
+    expect(JSON.parse(scrubbed)).toEqual({ echoed: '[redacted]', header: 'Basic [redacted]' });
+    const stored = serializeNodeRecords([record({ error: 'failed with s3cr"et-token', output: { error: 'x s3cr"et-token' } })], {}, secrets);
+    expect(stored).not.toContain('s3cr');
+  });
+});
