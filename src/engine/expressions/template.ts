@@ -3,7 +3,16 @@ import jsonata from 'jsonata';
 /** SPEC §7.5: expression source is limited to 10 KB. */
 export const MAX_EXPRESSION_BYTES = 10 * 1024;
 
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expression'; source: string; compiled: jsonata.Expression };
+/** A plain path such as `$trigger.body.email` or `` $node.`Check score`.output ``, read without JSONata. */
+export interface SimplePath {
+  /** The bound variable it starts from; null: a bare path, which navigates `$json`. */
+  variable: string | null;
+  keys: string[];
+}
+
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  | { kind: 'expression'; source: string; compiled: jsonata.Expression; path: SimplePath | null };
 
 /** A parameter string, parsed once: literal text and compiled `{{ … }}` expressions. */
 export interface CompiledTemplate {
@@ -62,7 +71,7 @@ export function compileTemplate(source: string, compile: (expression: string) =>
     if (Buffer.byteLength(part.source) > MAX_EXPRESSION_BYTES) throw new ExpressionSyntaxError(`expression is longer than ${MAX_EXPRESSION_BYTES} bytes`);
     if (part.source === '') throw new ExpressionSyntaxError('empty expression "{{ }}"');
     try {
-      return { kind: 'expression', source: part.source, compiled: compile(part.source) };
+      return { kind: 'expression', source: part.source, compiled: compile(part.source), path: simplePath(part.source) };
     } catch (error) {
       const reason = (error as { message?: string }).message ?? String(error);
       throw new ExpressionSyntaxError(reason);
@@ -73,3 +82,34 @@ export function compileTemplate(source: string, compile: (expression: string) =>
 }
 
 export const hasExpression = (value: string): boolean => value.includes('{{');
+
+const SEGMENT = /^(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)/;
+
+/** Recognises a chain of names joined by dots (optionally starting with a `$variable`); else null. */
+export function simplePath(source: string): SimplePath | null {
+  let rest = source;
+  let variable: string | null = null;
+  const bound = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+  if (bound) {
+    variable = bound[1];
+    rest = rest.slice(bound[0].length);
+  } else {
+    const first = SEGMENT.exec(rest);
+    // Bare names that are JSONata keywords or literals are not paths.
+    if (!first || ['true', 'false', 'null', 'and', 'or', 'in'].includes(first[1])) return null;
+  }
+  const keys: string[] = [];
+  if (!variable) {
+    const first = SEGMENT.exec(rest)!;
+    keys.push(first[1] ?? first[2]);
+    rest = rest.slice(first[0].length);
+  }
+  while (rest.length) {
+    if (rest[0] !== '.') return null;
+    const next = SEGMENT.exec(rest.slice(1));
+    if (!next) return null;
+    keys.push(next[1] ?? next[2]);
+    rest = rest.slice(1 + next[0].length);
+  }
+  return { variable, keys };
+}
