@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
+import { RouteChanges } from '../common/route-changes.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { newId } from '../database/uuid.js';
 import { CREDENTIAL_TYPE_FOR_AUTH, normalizeAuthentication } from './webhook-auth.js';
@@ -29,6 +30,7 @@ export class WebhooksService {
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly credentials: CredentialsService,
+    private readonly routeChanges: RouteChanges,
   ) {}
 
   async create(principal: Principal, input: WebhookSettings & { workflowId: string }): Promise<WebhookEntity> {
@@ -74,12 +76,14 @@ export class WebhooksService {
     if (input.authentication !== undefined) changes.authentication = await this.checkAuthentication(principal, webhook.workflow.ownerId, input.authentication);
     if (input.rateLimit) changes.rateLimit = { limit: input.rateLimit.limit, windowSeconds: input.rateLimit.windowSeconds };
     await this.repository.update(id, changes);
+    this.routeChanges.webhookChanged(id);
     return this.get(principal, id);
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
     await this.get(principal, id);
     await this.repository.delete(id);
+    this.routeChanges.webhookChanged(id);
   }
 
   /** For ingestion and the engine: no access check; null when there is no such webhook. */

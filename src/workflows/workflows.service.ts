@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { conflict, invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
+import { RouteChanges } from '../common/route-changes.js';
 import { newId } from '../database/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow } from './workflow-validator.js';
@@ -62,6 +63,7 @@ export class WorkflowsService {
   constructor(
     private readonly repository: WorkflowsRepository,
     private readonly registry: NodeRegistry,
+    private readonly routeChanges: RouteChanges,
   ) {}
 
   async createWorkflow(principal: Principal, input: WorkflowInput): Promise<SavedWorkflow> {
@@ -102,6 +104,7 @@ export class WorkflowsService {
       await repository.insertSnapshot(id);
       return replaced;
     });
+    this.routeChanges.workflowChanged(id);
     return { workflow, warnings };
   }
 
@@ -114,6 +117,7 @@ export class WorkflowsService {
     }
     const unchanged = patch.name === undefined && patch.description === undefined && patch.settings === undefined;
     const workflow = unchanged ? current : await this.changeAndSnapshot(id, (repository) => repository.patch(id, patch));
+    this.routeChanges.workflowChanged(id);
     return { workflow, warnings: reachabilityWarnings(workflow) };
   }
 
@@ -126,13 +130,16 @@ export class WorkflowsService {
       if (updated) await repository.insertSnapshot(id);
       return updated;
     });
+    this.routeChanges.workflowChanged(id);
     // Null when a concurrent request got there first (or deleted it): answer with what is there now.
     return changed ?? this.getWorkflow(principal, id);
   }
 
   async deleteWorkflow(principal: Principal, id: string): Promise<void> {
     await this.getWorkflow(principal, id);
-    if (!(await this.repository.delete(id))) throw notFound('Workflow', id);
+    const deleted = await this.repository.delete(id);
+    this.routeChanges.workflowChanged(id);
+    if (!deleted) throw notFound('Workflow', id);
   }
 
   // --- SPEC §2's WorkflowService, for the engine and webhooks (no owner scoping) ---
