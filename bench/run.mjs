@@ -50,9 +50,10 @@ function notesFor(results, serviceWarnings) {
     if (!run) continue;
     if (run.load.non2xx || run.load.errors) notes.push(`e2e ${name}: ${run.load.non2xx} non-2xx (${JSON.stringify(run.load.statusCodes)}), ${run.load.errors} socket errors`);
     if (run.backlogAtEnd > run.completedPerSecond) notes.push(`e2e ${name}: backlog of ${run.backlogAtEnd} executions when the load stopped (accepted ${run.acceptedPerSecond.toFixed(0)}/s, completed ${run.completedPerSecond.toFixed(0)}/s); drained in ${(run.drain.ms / 1000).toFixed(1)} s`);
-    if (run.failed) notes.push(`e2e ${name}: ${run.failed} executions FAILED (${run.failedErrors.map((error) => JSON.stringify(error)).join('; ')})`);
-    if (run.notCompleted > 0) notes.push(`e2e ${name}: ${run.notCompleted} accepted executions not COMPLETED after the drain`);
+    if (run.failed) notes.push(`e2e ${name}: ${run.failed} executions FAILED (${[...new Set(run.failedErrors)].map((error) => JSON.stringify(error)).join('; ')})`);
+    if (!run.drain.drained) notes.push(`e2e ${name}: ${run.drain.left} executions still PENDING or RUNNING ${(run.drain.ms / 1000).toFixed(0)} s after the load`);
   }
+  if (results.executions?.byStatus.FAILED) notes.push(`${results.executions.byStatus.FAILED} of ${Object.values(results.executions.byStatus).reduce((a, b) => a + b, 0)} executions of the single-process phases FAILED; latest errors: ${[...new Set(results.executions.failedErrors)].map((error) => JSON.stringify(error)).join('; ')}`);
   if (lastNode?.timedOut202) notes.push(`lastNode: ${lastNode.timedOut202} answers were 202 (execution not finished within the response timeout)`);
   if (lastNode && lastNode.load.requests - lastNode.answered200 - lastNode.timedOut202 > 0) notes.push(`lastNode: other statuses ${JSON.stringify(lastNode.load.statusCodes)}`);
   if (results.dbCost?.opaqueConnections) notes.push(`db cost: ${results.dbCost.opaqueConnections} encrypted connections could not be counted`);
@@ -124,6 +125,8 @@ async function main() {
     results.lastNode = await lastNodePhase(ctx);
 
     await ctx.db.waitForDrain(options.drainCapSeconds * 1000);
+    const finalCounts = await ctx.db.statusCounts();
+    results.executions = { byStatus: finalCounts, failedErrors: finalCounts.FAILED ? await ctx.db.recentErrors(5) : [] };
     ctx.rss.mark('after');
     await sleep(3000);
     ctx.rss.close('after');

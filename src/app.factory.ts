@@ -6,6 +6,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AppError } from './common/app-error.js';
+import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -38,7 +40,10 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
   // its real content type later (SPEC §7.6.3).
   const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
-  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : json(request, response, next)));
+  // Parsed admin bodies are checked for depth before validation walks them recursively.
+  const shallowJson = (request: Request, response: Response, next: NextFunction) =>
+    json(request, response, (error?: unknown) => next(error ?? (exceedsJsonDepth(request.body) ? new AppError('invalid', TOO_DEEP_MESSAGE) : undefined)));
+  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : shallowJson(request, response, next)));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DataSource } from 'typeorm';
+import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { newId } from '../src/database/uuid.js';
 import type { NodeExecution } from '../src/executions/execution.types.js';
 import { ExecutionsRepository, type FinalState } from '../src/executions/executions.repository.js';
-import { createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
+import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -163,6 +164,86 @@ describe('durable executions (SPEC §7.7)', () => {
       expect(stored.leaseOwner).toBeNull();
     });
   });
+});
+
+/** Queue mode (SPEC §3) on the Redis of the environment, under a key prefix of this run's own. */
+describe('queue mode (BullMQ on Redis)', () => {
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const queueEnv = (role: string) => ({ REDIS_URL: redisUrl, REDIS_PREFIX: `wfe_test_${process.pid}_${Date.now()}`, APP_ROLE: role, EXECUTION_SWEEP_INTERVAL_MS: '600000' });
+  const apps: TestApp[] = [];
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+  });
+
+  it('refuses APP_ROLE=api or worker without REDIS_URL, in one line naming the variable', () => {
+    for (const role of ['api', 'worker']) {
+      const attempt = () => loadConfig({ APP_ROLE: role, DATABASE_URL: 'postgres://user@127.0.0.1:5432/db' });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid configuration: APP_ROLE is "(api|worker)" but REDIS_URL is not set[^\n]*$/);
+    }
+    expect(loadConfig({ APP_ROLE: 'worker', REDIS_URL: redisUrl, DATABASE_URL: 'postgres://user@127.0.0.1:5432/db' }).appRole).toBe('worker');
+  });
+
+  it('runs webhooks through Redis in one process (role all) and reports Redis in readiness', async () => {
+    const t = await startTestApp(queueEnv('all'));
+    apps.push(t);
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body.details.redis.status).toBe('up');
+    const workflow = await createWorkflow(t, pureWorkflow());
+    const hook = await createWebhook(t, workflow.id);
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => (await t.http.post(`/webhook/handler/${hook.id}`).set('Idempotency-Key', `q-${i}`).send({ score: 95, email: 'ada@example.com' }).expect(202)).body.executionId),
+    );
+    for (const id of ids) expect((await waitForExecution(t, id)).status).toBe('COMPLETED');
+  });
+
+  it('lets an api process only accept, a worker run what it accepted, and a worker serve nothing but health and metrics', async () => {
+    const env = queueEnv('api');
+    const api = await startTestApp(env);
+    apps.push(api);
+    const workflow = await createWorkflow(api, pureWorkflow());
+    const hook = await createWebhook(api, workflow.id);
+    const accepted = await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'ada@example.com' }).expect(202);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await row(accepted.body.executionId)).status).toBe('PENDING');
+
+    const worker = await startTestApp({ ...env, APP_ROLE: 'worker' });
+    apps.push(worker);
+    expect((await waitForExecution(api, accepted.body.executionId)).status).toBe('COMPLETED');
+    // A caller waiting on the api (lastNode) hears of the end of a run done by the worker.
+    const waiting = await createWebhook(api, workflow.id, { responseMode: 'lastNode' });
+    const answer = await api.http.post(`/webhook/handler/${waiting.id}`).send({ score: 95, email: 'ada@example.com' }).expect(200);
+    expect(answer.body).toEqual({ msg: 'Well done ada@example.com' });
+
+    await worker.http.get('/health/ready').expect(200);
+    await worker.http.get('/health/live').expect(200);
+    await worker.http.get('/workflows').set(worker.admin).expect(404);
+    await worker.http.get(`/executions/${accepted.body.executionId}`).set(worker.admin).expect(404);
+    await worker.http.post(`/webhook/handler/${hook.id}`).send({}).expect(404);
+    await worker.http.get('/docs').expect(404);
+  });
+
+  it('keeps accepting webhooks while Redis is unreachable, and the sweep runs them', async () => {
+    // Nothing listens on port 1: every Redis command fails.
+    const t = await startTestApp({ ...queueEnv('all'), REDIS_URL: 'redis://127.0.0.1:1', EXECUTION_SWEEP_INTERVAL_MS: '200' });
+    apps.push(t);
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect(ready.body.details.redis.status).toBe('down');
+    expect(ready.body.details.database.status).toBe('up');
+    const workflow = await createWorkflow(t, pureWorkflow());
+    const hook = await createWebhook(t, workflow.id);
+    const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'ada@example.com' }).expect(202);
+    expect((await waitForExecution(t, accepted.body.executionId)).status).toBe('COMPLETED');
+  });
+
+  // Rows staged and read on a connection of the test's own.
+  let db: DataSource;
+  beforeAll(async () => {
+    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 1));
+    await db.initialize();
+  });
+  afterAll(() => db.destroy());
+  const row = async (id: string) => (await db.query('SELECT status FROM workflow_executions WHERE id = $1', [id]))[0];
 });
 
 function finalState(id: string, attempt: number, by: string): FinalState {

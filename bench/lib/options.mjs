@@ -47,4 +47,4 @@ export const USAGE = `npm run bench [-- --quick] [-- --e2e-rate=N] [-- --queue-m
   BENCH_POOL_SIZE (10): DB_POOL_SIZE of the service and pool size of the baseline
   BENCH_LOG_LEVEL (warn): LOG_LEVEL of the service
   BENCH_REDIS_URL: Redis for the queue-mode phase (default: REDIS_URL or the local Redis, logical database 13;
-    the queue's keys there are deleted before and after the phase)`;
+    with REDIS_PREFIX=wfe_bench_<pid>; the queue's keys there are deleted before and after the phase)`;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort, startChild, stopChild, waitForHttp } from './children.mjs';
 
 /** Variables of the service that must come from the bench, never from the caller's shell. */
-const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'APP_ROLE', 'PORT', 'DATA_DIR', 'ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'PUBLIC_URL', 'LOG_LEVEL', 'DB_POOL_SIZE', 'DB_MIGRATE_ON_START', 'METRICS_TOKEN', 'SHUTDOWN_GRACE_MS'];
+const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'APP_ROLE', 'PORT', 'DATA_DIR', 'ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'PUBLIC_URL', 'LOG_LEVEL', 'DB_POOL_SIZE', 'DB_MIGRATE_ON_START', 'METRICS_TOKEN', 'SHUTDOWN_GRACE_MS'];
 
 function cleanEnv() {
   const env = { ...process.env };
@@ -20,7 +20,7 @@ export const secrets = { adminApiKey: randomBytes(24).toString('hex'), encryptio
  * Starts `node <dist>/src/main.js` and waits for /health/ready. A temporary DATA_DIR keeps the
  * working tree's ./data untouched.
  */
-export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl }) {
+export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl, redisPrefix }) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wfe-bench-'));
   const env = {
@@ -37,7 +37,7 @@ export async function startService(dist, { name = 'service', databaseUrl, poolSi
     DB_POOL_SIZE: String(poolSize),
     SHUTDOWN_GRACE_MS: '3000',
     ...(role ? { APP_ROLE: role } : {}),
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix } : {}),
   };
   const handle = startChild(name, [join(dist, 'src', 'main.js')], env);
   handle.baseUrl = `http://127.0.0.1:${port}`;

@@ -48,7 +48,6 @@ export async function measureEndToEnd(ctx, url, { seconds, rate }) {
     overallCompletedPerSecond: finished / (loadSeconds + drain.ms / 1000),
     failed,
     failedErrors: failed ? await db.recentErrors(3) : [],
-    notCompleted: load.ok - finished,
     timeline,
   };
 }

@@ -35,8 +35,10 @@ export function queueModeSupport(root, dist) {
  */
 export async function queueModePhase(ctx) {
   const { options } = ctx;
-  await clearQueueKeys(options.redisUrl).catch((error) => console.warn(`queue mode: could not clear the bench's Redis keys: ${error.message}`));
-  const common = { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel, redisUrl: options.redisUrl };
+  // Its own key prefix too (REDIS_PREFIX), where the build supports one.
+  const redisPrefix = `wfe_bench_${process.pid}`;
+  await clearQueueKeys(options.redisUrl, redisPrefix).catch((error) => console.warn(`queue mode: could not clear the bench's Redis keys: ${error.message}`));
+  const common = { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel, redisUrl: options.redisUrl, redisPrefix };
   let api;
   let worker;
   try {
@@ -60,22 +62,28 @@ export async function queueModePhase(ctx) {
       await stopService(handle);
       ctx.extraServices.delete(handle);
     }
-    await clearQueueKeys(options.redisUrl).catch(() => undefined);
+    await clearQueueKeys(options.redisUrl, redisPrefix).catch((error) => console.warn(`queue mode: could not delete the bench's Redis keys (${redisPrefix}:*): ${error.message}`));
   }
 }
 
-/** Deletes BullMQ's keys (`bull:*`) in the bench's Redis database, so no job outlives its database. */
-async function clearQueueKeys(url) {
+/**
+ * Deletes the queue's keys in the bench's Redis database, so no job outlives its database: those
+ * under the run's prefix, and BullMQ's default `bull:` ones of builds without REDIS_PREFIX.
+ */
+async function clearQueueKeys(url, prefix) {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // the failed command says it
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'bull:*', 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    for (const pattern of [`${prefix}:*`, 'bull:*']) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

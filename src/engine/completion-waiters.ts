@@ -29,14 +29,38 @@ interface Listener {
 }
 
 /**
+ * Carries "execution X has news" between processes (Redis pub/sub in queue mode), so a waiter on
+ * an api replica reads the outcome at once instead of at its next poll.
+ */
+export interface CompletionRelay {
+  announce(id: string): void;
+  watch(id: string): void;
+  unwatch(id: string): void;
+  onNews(listener: (id: string) => void): void;
+}
+
+/**
  * Lets an HTTP request wait for an execution (`lastNode`, `responseNode`, manual runs). The engine
  * notifies in-process at once; a slow poll covers executions run by another replica.
  */
 @Injectable()
 export class CompletionWaiters {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private relay: CompletionRelay | undefined;
 
   constructor(private readonly executions: ExecutionsRepository) {}
+
+  attachRelay(relay: CompletionRelay): void {
+    this.relay = relay;
+    relay.onNews((id) => {
+      const set = this.listeners.get(id);
+      if (!set?.size) return;
+      const acceptsResponse = [...set].some((listener) => listener.acceptsResponse);
+      this.read(id, acceptsResponse)
+        .then((event) => event && this.emitHere(id, event))
+        .catch(() => undefined);
+    });
+  }
 
   notify(id: string, outcome: ExecutionOutcome): void {
     this.emit(id, { kind: 'outcome', outcome });
@@ -47,6 +71,11 @@ export class CompletionWaiters {
   }
 
   private emit(id: string, event: WaitEvent): void {
+    this.emitHere(id, event);
+    this.relay?.announce(id);
+  }
+
+  private emitHere(id: string, event: WaitEvent): void {
     for (const listener of this.listeners.get(id) ?? []) {
       if (event.kind === 'outcome' || listener.acceptsResponse) listener.deliver(event);
     }
@@ -64,10 +93,14 @@ export class CompletionWaiters {
         clearTimeout(deadline);
         clearInterval(poll);
         set.delete(listener);
-        if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
+        if (set.size === 0 && this.listeners.get(id) === set) {
+          this.listeners.delete(id);
+          this.relay?.unwatch(id);
+        }
         resolve(event);
       };
       const listener: Listener = { acceptsResponse, deliver: finish };
+      if (set.size === 0) this.relay?.watch(id);
       set.add(listener);
       const deadline = setTimeout(() => finish(undefined), timeoutMs);
       const poll = setInterval(() => {

@@ -23,9 +23,9 @@ export abstract class ExecutionQueue {
 
 /**
  * The time by which running executions must be stopped and handed back at shutdown, so that the
- * process still exits within SHUTDOWN_GRACE_MS (SPEC §3): a little is kept for the release write
- * and closing connections.
+ * process still exits within SHUTDOWN_GRACE_MS of the signal (SPEC §3): a quarter of the grace
+ * period, at most 2 s, is kept for the release write and closing connections.
  */
-export function drainDeadline(shutdownGraceMs: number, now = Date.now()): number {
-  return now + shutdownGraceMs - Math.min(2000, Math.floor(shutdownGraceMs / 5));
+export function drainDeadline(shutdownGraceMs: number, signalAt = Date.now()): number {
+  return signalAt + shutdownGraceMs - Math.min(2000, Math.floor(shutdownGraceMs / 4));
 }

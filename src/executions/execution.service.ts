@@ -26,10 +26,15 @@ export class ExecutionService {
     return this.inserts.submit(execution);
   }
 
-  /** The execution if the caller may see it (members: their own), else 404. */
+  /**
+   * The execution if the caller may see it, else 404. Members see the executions of their workflows
+   * (an admin's manual run or retry of one included) and those they started (SPEC §9.1).
+   */
   async getExecution(id: string, principal: Principal): Promise<ExecutionEntity> {
     const execution = await this.executions.findById(id);
-    if (!execution || (principal.role !== 'admin' && execution.userId !== principal.userId)) throw notFound('Execution', id);
+    if (!execution) throw notFound('Execution', id);
+    if (principal.role === 'admin' || execution.userId === principal.userId) return execution;
+    if (!(await this.executions.isWorkflowOwner(execution.workflowId, principal.userId))) throw notFound('Execution', id);
     return execution;
   }
 
@@ -38,7 +43,7 @@ export class ExecutionService {
   }
 
   listExecutions(filter: ExecutionFilter, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
-    const scoped = principal.role === 'admin' ? filter : { ...filter, userId: principal.userId };
+    const scoped = principal.role === 'admin' ? filter : { ...filter, visibleTo: principal.userId };
     return this.executions.list(scoped, limit, cursor, withNodes);
   }
 

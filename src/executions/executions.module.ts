@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ExecutionEvents } from './execution-events.js';
+import { ExecutionViewController } from './execution-view.controller.js';
 import { ExecutionService } from './execution.service.js';
 import { ExecutionsController } from './executions.controller.js';
 import { ExecutionsRepository } from './executions.repository.js';
 
 @Module({
-  controllers: [ExecutionsController],
+  controllers: [ExecutionsController, ExecutionViewController],
   providers: [ExecutionsRepository, ExecutionService, ExecutionEvents],
   exports: [ExecutionsRepository, ExecutionService, ExecutionEvents],
 })

@@ -50,7 +50,8 @@ export interface FinalState {
 }
 
 export interface ExecutionFilter {
-  userId?: string;
+  /** Only executions this user started or whose workflow this user owns. */
+  visibleTo?: string;
   workflowId?: string;
   status?: ExecutionStatus;
   from?: Date;
@@ -131,7 +132,10 @@ export class ExecutionsRepository {
   }
 
   /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
-  async completeMany(states: FinalState[]): Promise<Set<string>> {
+  async completeMany(unordered: FinalState[]): Promise<Set<string>> {
+    // Rows are locked in id order, as claims and lease renewals (index scans over id) lock them:
+    // the same order everywhere, so concurrent batches cannot deadlock.
+    const states = [...unordered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const rows: Array<{ id: string }> = unwrapUpdate(
       await this.dataSource.query(
         `UPDATE workflow_executions e
@@ -257,6 +261,11 @@ export class ExecutionsRepository {
     return rows.length === 1;
   }
 
+  async isWorkflowOwner(workflowId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM workflows WHERE id = $1 AND "ownerId" = $2', [workflowId, userId]);
+    return rows.length > 0;
+  }
+
   findById(id: string): Promise<ExecutionEntity | null> {
     return this.dataSource.getRepository(ExecutionEntity).findOneBy({ id });
   }
@@ -274,7 +283,9 @@ export class ExecutionsRepository {
       .select([...SUMMARY_COLUMNS, ...(withNodes ? (['nodeExecutions'] as const) : [])].map((column) => `e.${column}`))
       .orderBy('e.id', 'DESC')
       .limit(limit + 1);
-    if (filter.userId) query.andWhere('e.userId = :userId', { userId: filter.userId });
+    if (filter.visibleTo) {
+      query.andWhere('(e.userId = :visibleTo OR e.workflowId IN (SELECT w.id FROM workflows w WHERE w."ownerId" = :visibleTo))', { visibleTo: filter.visibleTo });
+    }
     if (filter.workflowId) query.andWhere('e.workflowId = :workflowId', { workflowId: filter.workflowId });
     if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
     if (filter.from) query.andWhere('e.createdAt >= :from', { from: filter.from });

@@ -1,4 +1,5 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpException, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ApiRoute } from '../common/api-docs.js';
@@ -31,16 +32,27 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiRoute({ summary: 'Readiness: database (and Redis in queue mode) reachable, migrations applied, not shutting down', public: true, errors: [503] })
-  ready() {
+  ready(@Res({ passthrough: true }) response: Response) {
     if (this.shutdown.isShuttingDown) throw new ServiceUnavailableException('Shutting down');
-    return this.health.check(this.dependencyChecks());
+    return this.withDetails(response, this.health.check(this.dependencyChecks()));
   }
 
   @Get()
   @HealthCheck()
   @ApiRoute({ summary: 'Detailed report of every check', public: true, errors: [503] })
-  report() {
-    return this.health.check([...this.dependencyChecks(), () => this.shutdownCheck()]);
+  report(@Res({ passthrough: true }) response: Response) {
+    return this.withDetails(response, this.health.check([...this.dependencyChecks(), () => this.shutdownCheck()]));
+  }
+
+  /** A failed check still answers Terminus' report (which dependency is down), with status 503. */
+  private async withDetails<T>(response: Response, check: Promise<T>): Promise<T | string | object> {
+    try {
+      return await check;
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      response.status(error.getStatus());
+      return error.getResponse();
+    }
   }
 
   private dependencyChecks(): Array<() => Promise<HealthIndicatorResult>> {

@@ -6,12 +6,12 @@
  * mode, Redis at REDIS_URL (default the local one); the restarts of the database and of Redis run
  * only against the local servers and as root (as in CI), and are skipped with a reason otherwise.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { buildIfStale, Scenario } from './lib/harness.mjs';
+import { buildIfStale, privateBuild, Scenario } from './lib/harness.mjs';
 import { queueModeKills, singleServerKills } from './scenarios/kills.mjs';
 import { databaseRestart } from './scenarios/database-restart.mjs';
 import { redisRestart } from './scenarios/redis-restart.mjs';
@@ -49,6 +49,7 @@ async function main() {
     redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     logDir: mkdtempSync(join(tmpdir(), 'wfe-faults-')),
   };
+  suite.appDir = privateBuild(root, join(suite.logDir, 'app'));
   suite.redis = await redisStatus(suite.redisUrl);
   console.log(`fault suite: processes log to ${suite.logDir}`);
   const results = [];
@@ -70,10 +71,15 @@ async function main() {
     console.log(`  ${result.status === 'passed' ? '✓ passed' : result.status === 'skipped' ? '– skipped' : '✗ FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     results.push(result);
   }
+  rmSync(suite.appDir, { recursive: true, force: true });
   const count = (status) => results.filter((result) => result.status === status).length;
   console.log(`\nfaults: ${count('passed')} passed, ${count('failed')} failed${count('skipped') ? `, ${count('skipped')} skipped` : ''}`);
   process.exitCode = count('failed') ? 1 : 0;
 }
+
+// A stray rejection must end up in a scenario's problems, not kill the suite with its children up.
+process.on('unhandledRejection', (reason) => console.error('unhandled rejection in the fault suite:', reason));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 main().catch((error) => {
   console.error(error);

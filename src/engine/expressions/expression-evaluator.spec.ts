@@ -104,6 +104,17 @@ describe('ExpressionEvaluator', () => {
     expect(new Set(results)).toEqual(new Set([10100]));
   });
 
+  it('pads like JSONata, within a bound on the size it builds', async () => {
+    const b = bindings();
+    expect(await evaluator.evaluate('{{ $pad("ab", 5, "-") }}', b, 'p')).toBe('ab---');
+    expect(await evaluator.evaluate('{{ $pad("ab", -5, "xy") }}', b, 'p')).toBe('xyxab');
+    expect(await evaluator.evaluate('{{ $pad("abc", 2) }}', b, 'p')).toBe('abc');
+    expect(await evaluator.evaluate('{{ $pad("a", 3) }}', b, 'p')).toBe('a  ');
+    const started = Date.now();
+    await expect(evaluator.evaluate('{{ $pad("", 10000000, "ab") }}', b, 'p')).rejects.toThrow(/Expression error/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('offers no way to reach the process, environment or JavaScript', async () => {
     const b = bindings();
     expect(await evaluator.evaluate('{{ $process }}', b, 'p')).toBeNull();

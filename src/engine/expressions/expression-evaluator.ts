@@ -82,6 +82,8 @@ export class ExpressionEvaluator {
       compiled = compileTemplate(source, (expression) => {
         const expr = jsonata(expression, JSONATA_OPTIONS);
         expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.checkBudget());
+        // JSONata's own $pad builds its result one character at a time, unbounded.
+        expr.registerFunction('pad', boundedPad, '<s-ns?:s>');
         return expr;
       });
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -161,6 +163,17 @@ function normalise(value: unknown): unknown {
   if (value === undefined || value === null || typeof value === 'function') return null;
   if (typeof value === 'object') return JSON.parse(JSON.stringify(value));
   return value;
+}
+
+/** `$pad(str, width, char?)`: positive width pads on the right, negative on the left (JSONata's semantics). */
+function boundedPad(text: string | undefined, width: number, char?: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (!Number.isFinite(width) || Math.abs(width) > MAX_RESULT_STRING) throw { code: 'D3141', message: `$pad width must be at most ${MAX_RESULT_STRING}` };
+  const fill = char === undefined || char === '' ? ' ' : char;
+  const missing = Math.abs(Math.trunc(width)) - [...text].length;
+  if (missing <= 0) return text;
+  const padding = [...fill.repeat(Math.ceil(missing / [...fill].length))].slice(0, missing).join('');
+  return width > 0 ? text + padding : padding + text;
 }
 
 const VARIABLES = new Set(['trigger', 'context', 'json', 'node', 'execution', 'workflow']);

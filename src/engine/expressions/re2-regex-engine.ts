@@ -13,7 +13,7 @@ export class Re2RegexEngine {
   constructor(source: RegExp | string, flags = '') {
     const text = typeof source === 'string' ? source : source.source;
     const allFlags = typeof source === 'string' ? flags : source.flags;
-    this.pattern = RE2JS.compile(text, (allFlags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (allFlags.includes('m') ? RE2JS.MULTILINE : 0));
+    this.pattern = compiled(text, (allFlags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (allFlags.includes('m') ? RE2JS.MULTILINE : 0));
   }
 
   /** The subset of RegExp#exec JSONata relies on: match, groups, index, and lastIndex advancing. */
@@ -37,4 +37,19 @@ export class Re2RegexEngine {
   test(text: string): boolean {
     return this.exec(text) !== null;
   }
+}
+
+/** JSONata builds a regex object per evaluation; compiling RE2 each time would dominate the cost. */
+const cache = new Map<string, RE2JS>();
+const CACHE_LIMIT = 1000;
+
+function compiled(text: string, flags: number): RE2JS {
+  const key = `${flags}/${text}`;
+  let pattern = cache.get(key);
+  if (!pattern) {
+    pattern = RE2JS.compile(text, flags);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, pattern);
+  }
+  return pattern;
 }

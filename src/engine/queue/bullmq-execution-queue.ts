@@ -4,9 +4,12 @@ import type { Redis } from 'ioredis';
 import { Batcher } from '../../common/batcher.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
+import type { ShutdownState } from '../../health/shutdown-state.js';
+import type { CompletionWaiters } from '../completion-waiters.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
+import { RedisCompletionRelay } from './redis-completion-relay.js';
 import { RecoverySweep } from './recovery-sweep.js';
 import { createRedis, quietWarner, withTimeout } from './redis-connection.js';
 
@@ -37,14 +40,20 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   private workerConnection: Redis | undefined;
   private worker: Worker | undefined;
   private sweep: RecoverySweep | undefined;
+  private readonly relay: RedisCompletionRelay;
 
   constructor(
     engine: ExecutionEngine,
     private readonly executions: ExecutionsRepository,
+    private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
+    waiters: CompletionWaiters,
   ) {
     super();
     this.producerConnection = createRedis(config.redisUrl!, 'producer', { failFast: true });
+    // lastNode/responseNode callers on any replica hear of a finish at once.
+    this.relay = new RedisCompletionRelay(config.redisUrl!, config.redisPrefix, this.producerConnection);
+    waiters.attachRelay(this.relay);
     this.producer = new Queue(EXECUTIONS_QUEUE, {
       connection: this.producerConnection,
       prefix: config.redisPrefix,
@@ -145,12 +154,15 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
    * the rest (their jobs go back to the queue), then close the connections.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const deadline = drainDeadline(this.config.shutdownGraceMs);
+    const deadline = drainDeadline(this.config.shutdownGraceMs, this.shutdown.startedAt);
     this.sweep?.stop();
     const workerClosed = this.worker?.close().catch((error: Error) => this.logger.warn(`Closing the execution worker: ${error.message}`));
     await this.dispatcher?.drain(deadline);
-    await withTimeout(Promise.resolve(workerClosed), 3000, 'closing the worker').catch(() => this.worker?.close(true).catch(() => undefined));
-    await withTimeout(this.producer.close(), 1000, 'closing the queue').catch(() => undefined);
+    // The processors settle right after the drain, and with them the worker's close.
+    // Bounded: with Redis unreachable a close would wait for a reconnect that may never come.
+    await withTimeout(Promise.resolve(workerClosed), 1000, 'closing the worker').catch(() => void this.worker?.close(true).catch(() => undefined));
+    await withTimeout(this.producer.close(), 500, 'closing the queue').catch(() => undefined);
+    this.relay.close();
     for (const connection of [this.workerConnection, this.producerConnection]) connection?.disconnect();
   }
 }

@@ -1,6 +1,8 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ExecutionsRepository } from '../../executions/executions.repository.js';
+import { ShutdownState } from '../../health/shutdown-state.js';
+import { CompletionWaiters } from '../completion-waiters.js';
 import { ExecutionEngine } from '../execution-engine.js';
 import { ExecutionQueue } from '../execution-queue.js';
 import { InProcessExecutionQueue } from './in-process-execution-queue.js';
@@ -12,10 +14,10 @@ import { InProcessExecutionQueue } from './in-process-execution-queue.js';
  */
 export const executionQueueProvider: FactoryProvider<Promise<ExecutionQueue>> = {
   provide: ExecutionQueue,
-  inject: [ExecutionEngine, ExecutionsRepository, APP_CONFIG],
-  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, config: AppConfig) => {
-    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, config);
+  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, CompletionWaiters, APP_CONFIG],
+  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, waiters: CompletionWaiters, config: AppConfig) => {
+    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config);
     const { BullmqExecutionQueue } = await import('./bullmq-execution-queue.js');
-    return new BullmqExecutionQueue(engine, executions, config);
+    return new BullmqExecutionQueue(engine, executions, shutdown, config, waiters);
   },
 };

@@ -1,6 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
+import type { ShutdownState } from '../../health/shutdown-state.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
@@ -17,6 +18,7 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
   constructor(
     engine: ExecutionEngine,
     executions: ExecutionsRepository,
+    private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
   ) {
     super();
@@ -44,6 +46,6 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
   /** SIGTERM: stop taking work, let running executions finish within the grace period, release the rest. */
   async beforeApplicationShutdown(): Promise<void> {
     this.sweep.stop();
-    await this.dispatcher.drain(drainDeadline(this.config.shutdownGraceMs));
+    await this.dispatcher.drain(drainDeadline(this.config.shutdownGraceMs, this.shutdown.startedAt));
   }
 }

@@ -128,6 +128,11 @@ export class LocalDispatcher {
     try {
       const claimed = await this.claims.submit(entry.item.id);
       if (!claimed) outcome = 'not-claimable';
+      else if (this.stopped) {
+        // Claimed while shutting down: hand it straight back rather than start it now.
+        this.released.add(claimed.id);
+        await this.executions.releaseLeases([claimed.id], this.engine.workerId).catch(() => undefined);
+      }
       // Never throws: failures end up in the record or the log.
       else await this.engine.executeWorkflow(claimed);
       if (this.released.has(entry.item.id)) {
@@ -190,14 +195,16 @@ export class LocalDispatcher {
    */
   async drain(deadline: number): Promise<void> {
     this.stopped = true;
-    clearInterval(this.leaseTimer);
+    // Leases stay renewed while runs finish: the grace period may outlast a lease.
     for (const timer of this.wakeTimers.values()) clearTimeout(timer);
     for (const entry of this.waiting.splice(0)) {
       this.known.delete(entry.item.id);
       for (const settle of entry.settle) settle('released');
     }
-    while (this.engine.activeCount > 0 && Date.now() < deadline) await sleep(25);
-    if (this.engine.activeCount === 0) return;
+    // `reserved` counts claims still in flight as well as runs: both must end before the pool closes.
+    while (this.reserved > 0 && Date.now() < deadline) await sleep(25);
+    clearInterval(this.leaseTimer);
+    if (this.reserved === 0) return;
     const left = this.engine.activeIds;
     for (const id of left) this.released.add(id);
     this.releasing = this.executions
@@ -209,7 +216,7 @@ export class LocalDispatcher {
     await this.releasing;
     this.logger.log({ msg: `Released ${left.length} unfinished execution(s) to other workers`, executionIds: left });
     // Aborted runs unwind quickly; let them before the database pool closes under them.
-    const unwind = Date.now() + 2000;
-    while (this.engine.activeCount > 0 && Date.now() < unwind) await sleep(10);
+    const unwind = Date.now() + 1000;
+    while (this.reserved > 0 && Date.now() < unwind) await sleep(10);
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../common/app-error.js';
+import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
 import type { TriggerData } from '../../executions/execution.types.js';
 
 /** Headers that carry secrets: kept out of trigger data and so out of every record (SPEC §6). */
@@ -35,11 +36,14 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
   if (raw.length === 0) return {};
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
+    let parsed: unknown;
     try {
-      return JSON.parse(raw.toString('utf8'));
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new AppError('invalid', 'Malformed JSON in request body');
     }
+    if (exceedsJsonDepth(parsed)) throw new AppError('invalid', TOO_DEEP_MESSAGE);
+    return parsed;
   }
   if (type === 'application/x-www-form-urlencoded') return formToObject(new URLSearchParams(raw.toString('utf8')));
   if (type.startsWith('text/')) return raw.toString('utf8');

@@ -65,23 +65,24 @@ export async function runningUnder(url, pid) {
 }
 
 /**
- * Waits (up to `timeoutMs`) until the process holds at least one execution, so that a kill right
- * after hits work in flight rather than an idle moment; resolves either way.
+ * Waits (up to `timeoutMs`) until one of the processes holds an execution, so that a kill right
+ * after hits work in flight rather than an idle moment; resolves with that pid, or undefined.
  */
-export async function untilBusy(url, pid, timeoutMs = 3000) {
+export async function firstBusy(url, pids, timeoutMs = 3000) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
     const deadline = Date.now() + timeoutMs;
+    const patterns = pids.map((pid) => `%:${pid}:%`);
     while (Date.now() < deadline) {
-      const { rows } = await client.query(`SELECT 1 FROM workflow_executions WHERE status = 'RUNNING' AND "leaseOwner" LIKE $1 LIMIT 1`, [`%:${pid}:%`]);
-      if (rows.length) return true;
+      const { rows } = await client.query(`SELECT "leaseOwner" FROM workflow_executions WHERE status = 'RUNNING' AND "leaseOwner" LIKE ANY($1) LIMIT 1`, [patterns]);
+      if (rows.length) return pids.find((pid) => rows[0].leaseOwner.includes(`:${pid}:`));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    return false;
+    return undefined;
   } catch {
-    return false;
+    return undefined;
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabase } from './database.mjs';
 import { freePort, ServiceProcess } from './processes.mjs';
@@ -22,6 +22,17 @@ export function buildIfStale(root) {
   console.log(built ? 'dist is older than the sources: npm run build' : 'dist is missing: npm run build');
   const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
+}
+
+/**
+ * A private copy of the build for the children: `dist` is shared with whoever else builds in this
+ * tree, and `nest build` empties it first, which would break a restart in the middle of a run.
+ */
+export function privateBuild(root, into) {
+  cpSync(join(root, 'dist'), join(into, 'dist'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(into, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(into, 'node_modules'), 'dir');
+  return into;
 }
 
 /** Settings that make recovery fast enough to watch: lease 3 s, sweep every second. */
@@ -62,7 +73,7 @@ export class Scenario {
       REDIS_PREFIX: queue ? `wfe_faults_${process.pid}_${this.name.replace(/\W+/g, '_')}` : 'wfe',
       APP_ROLE: '',
     };
-    const service = new ServiceProcess({ root: this.suite.root, logDir: this.suite.logDir, name: `${this.name}-${name}`.replace(/\W+/g, '-'), env: { ...base, ...env } });
+    const service = new ServiceProcess({ root: this.suite.appDir, logDir: this.suite.logDir, name: `${this.name}-${name}`.replace(/\W+/g, '-'), env: { ...base, ...env } });
     this.processes.push(service);
     return service;
   }

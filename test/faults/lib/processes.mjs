@@ -4,6 +4,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Every child started, so that none outlives the suite, however it ends. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 export const ADMIN_KEY = 'wfe_faults_admin_key_0123456789abcdefghijkl';
 const ENCRYPTION_KEY = '5a'.repeat(32);
 
@@ -31,6 +37,8 @@ export class ServiceProcess {
     /** Exits nobody asked for (a crash): the scenarios require none. */
     this.unexpectedExits = [];
     this.expectingExit = false;
+    /** Started and answering /health/ready, not killed since. */
+    this.ready = false;
   }
 
   get port() {
@@ -57,6 +65,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    children.add(child);
+    child.on('exit', () => children.delete(child));
     child.stdout.pipe(this.log, { end: false });
     child.stderr.pipe(this.log, { end: false });
     child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
@@ -65,10 +75,11 @@ export class ServiceProcess {
       if (!this.expectingExit) this.unexpectedExits.push({ pid: child.pid, ...exit });
     });
     await this.waitReady(child);
+    this.ready = true;
     return this;
   }
 
-  async waitReady(child, timeoutMs = 30_000) {
+  async waitReady(child, timeoutMs = 90_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode} while starting; see ${this.logPath}`);
@@ -89,6 +100,7 @@ export class ServiceProcess {
     const child = this.child;
     if (!child || !this.alive) return;
     this.expectingExit = true;
+    this.ready = false;
     child.kill('SIGKILL');
     await child.exited;
   }
@@ -97,6 +109,7 @@ export class ServiceProcess {
   async terminate() {
     const child = this.child;
     this.expectingExit = true;
+    this.ready = false;
     const sent = Date.now();
     child.kill('SIGTERM');
     const exit = await child.exited;

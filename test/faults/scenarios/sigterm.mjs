@@ -46,11 +46,14 @@ export async function sigtermUnderLoad(scenario) {
       EXECUTION_LEASE_MS: String(LEASE_MS),
       EXECUTION_CONCURRENCY: '100',
       HTTP_ALLOWED_HOSTS: `127.0.0.1:${slow.port}`,
+      // The shutdown's steps, with their times, in the log.
+      LOG_LEVEL: 'info',
     };
     const api = await scenario.service('api', { ...env, APP_ROLE: 'api' }, { queue: true });
     const leaving = await scenario.service('worker1', { ...env, APP_ROLE: 'worker' }, { queue: true });
     const staying = await scenario.service('worker2', { ...env, APP_ROLE: 'worker' }, { queue: true });
-    await Promise.all([api.start(), leaving.start(), staying.start()]);
+    await api.start();
+    await Promise.all([leaving.start(), staying.start()]);
     const hook = await createCallingWebhook(api.url, `http://127.0.0.1:${slow.port}/slow`);
 
     let term;

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { CompletionRelay } from '../completion-waiters.js';
+import { createRedis } from './redis-connection.js';
+
+/**
+ * Queue mode's CompletionRelay: the worker that finishes an execution publishes its id on a channel
+ * of that execution; the replica where an HTTP request waits for it subscribes for as long as it
+ * waits, then reads the outcome from Postgres (messages carry no data, so nothing large or secret
+ * travels through Redis). Lost messages (Redis restarting) cost nothing but the waiter's 1 s poll.
+ */
+export class RedisCompletionRelay implements CompletionRelay {
+  private readonly subscriber: Redis;
+  private news: (id: string) => void = () => undefined;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    /** A fail-fast connection of the queue, reused for publishing. */
+    private readonly publisher: Redis,
+  ) {
+    // Subscriptions are restored by ioredis after a reconnect.
+    this.subscriber = createRedis(url, 'completion-news', { failFast: false });
+    this.subscriber.on('message', (channel: string) => this.news(channel.slice(this.channelOf('').length)));
+  }
+
+  private channelOf(id: string): string {
+    return `${this.prefix}:execution-news:${id}`;
+  }
+
+  onNews(listener: (id: string) => void): void {
+    this.news = listener;
+  }
+
+  announce(id: string): void {
+    this.publisher.publish(this.channelOf(id), '1').catch(() => undefined);
+  }
+
+  watch(id: string): void {
+    // The execution may have finished before the subscription took effect: look once more then.
+    this.subscriber.subscribe(this.channelOf(id)).then(
+      () => this.news(id),
+      () => undefined,
+    );
+  }
+
+  unwatch(id: string): void {
+    this.subscriber.unsubscribe(this.channelOf(id)).catch(() => undefined);
+  }
+
+  close(): void {
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXECUTION_VIEW_CSP } from '../src/executions/execution-view.renderer.js';
+import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
+
+/** Debian's build (`apt-get install -y chromium`, done by .ci/run): nothing is downloaded here. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+/** Each UI step waits at most this long: a stuck step fails with its own message, not the test timeout. */
+const STEP_MS = 10_000;
+
+/** The workflow pasted into Swagger UI's request body: trigger → set. */
+const WORKFLOW = {
+  name: 'Browser check: greet',
+  nodes: [
+    { id: 'b1', name: 'Webhook', type: 'trigger', parameters: {} },
+    { id: 'b2', name: 'Greet', type: 'set', parameters: { values: { greeting: 'Hello {{ $context.name }}', note: '{{ $context.note }}' } } },
+  ],
+  connections: { Webhook: { main: [[{ node: 'Greet', type: 'main', index: 0 }]] } },
+};
+
+/** An operation's block in Swagger UI, found by method and path rather than by generated ids. */
+function operation(page: Page, method: string, path: string): Locator {
+  return page.locator(`.opblock.opblock-${method}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+}
+
+/** Expands an operation, presses "Try it out", lets `fill` set its inputs, presses Execute. */
+async function tryItOut(op: Locator, fill: (op: Locator) => Promise<void>): Promise<{ status: string; body: string }> {
+  await op.locator('.opblock-summary').first().click();
+  await op.locator('button.try-out__btn').click({ timeout: STEP_MS });
+  await fill(op);
+  await op.locator('button.execute').click({ timeout: STEP_MS });
+  const live = op.locator('.live-responses-table .response').first();
+  await live.waitFor({ timeout: STEP_MS });
+  return {
+    status: (await live.locator('.response-col_status').innerText()).trim(),
+    body: await live.locator('.response-col_description .highlight-code pre, .response-col_description pre').first().innerText(),
+  };
+}
+
+describe('Swagger UI and the execution view in Debian chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let profile: string;
+  let launching: Promise<BrowserContext> | undefined;
+  /** Requests the pages tried to send anywhere but the app under test (blocked). */
+  const outside: string[] = [];
+  const pageErrors: string[] = [];
+  /** The Swagger UI page, authorized in the first test and reused by the second. */
+  let docs: Page | undefined;
+  let workflowId: string | undefined;
+
+  beforeAll(async () => {
+    // Chromium starts while the app does; the tests await it (and fail with its error, if any).
+    browser().catch(() => undefined);
+    t = await startTestApp();
+    base = await t.app.getUrl();
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 60_000);
+
+  /**
+   * Awaited inside the tests, not in beforeAll: a machine where chromium is missing or cannot start
+   * then shows these tests as failed (never as skipped), with the fix in the message.
+   */
+  function browser(): Promise<BrowserContext> {
+    return (launching ??= launchBrowser());
+  }
+
+  async function launchBrowser(): Promise<BrowserContext> {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (never npx playwright install)`);
+    profile = await mkdtemp(join(tmpdir(), 'wfe-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 }, timeout: 30_000 });
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === base || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+      outside.push(url.href);
+      return route.abort('blockedbyclient');
+    });
+    context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`)));
+    return context;
+  }
+
+  afterAll(async () => {
+    await (await launching?.catch(() => undefined))?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+    await t?.close();
+  });
+
+  it('authorizes with the API key, creates a workflow with "Try it out" and reads it back', async () => {
+    const page = (docs = await (await browser()).newPage());
+    await page.goto(`${base}/docs`);
+    await page.locator('.auth-wrapper button.authorize').click({ timeout: STEP_MS });
+    const dialog = page.locator('.modal-ux');
+    await dialog.locator('#auth-bearer-value').fill(ADMIN_KEY);
+    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    await dialog.locator('h6', { hasText: 'Authorized' }).waitFor({ timeout: STEP_MS });
+    await dialog.locator('button.btn-done').click();
+    await dialog.waitFor({ state: 'detached', timeout: STEP_MS });
+
+    const createOp = operation(page, 'post', '/workflows');
+    const created = await tryItOut(createOp, (op) => op.locator('textarea.body-param__text').fill(JSON.stringify(WORKFLOW, null, 2)));
+    expect(created.status, created.body).toBe('201');
+    const workflow = JSON.parse(created.body);
+    expect(workflow).toMatchObject({ name: WORKFLOW.name, version: 1, nodes: [{ name: 'Webhook' }, { name: 'Greet' }] });
+    workflowId = workflow.id;
+
+    const read = await tryItOut(operation(page, 'get', '/workflows/{id}'), (op) => op.locator('tr[data-param-name="id"] input').fill(workflow.id));
+    expect(read.status, read.body).toBe('200');
+    expect(JSON.parse(read.body)).toMatchObject({ id: workflow.id, name: WORKFLOW.name });
+    // And the API agrees: the UI really stored it.
+    await t.http.get(`/workflows/${workflow.id}`).set(t.admin).expect(200);
+
+    // The page is ~12,000 px tall: the picture is POST /workflows, from its summary (the lock shows
+    // the key is set) through the pasted body to the 201 answer.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const top = (await createOp.boundingBox())!;
+    const answer = (await createOp.locator('.live-responses-table').boundingBox())!;
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png'), fullPage: true, clip: { x: 0, y: top.y - 8, width: 1280, height: answer.y + answer.height - top.y + 16 } });
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('shows the execution view with the bearer header, styled, scriptless, and through "Try it out"', async () => {
+    expect(workflowId, 'the Swagger UI step created the workflow').toBeDefined();
+    const run = await t.http
+      .post(`/workflows/${workflowId}/run`)
+      .set(t.admin)
+      .send({ body: { name: 'Ada', note: '<script>document.title="pwned"</script>' } })
+      .expect(200);
+    expect(run.body).toMatchObject({ greeting: 'Hello Ada' });
+    const executionId = (await t.http.get(`/executions?workflowId=${workflowId}`).set(t.admin).expect(200)).body.items[0].id as string;
+
+    const page = await (await browser()).newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') violations.push(message.text());
+    });
+    await page.setExtraHTTPHeaders({ Authorization: `Bearer ${ADMIN_KEY}` });
+    const response = await page.goto(`${base}/executions/${executionId}/view`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toBe(EXECUTION_VIEW_CSP);
+    expect(await page.title()).toBe(`Execution ${executionId}`);
+    expect(await page.locator('li.node .node-name').allInnerTexts()).toEqual(['Webhook', 'Greet']);
+    expect(await page.locator('li.node .badge').allInnerTexts()).toEqual(['SUCCESS', 'SUCCESS']);
+    // The inline stylesheet applied (CSP allows it): a SUCCESS badge is green.
+    expect(await page.locator('h1 .badge').evaluate((badge) => getComputedStyle(badge).backgroundColor)).toBe('rgb(31, 138, 76)');
+    // The payload is shown as text and never ran.
+    expect(await page.locator('script').count()).toBe(0);
+    const greetOutput = page.locator('li.node').nth(1).locator('details').filter({ has: page.locator('summary', { hasText: /^Output$/ }) });
+    expect(await greetOutput.locator('pre').isVisible()).toBe(false);
+    await greetOutput.locator('summary').click();
+    expect(await greetOutput.locator('pre').innerText()).toContain('"note": "<script>document.title=\\"pwned\\"</script>"');
+    expect(await page.title()).toBe(`Execution ${executionId}`);
+    await page.locator('header details summary').click();
+    await page.screenshot({ path: join(ARTIFACTS, 'execution-view.png'), fullPage: true });
+    expect(violations).toEqual([]);
+    await page.close();
+
+    // Swagger UI reaches the same page: "Try it out" shows the HTML it answers.
+    expect(docs, 'the Swagger UI page of the first test').toBeDefined();
+    const viewed = await tryItOut(operation(docs!, 'get', '/executions/{id}/view'), (op) => op.locator('tr[data-param-name="id"] input').fill(executionId));
+    expect(viewed.status).toBe('200');
+    expect(viewed.body).toMatch(/^<!doctype html>/);
+    expect(viewed.body).toContain('<span class="node-name">Greet</span>');
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
