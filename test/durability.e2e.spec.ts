@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -169,10 +170,24 @@ describe('durable executions (SPEC §7.7)', () => {
 /** Queue mode (SPEC §3) on the Redis of the environment, under a key prefix of this run's own. */
 describe('queue mode (BullMQ on Redis)', () => {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const queueEnv = (role: string) => ({ REDIS_URL: redisUrl, REDIS_PREFIX: `wfe_test_${process.pid}_${Date.now()}`, APP_ROLE: role, EXECUTION_SWEEP_INTERVAL_MS: '600000' });
+  const prefixes: string[] = [];
+  const queueEnv = (role: string) => {
+    prefixes.push(`wfe_test_${process.pid}_${Date.now()}_${prefixes.length}`);
+    return { REDIS_URL: redisUrl, REDIS_PREFIX: prefixes.at(-1)!, APP_ROLE: role, EXECUTION_SWEEP_INTERVAL_MS: '600000' };
+  };
   const apps: TestApp[] = [];
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
+    // No run leaves its queue's keys behind in a shared Redis.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      for (const prefix of prefixes) {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('refuses APP_ROLE=api or worker without REDIS_URL, in one line naming the variable', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabase } from './database.mjs';
+import { deleteRedisKeys } from './local-servers.mjs';
 import { freePort, ServiceProcess } from './processes.mjs';
 
 const SOURCES = ['src', 'migrations', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
@@ -65,12 +66,13 @@ export class Scenario {
 
   /** A child process; `queue` gives it Redis and a prefix of its own, else it runs single-server. */
   async service(name, env, { queue = false } = {}) {
+    if (queue) this.redisPrefix = `wfe_faults_${process.pid}_${this.name.replace(/\W+/g, '_')}`;
     const base = {
       ...FAST_RECOVERY,
       PORT: String(await freePort()),
       DATA_DIR: join(this.suite.logDir, 'data'),
       REDIS_URL: queue ? this.suite.redisUrl : '',
-      REDIS_PREFIX: queue ? `wfe_faults_${process.pid}_${this.name.replace(/\W+/g, '_')}` : 'wfe',
+      REDIS_PREFIX: queue ? this.redisPrefix : 'wfe',
       APP_ROLE: '',
     };
     const service = new ServiceProcess({ root: this.suite.appDir, logDir: this.suite.logDir, name: `${this.name}-${name}`.replace(/\W+/g, '-'), env: { ...base, ...env } });
@@ -100,6 +102,7 @@ export class Scenario {
 
   async cleanUp() {
     await Promise.all(this.processes.map((service) => service.stop().catch(() => undefined)));
+    if (this.redisPrefix) await deleteRedisKeys(this.suite.redisUrl, this.redisPrefix).catch((error) => console.warn(`  could not delete the run's Redis keys: ${error.message}`));
     // FAULTS_KEEP_DATABASES=1 keeps them for a look after a failure.
     if (process.env.FAULTS_KEEP_DATABASES === '1') return console.log(`  kept databases: ${this.databases.map((db) => db.url).join(', ')}`);
     for (const db of this.databases) await db.drop().catch((error) => console.warn(`  could not drop a test database: ${error.message}`));

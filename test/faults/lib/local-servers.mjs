@@ -48,6 +48,23 @@ export async function redisAnswers(url) {
   }
 }
 
+/** Deletes every key under `prefix:` (a run's BullMQ queue and channels), so no run leaves keys behind. */
+export async function deleteRedisKeys(url, prefix) {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function stopRedis() {
   await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave']).catch(() => undefined);
   for (let i = 0; i < 50 && (await redisAnswers('redis://127.0.0.1:6379')); i++) await sleep(100);

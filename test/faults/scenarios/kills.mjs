@@ -1,12 +1,11 @@
 import { figures, firstBusy, firstRecoveredAt, runningUnder, waitAllFinal } from '../lib/database.mjs';
-import { describeFigures, FAST_RECOVERY, judge, seconds } from '../lib/harness.mjs';
+import { describeFigures, judge, seconds } from '../lib/harness.mjs';
 import { sendWebhooks } from '../lib/load.mjs';
 import { createPureWebhook } from '../lib/service-api.mjs';
 
 const TOTAL = 2000;
 const SENDERS = 100;
 const KILL_AT = [400, 900, 1400];
-const CONCURRENCY = Number(FAST_RECOVERY.EXECUTION_CONCURRENCY);
 /** Few slots per worker, so that both stay busy and a kill finds work in flight. */
 const WORKER_CONCURRENCY = 5;
 
@@ -15,7 +14,7 @@ const WORKER_CONCURRENCY = 5;
  * webhook answered 2xx must end COMPLETED exactly once, and re-runs stay within what the killed
  * processes can have had in flight.
  */
-async function killDuringLoad(scenario, db, hookUrl, hookId, candidates, concurrency) {
+async function killDuringLoad(scenario, db, hookUrl, hookId, candidates) {
   const kills = [];
   const restarts = [];
   let chaos = Promise.resolve();
@@ -61,7 +60,8 @@ async function killDuringLoad(scenario, db, hookUrl, hookId, candidates, concurr
     return null;
   });
   const result = await figures(db.url, hookId, load.answers);
-  const bound = kills.length * concurrency;
+  // Only what a killed process held can run twice: exactly the executions left under its leases.
+  const bound = kills.reduce((sum, kill) => sum + kill.inFlight.length, 0);
   for (const line of describeFigures(result, load, bound)) scenario.print(line);
   judge(scenario, result, load, TOTAL, bound);
   for (const kill of kills) {
@@ -80,7 +80,7 @@ export async function singleServerKills(scenario) {
   const server = await scenario.service('server', { DATABASE_URL: db.url });
   await server.start();
   const hook = await createPureWebhook(server.url);
-  await killDuringLoad(scenario, db, server.url + hook.path, hook.id, [server], CONCURRENCY);
+  await killDuringLoad(scenario, db, server.url + hook.path, hook.id, [server]);
 }
 
 export async function queueModeKills(scenario) {
@@ -92,5 +92,5 @@ export async function queueModeKills(scenario) {
   await api.start();
   await Promise.all(workers.map((worker) => worker.start()));
   const hook = await createPureWebhook(api.url);
-  await killDuringLoad(scenario, db, api.url + hook.path, hook.id, workers, WORKER_CONCURRENCY);
+  await killDuringLoad(scenario, db, api.url + hook.path, hook.id, workers);
 }
