@@ -53,7 +53,7 @@ export class WebhookIngestService {
     }
     const secretHeaders = await this.authenticator.verify(route, request.raw, request.headers);
     if (route.rateLimit) {
-      const retryAfter = this.rateLimiter.take(route.id, route.rateLimit);
+      const retryAfter = await this.rateLimiter.take(route.id, route.rateLimit);
       if (retryAfter !== undefined) throw new AppError('rate_limited', 'Too many requests for this webhook', { 'Retry-After': String(retryAfter) });
     }
     const contentType = request.headers['content-type'];
