@@ -63,6 +63,12 @@ function redactUrl(url: string): string {
  * process. The pool drops the broken client and the next query reconnects.
  */
 function attachPoolErrorHandler(dataSource: DataSource): void {
-  const pool = (dataSource.driver as unknown as { master?: { on(event: string, fn: (e: Error) => void): void } }).master;
-  pool?.on('error', (error) => logger.warn(`Database connection lost: ${error.message}`));
+  type Emitter = { on(event: string, fn: (value: never) => void): void };
+  const pool = (dataSource.driver as unknown as { master?: Emitter }).master;
+  pool?.on('error', (error: Error) => logger.warn(`Database connection lost: ${error.message}`));
+  // A client that is checked out but between queries has no listener of the pool's or TypeORM's
+  // for a moment; a server restart then ("terminating connection due to administrator command")
+  // would be an unhandled 'error' event and kill the process. The client is already dead and the
+  // pool discards it on release, so a permanent listener only has to keep the event handled.
+  pool?.on('connect', (client: Emitter) => client.on('error', () => undefined));
 }
