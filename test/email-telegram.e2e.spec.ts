@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
+import { createCredential as createCredentialFor, createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
 import { FakeResend } from './support/fake-resend.js';
 import { FakeTelegram } from './support/fake-telegram.js';
 import { startHttpTarget } from './support/http-target.js';
@@ -34,12 +34,7 @@ describe('sendEmail and sendTelegram nodes (SPEC §6) against fake Resend and Te
     telegram.reset();
   });
 
-  async function createCredential(type: string, data: Record<string, string>): Promise<string> {
-    const response = await t.http.post('/credentials').set(t.admin).send({ name: `${type} for tests`, type, data });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    expect(JSON.stringify(response.body)).not.toContain(Object.values(data)[0]);
-    return response.body.id;
-  }
+  const createCredential = (type: string, data: Record<string, string>) => createCredentialFor(t, type, data);
 
   const emailNode = (parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): NodeSpec => ({
     name: 'Email',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
+import { createCredential, createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -26,11 +26,6 @@ async function runCall(t: TestApp, parameters: Record<string, unknown>, node: Re
   return { execution, call: nodeRecord(execution, 'Call'), servedJson: JSON.stringify(served.body) };
 }
 
-async function createCredential(t: TestApp, type: string, data: Record<string, string>): Promise<string> {
-  const response = await t.http.post('/credentials').set(t.admin).send({ name: `${type}-${Date.now()}`, type, data });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body.id;
-}
 
 describe('httpRequest node (SPEC §6) against allow-listed targets', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
+import { createCredential as createCredentialFor, createWebhook, createWorkflow, nodeRecord, scoreRouterHead, waitForExecution, workflowBody } from './support/factories.js';
 import { FakeResend } from './support/fake-resend.js';
 import { FakeTelegram } from './support/fake-telegram.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -102,11 +102,7 @@ describe('flows that touch the outside world end to end', () => {
     telegram.reset();
   });
 
-  async function createCredential(type: string, data: Record<string, string>): Promise<string> {
-    const response = await t.http.post('/credentials').set(t.admin).send({ name: `${type} for flows`, type, data });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body.id;
-  }
+  const createCredential = (type: string, data: Record<string, string>) => createCredentialFor(t, type, data);
 
   async function fire(workflowId: string, body: Record<string, unknown> = {}): Promise<string> {
     const hook = await createWebhook(t, workflowId);
@@ -185,15 +181,7 @@ describe('flows that touch the outside world end to end', () => {
       t,
       workflowBody(
         [
-          { name: 'Webhook', type: 'trigger', parameters: { requiredFields: ['email', 'score'] } },
-          {
-            name: 'Check score',
-            type: 'condition',
-            parameters: {
-              conditions: [{ output: 0, combinator: 'AND', rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }],
-              defaultOutput: 1,
-            },
-          },
+          ...scoreRouterHead(),
           {
             name: 'Email',
             type: 'sendEmail',

@@ -1,17 +1,9 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
+import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus as waitForAnyStatus, workflowBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-async function waitForStatus(t: TestApp, id: string, status: string, timeoutMs = 10_000): Promise<Record<string, any>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await t.http.get(`/executions/${id}`).set(t.admin);
-    if (response.body.status === status) return response.body;
-    if (Date.now() > deadline) throw new Error(`Execution ${id} is ${response.body.status}, not ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const waitForStatus = (t: TestApp, id: string, status: string) => waitForAnyStatus(t, id, [status]);
 
 describe('wait, resume, respondToWebhook, retry and cancel', () => {
   let t: TestApp;

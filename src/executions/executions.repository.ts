@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
-export interface NewExecution {
+/** What identifies a run: the columns an execution is created with and a worker reads back. */
+interface ExecutionIdentity {
   id: string;
   workflowId: string;
   workflowVersion: number;
@@ -11,6 +12,9 @@ export interface NewExecution {
   userId: string;
   mode: ExecutionMode;
   triggerData: TriggerData | null;
+}
+
+export interface NewExecution extends ExecutionIdentity {
   idempotencyKey: string | null;
   retryOf: string | null;
   nodeExecutions?: NodeExecution[];
@@ -21,14 +25,7 @@ export interface NewExecution {
 export type InsertResult = { created: true; id: string } | { created: false; id: string; status: ExecutionStatus };
 
 /** What a worker needs to run an execution it has just claimed. */
-export interface ClaimedExecution {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  webhookId: string | null;
-  userId: string;
-  mode: ExecutionMode;
-  triggerData: TriggerData | null;
+export interface ClaimedExecution extends ExecutionIdentity {
   nodeExecutions: NodeExecution[];
   attempt: number;
   startedAt: Date;

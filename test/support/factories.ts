@@ -33,19 +33,26 @@ export function workflowBody(nodes: NodeSpec[], edges: EdgeSpec[], extra: Record
   };
 }
 
+/** The first two nodes of SPEC §5's score router: the trigger and the condition on the score. */
+export function scoreRouterHead(): NodeSpec[] {
+  return [
+    { name: 'Webhook', type: 'trigger', parameters: { requiredFields: ['email', 'score'] } },
+    {
+      name: 'Check score',
+      type: 'condition',
+      parameters: {
+        conditions: [{ output: 0, combinator: 'AND', rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }],
+        defaultOutput: 1,
+      },
+    },
+  ];
+}
+
 /** SPEC §5's score router, its outside nodes replaced by `set` nodes. */
 export function scoreRouter() {
   return workflowBody(
     [
-      { name: 'Webhook', type: 'trigger', parameters: { requiredFields: ['email', 'score'] } },
-      {
-        name: 'Check score',
-        type: 'condition',
-        parameters: {
-          conditions: [{ output: 0, combinator: 'AND', rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }],
-          defaultOutput: 1,
-        },
-      },
+      ...scoreRouterHead(),
       { name: 'Email', type: 'set', parameters: { values: { to: '{{ $trigger.body.email }}', subject: 'Hello {{ $context.name }}, your score is {{ $context.score }}' } } },
       { name: 'Telegram', type: 'set', parameters: { values: { message: 'Score: {{ $trigger.body.score }}', checked: '{{ $node.`Check score`.body.score }}' } } },
     ],
@@ -69,15 +76,26 @@ export async function createWebhook(t: TestApp, workflowId: string, extra: Recor
   return response.body;
 }
 
-/** Polls until the execution reaches a final status. */
-export async function waitForExecution(t: TestApp, id: string, auth: Auth = t.admin, timeoutMs = 15_000): Promise<Record<string, any>> {
+/** Polls until the execution reaches one of `statuses`, and returns it. */
+export async function waitForStatus(t: TestApp, id: string, statuses: string[], auth: Auth = t.admin, timeoutMs = 15_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await t.http.get(`/executions/${id}`).set(auth);
-    if (['COMPLETED', 'FAILED', 'CANCELED'].includes(response.body.status)) return response.body;
-    if (Date.now() > deadline) throw new Error(`Execution ${id} still ${response.body.status} after ${timeoutMs} ms`);
+    if (statuses.includes(response.body.status)) return response.body;
+    if (Date.now() > deadline) throw new Error(`Execution ${id} still ${response.body.status} after ${timeoutMs} ms, waiting for ${statuses.join(' or ')}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Polls until the execution reaches a final status. */
+export const waitForExecution = (t: TestApp, id: string, auth: Auth = t.admin, timeoutMs = 15_000) => waitForStatus(t, id, ['COMPLETED', 'FAILED', 'CANCELED'], auth, timeoutMs);
+
+/** Creates a credential through the API and returns its id. */
+export async function createCredential(t: TestApp, type: string, data: Record<string, string>, auth: Auth = t.admin): Promise<string> {
+  const response = await t.http.post('/credentials').set(auth).send({ name: `${type}-${Math.random().toString(36).slice(2, 8)}`, type, data });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  for (const value of Object.values(data)) if (value.length >= 4) expect(JSON.stringify(response.body)).not.toContain(value);
+  return response.body.id;
 }
 
 export const nodeRecord = (execution: Record<string, any>, name: string) => execution.nodeExecutions.find((record: { nodeName: string }) => record.nodeName === name);
