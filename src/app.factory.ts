@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppError } from './common/app-error.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
@@ -12,6 +13,8 @@ import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
+import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
+import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.js';
 
 /** Admin bodies (workflows of up to 200 nodes) stay far below this. */
 const ADMIN_BODY_LIMIT = '5mb';
@@ -33,7 +36,9 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   server.set('trust proxy', false);
-  app.use(helmet({ contentSecurityPolicy: false }));
+  const securityHeaders = helmet({ contentSecurityPolicy: false });
+  app.use(securityHeaders);
+  serveWebhooksAheadOfExpress(app, config, server, securityHeaders);
   app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
   const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
@@ -47,6 +52,38 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;
+}
+
+/**
+ * Webhook requests go to the fast path first (webhook-fast-path.ts), everything else and whatever
+ * it declines to Express. Not in a worker (it serves no webhooks) nor with CORS configured (its
+ * preflights and headers are Express middleware's).
+ */
+function serveWebhooksAheadOfExpress(app: INestApplication, config: AppConfig, expressApp: express.Express, securityHeaders: ReturnType<typeof helmet>): void {
+  if (config.appRole === 'worker' || config.corsOrigins.length) return;
+  const fastPath = createWebhookFastPath({
+    ingest: app.get(WebhookIngestService),
+    metrics: app.get(MetricsService),
+    logger: PinoLogger.root,
+    maxBodyBytes: config.webhookMaxBodyBytes,
+    staticHeaders: headersSetBy(securityHeaders),
+  });
+  const httpServer = app.getHttpServer() as Server;
+  httpServer.removeAllListeners('request');
+  httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!fastPath(request, response)) expressApp(request, response);
+  });
+}
+
+/** The headers a middleware sets on every response (helmet's are the same for every request). */
+function headersSetBy(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  middleware({ headers: {} } as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
 function setUpSwagger(app: INestApplication): void {

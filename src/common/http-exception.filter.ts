@@ -54,10 +54,68 @@ interface ParserError {
   expose?: boolean;
 }
 
+export interface ErrorAnswer {
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** What the failed request was, for the log line of an unexpected error. */
+export interface FailedRequest {
+  method: string;
+  path: string;
+  /** The id the request log carries (also answered as X-Request-Id). */
+  requestId?: string;
+}
+
 /**
  * The one place errors become HTTP responses: Nest's shape, never a stack trace, SQL or a secret.
- * Unexpected errors are logged with a request id that the response also carries.
+ * Unexpected errors are logged with a request id that the response also carries. Shared by the
+ * Nest filter below and the webhook fast path (webhooks/ingest/webhook-fast-path.ts).
  */
+export function toErrorAnswer(exception: unknown, request: FailedRequest, logger: Pick<Logger, 'error'>): ErrorAnswer {
+  if (exception instanceof AppError) {
+    const statusCode = statusOf(exception.code);
+    return { body: { statusCode, error: REASONS[statusCode], message: exception.messages }, headers: exception.headers };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    // Nest maps body-parser's refusal to an exception with the parser's own wording.
+    if (statusCode === 413) return payloadTooLarge();
+    const payload = exception.getResponse();
+    const message =
+      typeof payload === 'string'
+        ? payload
+        : ((payload as { message?: string | string[] }).message ?? exception.message);
+    return { body: { statusCode, error: REASONS[statusCode] ?? 'Error', message }, headers: {} };
+  }
+  const parser = exception as ParserError;
+  if (parser?.type === 'entity.too.large') return payloadTooLarge();
+  if (parser?.type === 'entity.parse.failed') {
+    return { body: { statusCode: 400, error: REASONS[400], message: 'Malformed JSON in request body' }, headers: {} };
+  }
+  if (parser?.expose && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    return { body: { statusCode: parser.status, error: REASONS[parser.status] ?? 'Bad Request', message: 'Request body could not be read' }, headers: {} };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      body: { statusCode: 503, error: REASONS[503], message: 'The database is unavailable; try again shortly' },
+      headers: { 'Retry-After': '5' },
+    };
+  }
+  const requestId = request.requestId ?? randomUUID();
+  const error = exception instanceof Error ? exception : new Error(String(exception));
+  logger.error(`Unhandled error on ${request.method} ${request.path} (request ${requestId}): ${error.message}`, error.stack);
+  return {
+    body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'Internal server error', requestId },
+    headers: {},
+  };
+}
+
+export function payloadTooLarge(): ErrorAnswer {
+  return { body: { statusCode: 413, error: REASONS[413], message: 'Request body is larger than allowed' }, headers: {} };
+}
+
+/** Routes every error Nest and Express see through toErrorAnswer. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
@@ -67,50 +125,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
     if (response.headersSent) return;
-    const { body, headers } = this.toBody(exception, request);
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(body.statusCode).json(body);
-  }
-
-  private toBody(exception: unknown, request: Request): { body: ErrorBody; headers: Record<string, string> } {
-    if (exception instanceof AppError) {
-      const statusCode = statusOf(exception.code);
-      return { body: { statusCode, error: REASONS[statusCode], message: exception.messages }, headers: exception.headers };
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const payload = exception.getResponse();
-      const message =
-        typeof payload === 'string'
-          ? payload
-          : ((payload as { message?: string | string[] }).message ?? exception.message);
-      return { body: { statusCode, error: REASONS[statusCode] ?? 'Error', message }, headers: {} };
-    }
-    const parser = exception as ParserError;
-    if (parser?.type === 'entity.too.large') {
-      return { body: { statusCode: 413, error: REASONS[413], message: 'Request body is larger than allowed' }, headers: {} };
-    }
-    if (parser?.type === 'entity.parse.failed') {
-      return { body: { statusCode: 400, error: REASONS[400], message: 'Malformed JSON in request body' }, headers: {} };
-    }
-    if (parser?.expose && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-      return { body: { statusCode: parser.status, error: REASONS[parser.status] ?? 'Bad Request', message: 'Request body could not be read' }, headers: {} };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      return {
-        body: { statusCode: 503, error: REASONS[503], message: 'The database is unavailable; try again shortly' },
-        headers: { 'Retry-After': '5' },
-      };
-    }
     // The id pino-http gave the request (also answered as X-Request-Id), so the log line is found.
     const given = (request as { id?: unknown }).id;
-    const requestId = typeof given === 'string' ? given : randomUUID();
-    const error = exception instanceof Error ? exception : new Error(String(exception));
-    this.logger.error(`Unhandled error on ${request.method} ${request.path} (request ${requestId}): ${error.message}`, error.stack);
-    return {
-      body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'Internal server error', requestId },
-      headers: {},
-    };
+    const { body, headers } = toErrorAnswer(exception, { method: request.method, path: request.path, requestId: typeof given === 'string' ? given : undefined }, this.logger);
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(body.statusCode).json(body);
   }
 }
 

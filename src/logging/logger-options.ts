@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { Params } from 'nestjs-pino';
-import { stdTimeFunctions, type DestinationStream, type LevelWithSilent, type LoggerOptions } from 'pino';
+import { stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
 import type { Options as HttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -83,11 +83,25 @@ export function requestLogLevel(_request: IncomingMessage, response: ServerRespo
   return 'debug';
 }
 
+/** The caller's X-Request-Id when it looks like an id, a fresh one otherwise. */
+export function chooseRequestId(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
 export function requestId(request: IncomingMessage, response: ServerResponse): string {
-  const incoming = request.headers['x-request-id'];
-  const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = chooseRequestId(request.headers['x-request-id']);
   response.setHeader('X-Request-Id', id);
   return id;
+}
+
+/** The request log line pino-http writes, for requests served outside Express (the webhook fast path). */
+export function logRequest(logger: Logger, request: IncomingMessage, statusCode: number, id: string, startedAt: number): void {
+  const level = requestLogLevel(request, { statusCode } as ServerResponse);
+  if (!logger.isLevelEnabled(level)) return;
+  const responseTime = Date.now() - startedAt;
+  const req = { id, method: request.method, url: request.url, headers: request.headers, remoteAddress: request.socket.remoteAddress };
+  const message = statusCode >= 500 ? `${request.method} ${loggablePath(request.url)} ${statusCode}` : `${request.method} ${loggablePath(request.url)} ${statusCode} in ${responseTime} ms`;
+  logger[level as 'info']({ requestId: id, req, res: { statusCode }, responseTime }, message);
 }
 
 /** pino-pretty is a dev dependency: pretty lines for a person at a terminal, JSON everywhere else. */

@@ -61,6 +61,7 @@ export const conditionDescription: NodeTypeDescription = {
     return Math.max(1, ...outputs.map((output) => output + 1));
   },
   sideEffects: false,
+  instant: true,
   validate(node) {
     const errors: string[] = [];
     groupsOf(node.parameters).forEach((group, g) =>

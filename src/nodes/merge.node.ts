@@ -11,6 +11,7 @@ export const mergeDescription: NodeTypeDescription = {
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
+  instant: true,
 };
 
 /**

@@ -8,6 +8,7 @@ export const noOpDescription: NodeTypeDescription = {
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
+  instant: true,
 };
 
 @Injectable()

@@ -13,6 +13,11 @@ export interface NodeTypeDescription {
   outputs(parameters: Record<string, unknown>): number;
   /** Talks to the outside world: its predecessors' results are committed before it starts (SPEC §7.7). */
   sideEffects: boolean;
+  /**
+   * Computes on this process's CPU only (expressions included, each bounded by its CPU budget) and
+   * never waits on anything outside: run without the per-try timer and abort wiring (SPEC §11).
+   */
+  instant?: boolean;
   /** Validation beyond the schema (cross-field rules); messages name the parameter. */
   validate?(node: WorkflowNode): string[];
 }

@@ -14,6 +14,7 @@ export const setDescription: NodeTypeDescription = {
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
+  instant: true,
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -13,4 +13,5 @@ export const triggerDescription: NodeTypeDescription = {
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
+  instant: true,
 };

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench:profile -- [onReceived|lastNode] [seconds]`: starts the built service under
+ * `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the bench does) and
+ * prints where the service's CPU time went, by function and by package. The `.cpuprofile` is kept
+ * in bench/results/profiles/ for a flame graph (Chrome DevTools and speedscope open it).
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './lib/build.mjs';
+import { createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
+import { post } from './lib/load.mjs';
+import { setUpWorkflow } from './lib/service-api.mjs';
+import { secrets, startService, stopService } from './lib/targets.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const mode = process.argv[2] ?? 'onReceived';
+const seconds = Number(process.argv[3] ?? 10);
+if (!['onReceived', 'lastNode'].includes(mode) || !(seconds > 0)) {
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode] [seconds]');
+  process.exit(2);
+}
+const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `wfe_profile_${process.pid}`;
+const outDir = join(root, 'bench', 'results', 'profiles');
+mkdirSync(outDir, { recursive: true });
+
+buildIfStale(root);
+await createDatabase(adminUrl, name);
+let service;
+const before = new Set(readdirSync(outDir));
+try {
+  service = await startService(join(root, 'dist'), { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] });
+  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
+  await post(url, { connections: 50, amount: 2000 });
+  const result = await post(url, { connections: 50, duration: seconds });
+  console.log(`${mode}: ${result.okPerSecond.toFixed(0)} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}`);
+} finally {
+  await stopService(service);
+  await dropDatabase(adminUrl, name);
+}
+
+const file = readdirSync(outDir).find((entry) => entry.endsWith('.cpuprofile') && !before.has(entry));
+if (!file) throw new Error('the service wrote no profile');
+summarise(JSON.parse(readFileSync(join(outDir, file), 'utf8')));
+console.log(`\nprofile: bench/results/profiles/${file}`);
+
+/** Self time by function and by package (node_modules/<name>, node internals, our code). */
+function summarise(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
+  const total = [...self.values()].reduce((sum, value) => sum + value, 0);
+  const functions = new Map();
+  const packages = new Map();
+  for (const [id, micros] of self) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + micros);
+    const group = packageOf(functionName, url);
+    packages.set(group, (packages.get(group) ?? 0) + micros);
+  }
+  const top = (map, count) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`)
+      .join('\n');
+  console.log(`\nself time by package (${(total / 1e6).toFixed(1)} s sampled):\n${top(packages, 20)}`);
+  console.log(`\nself time by function:\n${top(functions, 30)}`);
+}
+
+function shortUrl(url) {
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) return url.slice(modules + 'node_modules/'.length);
+  const dist = url.indexOf('/dist/');
+  return dist >= 0 ? url.slice(dist + 1) : url;
+}
+
+function packageOf(functionName, url) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (url.startsWith('node:')) return 'node internals';
+  if (url.includes('/dist/src/')) return `ours: ${url.split('/dist/src/')[1].split('/')[0]}`;
+  return url;
+}

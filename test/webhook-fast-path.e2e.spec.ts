@@ -1,0 +1,99 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Webhooks are served by a lean node:http handler ahead of Express (webhook-fast-path.ts), which
+ * declines compressed bodies: Express inflates those and answers through the Nest controller. The
+ * same requests sent both ways must get the same answers, so the two paths cannot drift apart.
+ */
+describe('webhook fast path answers exactly like the Express route', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_MAX_BODY_BYTES: '2048' });
+  });
+  afterAll(() => t.close());
+
+  type Send = { method?: 'POST' | 'PUT'; path: string; body: string; headers?: Record<string, string> };
+  interface Answer {
+    status: number;
+    body: any;
+    headers: Record<string, string>;
+  }
+  const call = async ({ method = 'POST', path, body, headers = {} }: Send, gzip: boolean): Promise<Answer> => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}), ...headers },
+      body: gzip ? gzipSync(body) : body,
+    });
+    return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };
+  };
+
+  /** What a sender can rely on: status, body (ids aside) and the headers that are not per-request. */
+  const contract = ({ status, body, headers }: Answer) => {
+    const { date: _date, etag: _etag, 'x-request-id': requestId, 'content-length': _length, connection: _connection, 'keep-alive': _keepAlive, ...rest } = headers;
+    const comparable = JSON.parse(JSON.stringify(body).replace(/[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>'));
+    // A lastNode answer echoing trigger data: its time and request headers (the encoding) differ by design.
+    if (comparable?.receivedAt) delete comparable.receivedAt, delete comparable.headers;
+    return { status, body: comparable, headers: rest, requestId };
+  };
+
+  async function expectSame(send: Send, expectedStatus: number) {
+    const fast = contract(await call(send, false));
+    const viaExpress = contract(await call(send, true));
+    expect(fast.status).toBe(expectedStatus);
+    // Express answers body-parser refusals before its request logger has given the request an id.
+    expect(fast.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect({ ...fast, requestId: undefined }).toEqual({ ...viaExpress, requestId: undefined });
+    return fast;
+  }
+
+  it('on success, duplicates, and every refusal of SPEC §7.6', async () => {
+    const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger', parameters: { requiredFields: ['email'] } }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']]));
+    const hook = await createWebhook(t, workflow.id, { idempotencyHeader: 'X-Delivery' });
+    const lastNode = await createWebhook(t, workflow.id, { responseMode: 'lastNode' });
+    const path = `/webhook/handler/${hook.id}`;
+    const ok = JSON.stringify({ email: 'a@example.com' });
+
+    const accepted = await expectSame({ path, body: ok }, 202);
+    expect(accepted.body).toEqual({ executionId: '<id>', status: 'PENDING' });
+    expect(accepted.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(accepted.headers['x-content-type-options']).toBe('nosniff');
+
+    const first = await call({ path, body: ok, headers: { 'X-Delivery': 'd-1' } }, false);
+    expect(first.status).toBe(202);
+    await waitForExecution(t, first.body.executionId);
+    expect((await expectSame({ path, body: ok, headers: { 'X-Delivery': 'd-1' } }, 200)).body).toMatchObject({ duplicate: true });
+
+    const output = await expectSame({ path: `/webhook/handler/${lastNode.id}?a=1&a=2&b=x`, body: ok }, 200);
+    expect(output.body).toMatchObject({ body: { email: 'a@example.com' }, query: { a: ['1', '2'], b: 'x' }, method: 'POST' });
+
+    expect((await expectSame({ path, body: '{"email":' }, 400)).body.message).toMatch(/Malformed JSON/);
+    expect((await expectSame({ path, body: '{}' }, 400)).body.message).toBe('Missing required field: email');
+    expect((await expectSame({ path, body: JSON.stringify({ email: 'x'.repeat(4096) }) }, 413)).body.message).toBe('Request body is larger than allowed');
+    expect((await expectSame({ method: 'PUT', path, body: ok }, 405)).headers.allow).toBe('POST');
+    await expectSame({ path: '/webhook/handler/0190b6a5-0000-7000-8000-000000000000', body: ok }, 404);
+  });
+
+  it('takes a body that arrives in many chunks, and refuses one that grows past the limit while streaming', async () => {
+    const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger' }], []));
+    const hook = await createWebhook(t, workflow.id);
+    const { port } = (t.app.getHttpServer().address() as { port: number });
+    const post = async (chunks: string[]) => {
+      const response = await fetch(`http://127.0.0.1:${port}/webhook/handler/${hook.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({ start(controller) { for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk)); controller.close(); } }),
+        duplex: 'half',
+      } as RequestInit);
+      return { status: response.status, body: await response.json() };
+    };
+    const accepted = await post(['{"parts":', '[1,', '2,3]}']);
+    expect(accepted.status).toBe(202);
+    expect((await waitForExecution(t, accepted.body.executionId)).triggerData.body).toEqual({ parts: [1, 2, 3] });
+    const tooLarge = await post(['{"a":"', 'x'.repeat(1500), 'x'.repeat(1500), '"}']);
+    expect(tooLarge).toEqual({ status: 413, body: { statusCode: 413, error: 'Payload Too Large', message: 'Request body is larger than allowed' } });
+  });
+});
