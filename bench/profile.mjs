@@ -1,12 +1,14 @@
 /**
- * `npm run bench:profile -- [onReceived|lastNode] [seconds]`: starts the built service under
- * `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the bench does) and
- * prints where the service's CPU time went, by function and by package. The `.cpuprofile` is kept
+ * `npm run bench:profile -- [onReceived|lastNode|drain] [seconds]`: starts the built service under
+ * `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the bench does) or lets
+ * it run a backlog (drain: the engine alone), and prints where the service's CPU time went, by
+ * function and by package. The `.cpuprofile` is kept
  * in bench/results/profiles/ for a flame graph (Chrome DevTools and speedscope open it).
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { buildIfStale } from './lib/build.mjs';
 import { createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
 import { post } from './lib/load.mjs';
@@ -16,8 +18,8 @@ import { secrets, startService, stopService } from './lib/targets.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? 'onReceived';
 const seconds = Number(process.argv[3] ?? 10);
-if (!['onReceived', 'lastNode'].includes(mode) || !(seconds > 0)) {
-  console.error('usage: npm run bench:profile -- [onReceived|lastNode] [seconds]');
+if (!['onReceived', 'lastNode', 'drain'].includes(mode) || !(seconds > 0)) {
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain] [seconds, or thousands of executions for drain]');
   process.exit(2);
 }
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -29,16 +31,74 @@ buildIfStale(root);
 await createDatabase(adminUrl, name);
 let service;
 const before = new Set(readdirSync(outDir));
+/** Commits in the profiled database so far (pg_stat_database), to relate load to statements. */
+async function transactions() {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    // The statistics collector publishes at most every 500 ms by default.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query('SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = $1', [name]);
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+const serviceOptions = { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn' };
+const profiling = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] };
 try {
-  service = await startService(join(root, 'dist'), { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] });
-  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
-  const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
-  await post(url, { connections: 50, amount: 2000 });
-  const result = await post(url, { connections: 50, duration: seconds });
-  console.log(`${mode}: ${result.okPerSecond.toFixed(0)} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}`);
+  if (mode === 'drain') await profileDrain();
+  else await profileLoad();
 } finally {
   await stopService(service);
   await dropDatabase(adminUrl, name);
+}
+
+/** A webhook under load: ingest, and the engine running what arrives. */
+async function profileLoad() {
+  service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling });
+  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
+  await post(url, { connections: 50, amount: 2000 });
+  const committedBefore = await transactions();
+  const result = await post(url, { connections: 50, duration: seconds });
+  const committed = (await transactions()) - committedBefore;
+  console.log(`${mode}: ${result.okPerSecond.toFixed(0)} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}; ${(committed / result.ok).toFixed(2)} transactions per request`);
+}
+
+/**
+ * The engine alone: a backlog of PENDING executions (copies of a real one) is committed while the
+ * service is down, then a profiled service started on it runs them all (its start-up sweep and
+ * the ones after find them), with no HTTP load at all.
+ */
+async function profileDrain() {
+  service = await startService(join(root, 'dist'), serviceOptions);
+  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  await stopService(service);
+  const client = new pg.Client({ connectionString: serviceOptions.databaseUrl });
+  await client.connect();
+  const count = seconds * 1000;
+  try {
+    await client.query(
+      `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt")
+       SELECT gen_random_uuid(), e."workflowId", e."workflowVersion", e."webhookId", e."userId", e.mode, 'PENDING', e."triggerData", '[]', now()
+         FROM workflow_executions e, generate_series(1, $1) WHERE e."webhookId" = $2 LIMIT $1`,
+      [count, paths.onReceivedPath.split('/').pop()],
+    );
+    const started = Date.now();
+    service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling, extraEnv: { EXECUTION_SWEEP_INTERVAL_MS: '100' } });
+    for (;;) {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM workflow_executions WHERE status IN ('PENDING', 'RUNNING')`);
+      if (rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const ms = Date.now() - started;
+    const { rows } = await client.query(`SELECT count(*)::int AS n, extract(epoch FROM max("completedAt") - min("startedAt")) * 1000 AS ms FROM workflow_executions WHERE status = 'COMPLETED' AND "startedAt" >= $1`, [new Date(started)]);
+    console.log(`drain: ${rows[0].n} executions COMPLETED in ${(rows[0].ms / 1000).toFixed(1)} s from the first start to the last end: ${((rows[0].n * 1000) / rows[0].ms).toFixed(0)}/s (${(ms / 1000).toFixed(1)} s with the service's start-up)`);
+  } finally {
+    await client.end();
+  }
 }
 
 const file = readdirSync(outDir).find((entry) => entry.endsWith('.cpuprofile') && !before.has(entry));

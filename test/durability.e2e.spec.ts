@@ -108,6 +108,25 @@ describe('durable executions (SPEC §7.7)', () => {
       expect(taken).toMatchObject({ id, attempt: 2 });
       await executions.cancel(id);
     });
+
+    it('writes an unclaimed run of a pure workflow only over a still PENDING row, claiming and ending it at once', async () => {
+      const [canceled, claimedElsewhere, fresh] = [await stage(pure), await stage(pure), await stage(pure)];
+      await executions.cancel(canceled);
+      await executions.claimMany([claimedElsewhere], 'worker-b', 60_000);
+      const startedAt = new Date(Date.now() - 5);
+      const unclaimed = (id: string) => ({ ...finalState(id, 1, 'unclaimed run'), unclaimed: true, startedAt });
+      expect([...(await executions.completeMany([unclaimed(canceled), unclaimed(claimedElsewhere), unclaimed(fresh)]))]).toEqual([fresh]);
+      expect(await row(canceled)).toMatchObject({ status: 'CANCELED', attempt: 0, nodeExecutions: [] });
+      expect(await row(claimedElsewhere)).toMatchObject({ status: 'RUNNING', attempt: 1, leaseOwner: 'worker-b', nodeExecutions: [] });
+      const done = await row(fresh);
+      expect(done).toMatchObject({ status: 'COMPLETED', attempt: 1, leaseOwner: null });
+      expect(done.nodeExecutions[0].output).toEqual({ by: 'unclaimed run' });
+      // The same write again (a second copy of the run) finds the row no longer PENDING.
+      expect([...(await executions.completeMany([unclaimed(fresh)]))]).toEqual([]);
+      const times = (await db.query('SELECT "startedAt", "completedAt" FROM workflow_executions WHERE id = $1', [fresh]))[0];
+      expect(times.startedAt.getTime()).toBe(startedAt.getTime());
+      await executions.cancel(claimedElsewhere);
+    });
   });
 
   describe('recovery by the sweep', () => {

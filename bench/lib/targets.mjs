@@ -20,7 +20,7 @@ export const secrets = { adminApiKey: randomBytes(24).toString('hex'), encryptio
  * Starts `node <dist>/src/main.js` and waits for /health/ready. A temporary DATA_DIR keeps the
  * working tree's ./data untouched.
  */
-export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl, redisPrefix, nodeArgs = [] }) {
+export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl, redisPrefix, nodeArgs = [], extraEnv = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wfe-bench-'));
   const env = {
@@ -38,6 +38,7 @@ export async function startService(dist, { name = 'service', databaseUrl, poolSi
     SHUTDOWN_GRACE_MS: '3000',
     ...(role ? { APP_ROLE: role } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix } : {}),
+    ...extraEnv,
   };
   const handle = startChild(name, [...nodeArgs, join(dist, 'src', 'main.js')], env);
   handle.baseUrl = `http://127.0.0.1:${port}`;

@@ -44,6 +44,12 @@ export interface FinalState {
   completedAt: Date;
   /** JSON of a respondToWebhook answer, or null. */
   webhookResponseJson: string | null;
+  /**
+   * Ran without a claim (a pure workflow, LocalDispatcher): written only if the row is still
+   * PENDING at `attempt - 1`, which makes this one write the claim and the end at once.
+   */
+  unclaimed?: boolean;
+  startedAt?: Date;
 }
 
 export interface ExecutionFilter {
@@ -128,7 +134,10 @@ export class ExecutionsRepository {
     return unwrapUpdate(rows);
   }
 
-  /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
+  /**
+   * Writes final states; returns the ids whose write was accepted: still RUNNING under that attempt,
+   * or for an unclaimed run still PENDING (canceled or claimed by another worker meanwhile: refused).
+   */
   async completeMany(unordered: FinalState[]): Promise<Set<string>> {
     // Rows are locked in id order, as claims and lease renewals (index scans over id) lock them:
     // the same order everywhere, so concurrent batches cannot deadlock.
@@ -136,12 +145,15 @@ export class ExecutionsRepository {
     const rows: Array<{ id: string }> = unwrapUpdate(
       await this.dataSource.query(
         `UPDATE workflow_executions e
-            SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
+            SET status = v.status, attempt = v.attempt, "startedAt" = COALESCE(e."startedAt", v.started),
+                "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
                 "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
-           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[], $7::jsonb[])
-             AS v(id, attempt, status, nodes, error, completed, response)
-          WHERE e.id = v.id AND e.attempt = v.attempt AND e.status = 'RUNNING'
+           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::bool[], $9::timestamptz[])
+             AS v(id, attempt, status, nodes, error, completed, response, unclaimed, started)
+          WHERE e.id = v.id
+            AND CASE WHEN v.unclaimed THEN e.status = 'PENDING' AND e.attempt = v.attempt - 1
+                     ELSE e.status = 'RUNNING' AND e.attempt = v.attempt END
           RETURNING e.id`,
         [
           states.map((s) => s.id),
@@ -151,6 +163,8 @@ export class ExecutionsRepository {
           states.map((s) => s.error),
           states.map((s) => s.completedAt),
           states.map((s) => s.webhookResponseJson),
+          states.map((s) => s.unclaimed === true),
+          states.map((s) => s.startedAt ?? null),
         ],
       ),
     );

@@ -106,7 +106,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   private async add(items: QueuedExecution[]): Promise<void> {
     try {
       await withTimeout(
-        this.producer.addBulk(items.map((item) => ({ name: 'run', data: item, opts: { jobId: item.id } }))),
+        this.producer.addBulk(items.map(({ id, workflowId, concurrency }) => ({ name: 'run', data: { id, workflowId, concurrency }, opts: { jobId: id } }))),
         ADD_TIMEOUT_MS,
         'addBulk',
       );

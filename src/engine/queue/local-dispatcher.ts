@@ -126,8 +126,10 @@ export class LocalDispatcher {
   private async claimAndRun(entry: Entry): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
     try {
-      const claimed = await this.claims.submit(entry.item.id);
+      const unclaimed = await this.unclaimedRun(entry.item);
+      const claimed = unclaimed ?? (await this.claims.submit(entry.item.id));
       if (!claimed) outcome = 'not-claimable';
+      else if (unclaimed) await this.engine.executeWorkflow(unclaimed, { unclaimed: true });
       else if (this.stopped) {
         // Claimed while shutting down: hand it straight back rather than start it now.
         this.released.add(claimed.id);
@@ -145,6 +147,15 @@ export class LocalDispatcher {
       this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
     }
     this.finish(entry, outcome);
+  }
+
+  /**
+   * A run of an execution this process has just committed, when its workflow is pure: no claim
+   * first, its final write claims and ends it at once (ExecutionEngine.runsWithoutClaim).
+   */
+  private async unclaimedRun(item: QueuedExecution): Promise<ClaimedExecution | undefined> {
+    if (!item.committed || this.stopped || !(await this.engine.runsWithoutClaim(item.committed))) return undefined;
+    return { ...item.committed, attempt: item.committed.attempt + 1, startedAt: new Date() };
   }
 
   private finish(entry: Entry, outcome: DispatchOutcome): void {
@@ -176,7 +187,7 @@ export class LocalDispatcher {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = this.engine.activeIds;
+    const ids = this.engine.leasedIds;
     if (!ids.length) return;
     try {
       const kept = await this.executions.renewLeases(ids, this.engine.workerId, this.options.leaseMs);
@@ -205,7 +216,7 @@ export class LocalDispatcher {
     while (this.reserved > 0 && Date.now() < deadline) await sleep(25);
     clearInterval(this.leaseTimer);
     if (this.reserved === 0) return;
-    const left = this.engine.activeIds;
+    const left = this.engine.leasedIds;
     for (const id of left) this.released.add(id);
     this.releasing = this.executions
       .releaseLeases(left, this.engine.workerId)

@@ -5,6 +5,7 @@ import { CompletionWaiters } from '../../engine/completion-waiters.js';
 import { ExecutionQueue } from '../../engine/execution-queue.js';
 import { WorkflowDefinitions } from '../../engine/workflow-definitions.js';
 import { ExecutionService } from '../../executions/execution.service.js';
+import type { ClaimedExecution, NewExecution } from '../../executions/executions.repository.js';
 import { buildTriggerData, parseBody } from './incoming-request.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TriggerStats } from './trigger-stats.js';
@@ -63,7 +64,7 @@ export class WebhookIngestService {
     validateTriggerBody(workflow.graph.trigger.parameters ?? {}, body);
 
     const receivedAt = new Date();
-    const result = await this.executionService.createExecution({
+    const execution: NewExecution = {
       id: newId(),
       workflowId: route.workflowId,
       workflowVersion: route.version,
@@ -74,17 +75,24 @@ export class WebhookIngestService {
       idempotencyKey: idempotencyKey(route, request.headers),
       retryOf: null,
       createdAt: receivedAt,
-    });
+    };
+    const result = await this.executionService.createExecution(execution);
     if (!result.created) return { status: 200, body: { executionId: result.id, status: result.status, duplicate: true } };
 
     this.stats.record(route.workflowId, route.id, receivedAt);
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
-    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
+    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency, committed: asCommitted(execution) }]);
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);
   }
+}
+
+/** The PENDING row as a run of it starts from (attempt 0 until someone claims or finishes it). */
+function asCommitted(execution: NewExecution): ClaimedExecution {
+  const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, createdAt } = execution;
+  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 0, startedAt: createdAt, waitNode: null, resumeData: null };
 }
 
 function methodMatches(registered: string, actual: string): boolean {
