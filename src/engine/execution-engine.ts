@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Batcher } from '../common/batcher.js';
 import { ExecutionsRepository, type ClaimedExecution, type FinalState } from '../executions/executions.repository.js';
-import { serializeNodeRecords } from '../executions/node-records.js';
+import { serializeNodeRecords, toJsonb } from '../executions/node-records.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { ExecutionContext } from './execution-context.js';
@@ -120,7 +120,7 @@ export class ExecutionEngine {
       // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
       if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST) return;
       const json = serializeNodeRecords(context.records, workflow.settings, context.secrets);
-      const response = context.webhookResponse ? context.scrub(JSON.stringify(context.webhookResponse)) : null;
+      const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
       if (result.status === 'WAITING') {
         await this.suspend(claimed, json, response, result.node, result.until);
         return;
@@ -178,7 +178,7 @@ export class ExecutionEngine {
   private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
     if (!context.dirty) return;
     context.dirty = false;
-    const response = context.webhookResponse ? context.scrub(JSON.stringify(context.webhookResponse)) : null;
+    const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
     const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings, context.secrets), response);
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
