@@ -4,6 +4,7 @@ import { Batcher } from '../../common/batcher.js';
 import type { ClaimedExecution, ExecutionsRepository } from '../../executions/executions.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { LEASE_LOST, SHUTDOWN } from '../execution-engine.js';
+import { WaitingLine } from './waiting-line.js';
 import type { QueuedExecution } from '../execution-queue.js';
 
 /**
@@ -33,7 +34,7 @@ export interface DispatcherOptions {
  */
 export class LocalDispatcher {
   private readonly logger = new Logger('ExecutionQueue');
-  private readonly waiting: Entry[] = [];
+  private readonly waiting = new WaitingLine<Entry>();
   private readonly known = new Map<string, Entry>();
   private readonly runningPerWorkflow = new Map<string, number>();
   private readonly limits = new Map<string, number>();
@@ -109,13 +110,13 @@ export class LocalDispatcher {
     if (this.stopped) return;
     let capacity = this.options.concurrency - this.reserved;
     for (let i = 0; i < this.waiting.length && capacity > 0; ) {
-      const entry = this.waiting[i];
+      const entry = this.waiting.at(i);
       const workflowId = entry.item.workflowId;
       if (this.isAtLimit(workflowId)) {
         i++;
         continue;
       }
-      this.waiting.splice(i, 1);
+      this.waiting.removeAt(i);
       this.runningPerWorkflow.set(workflowId, (this.runningPerWorkflow.get(workflowId) ?? 0) + 1);
       this.reserved++;
       capacity--;
@@ -208,7 +209,7 @@ export class LocalDispatcher {
     this.stopped = true;
     // Leases stay renewed while runs finish: the grace period may outlast a lease.
     for (const timer of this.wakeTimers.values()) clearTimeout(timer);
-    for (const entry of this.waiting.splice(0)) {
+    for (const entry of this.waiting.takeAll()) {
       this.known.delete(entry.item.id);
       for (const settle of entry.settle) settle('released');
     }
