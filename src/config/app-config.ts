@@ -184,7 +184,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbMigrateOnStart: boolean(env, 'DB_MIGRATE_ON_START', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
-    executionConcurrency: integer(env, 'EXECUTION_CONCURRENCY', 64, 1, 1000),
+    executionConcurrency: integer(env, 'EXECUTION_CONCURRENCY', 256, 1, 1000),
     executionLeaseMs: integer(env, 'EXECUTION_LEASE_MS', 30_000, 1000, 3_600_000),
     executionSweepIntervalMs: integer(env, 'EXECUTION_SWEEP_INTERVAL_MS', 5000, 100, 600_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
