@@ -12,6 +12,7 @@ import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { requestLogger } from './logging/logger-options.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
 import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.js';
@@ -36,6 +37,8 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   server.set('trust proxy', false);
+  // First, so that requests a body parser refuses are logged and answered with an id too.
+  app.use(requestLogger(PinoLogger.root));
   const securityHeaders = helmet({ contentSecurityPolicy: false });
   app.use(securityHeaders);
   serveWebhooksAheadOfExpress(app, config, server, securityHeaders);

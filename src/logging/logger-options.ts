@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
-import type { Options as HttpOptions } from 'pino-http';
+import { pinoHttp, type HttpLogger, type Options as HttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 
 /** An incoming X-Request-Id is kept only when it looks like an id, never when it could forge a log line. */
@@ -116,8 +116,31 @@ function prettyTransport(): LoggerOptions['transport'] | undefined {
 }
 
 /**
+ * The request log: an id per request (answered as X-Request-Id), the level by status, a message with
+ * the path only. The request's own line carries `requestId` at the top, with no extra child logger
+ * per request: on the webhook path each one costs as much as the rest of the logging together.
+ */
+function requestLogOptions(): HttpOptions {
+  return {
+    serializers: {
+      req: serializeRequest,
+      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+    },
+    genReqId: requestId,
+    customSuccessObject: (request, _response, value) => ({ requestId: request.id, ...value }),
+    customErrorObject: (request, _response, _error, value) => ({ requestId: request.id, ...value }),
+    customLogLevel: requestLogLevel,
+    customSuccessMessage: (request, response, ms) => `${request.method} ${loggablePath(request.url)} ${response.statusCode} in ${ms} ms`,
+    customErrorMessage: (request, response) => `${request.method} ${loggablePath(request.url)} ${response.statusCode}`,
+  };
+}
+
+/**
  * nestjs-pino settings: one JSON object per line on stdout (SPEC §10), the level from LOG_LEVEL,
- * a request id on every request log (also answered as X-Request-Id), secrets kept out.
+ * secrets kept out. Its own request middleware is not mounted (`forRoutes: []`): it runs every
+ * request inside an AsyncLocalStorage, which makes Node track every promise of the process from
+ * then on — 15-20 % of webhook throughput (SPEC §11, bench/README.md). createApp mounts the same
+ * request log without it (requestLogger).
  */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
   const transport = destination ? undefined : prettyTransport();
@@ -130,20 +153,13 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       ...(transport ? {} : { level: (label: string) => ({ level: label }) }),
       log: (object) => scrubSecrets(object) as Record<string, unknown>,
     },
-    serializers: {
-      req: serializeRequest,
-      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
-    },
     transport,
-    genReqId: requestId,
-    // Lines written while handling a request carry it (its id included) as `req`; the request's own
-    // line also carries `requestId` at the top. No extra child logger per request for that: on the
-    // webhook path each one costs as much as the rest of the logging together.
-    customSuccessObject: (request, _response, value) => ({ requestId: request.id, ...value }),
-    customErrorObject: (request, _response, _error, value) => ({ requestId: request.id, ...value }),
-    customLogLevel: requestLogLevel,
-    customSuccessMessage: (request, response, ms) => `${request.method} ${loggablePath(request.url)} ${response.statusCode} in ${ms} ms`,
-    customErrorMessage: (request, response) => `${request.method} ${loggablePath(request.url)} ${response.statusCode}`,
+    ...requestLogOptions(),
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
+}
+
+/** pino-http on the application's root logger: the request log lines, with no AsyncLocalStorage. */
+export function requestLogger(root: Logger): HttpLogger {
+  return pinoHttp({ logger: root, ...requestLogOptions() });
 }
