@@ -67,9 +67,17 @@ export async function sigtermUnderLoad(scenario) {
         term = (async () => {
           // Let the worker get into its calls, then stop it.
           await sleep(500);
-          const held = await runningUnder(db.url, leaving.pid);
-          const exit = await leaving.terminate();
-          return { held, exit };
+          // What the worker holds from just before the signal until it exits: a claim in flight
+          // when the signal arrives lands afterwards (and is handed straight back), so one look
+          // before the signal can miss an execution that is then rightly re-run elsewhere.
+          const held = new Set(await runningUnder(db.url, leaving.pid));
+          let exited = false;
+          const exiting = leaving.terminate().finally(() => (exited = true));
+          while (!exited) {
+            for (const id of await runningUnder(db.url, leaving.pid)) held.add(id);
+            await sleep(20);
+          }
+          return { held: [...held], exit: await exiting };
         })();
       },
     });
