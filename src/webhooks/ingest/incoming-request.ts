@@ -19,7 +19,8 @@ const SECRET_HEADERS = new Set([
 export const REDACTED = '[redacted]';
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>, extraSecret: string[] = []): Record<string, string> {
-  const secret = new Set([...SECRET_HEADERS, ...extraSecret.map((name) => name.toLowerCase())]);
+  // Most webhooks name no extra header: no set built per request for them.
+  const secret = extraSecret.length ? new Set([...SECRET_HEADERS, ...extraSecret.map((name) => name.toLowerCase())]) : SECRET_HEADERS;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
