@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
+import { WorkflowDefinitions } from '../src/engine/workflow-definitions.js';
+import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('execution engine through webhooks', () => {
@@ -30,6 +31,19 @@ describe('execution engine through webhooks', () => {
     expect(nodeRecord(execution, 'Email')).toMatchObject({ status: 'SUCCESS', output: { to: 'ada@example.com', subject: 'Hello Ada, your score is 95' } });
     expect(nodeRecord(execution, 'Telegram')).toMatchObject({ status: 'SKIPPED', attempts: 0 });
     expect(execution.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('runs only workflows of instant, non-retrying nodes before claiming them (LoadedWorkflow.pure)', async () => {
+    const pureOf = async (body: Record<string, unknown>) => {
+      const workflow = await createWorkflow(t, body);
+      return (await t.app.get(WorkflowDefinitions).load(workflow.id, workflow.version))!.pure;
+    };
+    const chain = (second: Record<string, unknown>) => workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Next', ...second } as NodeSpec], [['Start', 'Next']]);
+    expect(await pureOf(chain({ type: 'set', parameters: { values: { a: '{{ $json.body }}' } } }))).toBe(true);
+    expect(await pureOf(chain({ type: 'condition', parameters: { conditions: [], defaultOutput: 0 } }))).toBe(true);
+    expect(await pureOf(chain({ type: 'set', parameters: { values: { a: 1 } }, retryOnFail: true }))).toBe(false);
+    expect(await pureOf(chain({ type: 'wait', parameters: { mode: 'duration', durationMs: 10 } }))).toBe(false);
+    expect(await pureOf(chain({ type: 'httpRequest', parameters: { method: 'GET', url: 'http://127.0.0.1:9/' } }))).toBe(false);
   });
 
   it('takes the default branch for a low score', async () => {

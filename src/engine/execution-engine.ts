@@ -12,8 +12,7 @@ import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
 import { runGraph } from './run-loop.js';
-import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
-import { NodeRegistry } from '../nodes/node-registry.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
 
 /** Abort reason when the process stops: the execution is released to another worker, not failed. */
 export const SHUTDOWN = new Error('The worker is shutting down');
@@ -38,7 +37,6 @@ export class ExecutionEngine {
   /** Identifies this process as a lease owner. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, ActiveRun>();
-  private readonly pureWorkflows = new WeakMap<LoadedWorkflow, boolean>();
   private readonly completions: Batcher<FinalState, boolean>;
   /** Set by the queue: a WAITING execution due soon is woken by a timer in this process. */
   onSuspended: (execution: { id: string; workflowId: string; until: Date | null }) => void = () => undefined;
@@ -47,7 +45,6 @@ export class ExecutionEngine {
     private readonly executions: ExecutionsRepository,
     private readonly definitions: WorkflowDefinitions,
     private readonly runner: NodeRunner,
-    private readonly registry: NodeRegistry,
     private readonly metrics: MetricsService,
     private readonly waiters: CompletionWaiters,
     private readonly resumeTokens: ResumeTokens,
@@ -67,31 +64,16 @@ export class ExecutionEngine {
     return ids;
   }
 
-  /**
-   * Whether a PENDING execution may run without being claimed first: when every node of its
-   * workflow is instant (node-executor.ts) and none retries, a run has no outside effect and takes
-   * milliseconds of CPU, so it can go ahead and claim and finish in one write at the end
-   * (completeMany); if that write is refused (canceled, or another worker claimed it meanwhile)
-   * nothing happened that needs undoing. One round trip and one row version per execution fewer
-   * on the hot path (SPEC §11).
-   */
-  async runsWithoutClaim(execution: ClaimedExecution): Promise<boolean> {
-    const workflow = await this.definitions.load(execution.workflowId, execution.workflowVersion);
-    if (!workflow) return false;
-    let pure = this.pureWorkflows.get(workflow);
-    if (pure === undefined) {
-      // Retries wait between tries: such a run can last long enough to be seen, and canceled, as RUNNING.
-      pure = [...workflow.graph.nodes.values()].every((node) => this.registry.executor(node.type)?.description.instant === true && !node.retryOnFail);
-      this.pureWorkflows.set(workflow, pure);
-    }
-    return pure;
-  }
-
   get activeCount(): number {
     return this.active.size;
   }
 
-  /** Runs one claimed execution; never throws (failures end up in the record or the log). */
+  /**
+   * Runs one claimed execution; never throws (failures end up in the record or the log). An
+   * `unclaimed` run (a pure workflow's fresh execution, LocalDispatcher) claims and ends its PENDING
+   * row in its one final write (completeMany); if that write is refused (canceled, or claimed
+   * elsewhere meanwhile) nothing happened outside that needs undoing.
+   */
   async executeWorkflow(claimed: ClaimedExecution, options: { unclaimed?: boolean } = {}): Promise<void> {
     const controller = new AbortController();
     const unclaimed = options.unclaimed === true;

@@ -7,8 +7,9 @@ export interface QueuedExecution {
   /** The workflow's `settings.concurrency`, when the caller knows it. */
   concurrency?: number;
   /**
-   * The row this process has just committed as PENDING, when it is at hand: a pure workflow can
-   * then run without a claim (LocalDispatcher). Stays in the process; never sent to Redis.
+   * The row this process has just committed as PENDING, given only for a pure workflow
+   * (LoadedWorkflow.pure): it then runs without a claim (LocalDispatcher). Stays in the process;
+   * never sent to Redis.
    */
   committed?: ClaimedExecution;
 }

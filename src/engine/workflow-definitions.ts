@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from '../workflows/workflow.types.js';
+import { NodeRegistry } from '../nodes/node-registry.js';
 import { WorkflowGraph } from './workflow-graph.js';
 
 /** One immutable workflow version, ready to run: its graph computed once. */
@@ -10,6 +11,11 @@ export interface LoadedWorkflow {
   version: number;
   settings: WorkflowSettings;
   graph: WorkflowGraph;
+  /**
+   * Every node is instant (node-executor.ts) and none retries: a run has no outside effect and takes
+   * milliseconds of CPU, so a fresh execution may run before it is claimed (LocalDispatcher).
+   */
+  pure: boolean;
 }
 
 const CACHE_LIMIT = 2000;
@@ -22,7 +28,10 @@ const CACHE_LIMIT = 2000;
 export class WorkflowDefinitions {
   private readonly cache = new Map<string, Promise<LoadedWorkflow | undefined>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: NodeRegistry,
+  ) {}
 
   load(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
     const key = `${workflowId}:${version}`;
@@ -60,6 +69,8 @@ export class WorkflowDefinitions {
       version,
       settings,
       graph: new WorkflowGraph({ nodes: row.nodes, connections: row.connections ?? {}, settings }),
+      // Retries wait between tries: such a run can last long enough to be seen, and canceled, as RUNNING.
+      pure: row.nodes.every((node) => this.registry.executor(node.type)?.description.instant === true && !node.retryOnFail),
     };
   }
 }

@@ -127,7 +127,7 @@ export class LocalDispatcher {
   private async claimAndRun(entry: Entry): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
     try {
-      const unclaimed = await this.unclaimedRun(entry.item);
+      const unclaimed = this.unclaimedRun(entry.item);
       const claimed = unclaimed ?? (await this.claims.submit(entry.item.id));
       if (!claimed) outcome = 'not-claimable';
       else if (unclaimed) await this.engine.executeWorkflow(unclaimed, { unclaimed: true });
@@ -150,12 +150,9 @@ export class LocalDispatcher {
     this.finish(entry, outcome);
   }
 
-  /**
-   * A run of an execution this process has just committed, when its workflow is pure: no claim
-   * first, its final write claims and ends it at once (ExecutionEngine.runsWithoutClaim).
-   */
-  private async unclaimedRun(item: QueuedExecution): Promise<ClaimedExecution | undefined> {
-    if (!item.committed || this.stopped || !(await this.engine.runsWithoutClaim(item.committed))) return undefined;
+  /** A pure workflow's execution this process has just committed runs without a claim first. */
+  private unclaimedRun(item: QueuedExecution): ClaimedExecution | undefined {
+    if (!item.committed || this.stopped) return undefined;
     return { ...item.committed, attempt: item.committed.attempt + 1, startedAt: new Date() };
   }
 

@@ -83,7 +83,7 @@ export class WebhookIngestService {
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
-    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency, committed: asCommitted(execution) }]);
+    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency, committed: workflow.pure ? asCommitted(execution) : undefined }]);
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);
   }
