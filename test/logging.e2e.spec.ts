@@ -68,6 +68,16 @@ describe('structured logs (SPEC §10)', () => {
     expect(typeof line!.responseTime).toBe('number');
   });
 
+  it('logs webhook requests (served outside Express) in the same shape, with the path only', async () => {
+    const path = '/webhook/handler/0190b6a5-0000-7000-8000-000000000000';
+    const { result, logged } = await after(() => http.post(`${path}?token=secret-in-query`).set('X-Request-Id', 'hook-trace-1').send({}).expect(404));
+    expect(result.headers['x-request-id']).toBe('hook-trace-1');
+    const line = logged.find((entry) => entry.req?.url === path);
+    expect(line).toMatchObject({ level: 'info', requestId: 'hook-trace-1', req: { method: 'POST', id: 'hook-trace-1' }, res: { statusCode: 404 }, msg: expect.stringMatching(new RegExp(`^POST ${path} 404 in \\d+ ms$`)) });
+    expect(typeof line!.responseTime).toBe('number');
+    expect(JSON.stringify(logged)).not.toContain('secret-in-query');
+  });
+
   it('replaces an X-Request-Id that is not a short token', async () => {
     const forged = 'abc" "level":"fatal';
     const { result, logged } = await after(() => http.get('/no/such/route').set('X-Request-Id', forged).expect(404));

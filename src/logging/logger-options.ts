@@ -94,14 +94,22 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
   return id;
 }
 
+/** A request log line's message: method, path only, status, and the time when it is known. */
+function requestMessage(request: IncomingMessage, statusCode: number, ms?: number): string {
+  const line = `${request.method} ${loggablePath(request.url)} ${statusCode}`;
+  return ms === undefined ? line : `${line} in ${ms} ms`;
+}
+
 /** The request log line pino-http writes, for requests served outside Express (the webhook fast path). */
-export function logRequest(logger: Logger, request: IncomingMessage, statusCode: number, id: string, startedAt: number): void {
-  const level = requestLogLevel(request, { statusCode } as ServerResponse);
+export function logRequest(logger: Logger, request: IncomingMessage, response: ServerResponse, id: string, startedAt: number): void {
+  const level = requestLogLevel(request, response);
   if (!logger.isLevelEnabled(level)) return;
   const responseTime = Date.now() - startedAt;
-  const req = { id, method: request.method, url: request.url, headers: request.headers, remoteAddress: request.socket.remoteAddress };
-  const message = statusCode >= 500 ? `${request.method} ${loggablePath(request.url)} ${statusCode}` : `${request.method} ${loggablePath(request.url)} ${statusCode} in ${responseTime} ms`;
-  logger[level as 'info']({ requestId: id, req, res: { statusCode }, responseTime }, message);
+  // The raw objects, as pino-http passes them: the root logger's serializers read them.
+  (request as IncomingMessage & { id?: string }).id = id;
+  // pino-http words a failed request's line without the time; so does this.
+  const message = requestMessage(request, response.statusCode, response.statusCode >= 500 ? undefined : responseTime);
+  logger[level as 'info']({ requestId: id, req: request, res: response, responseTime }, message);
 }
 
 /** pino-pretty is a dev dependency: pretty lines for a person at a terminal, JSON everywhere else. */
@@ -130,8 +138,8 @@ function requestLogOptions(): HttpOptions {
     customSuccessObject: (request, _response, value) => ({ requestId: request.id, ...value }),
     customErrorObject: (request, _response, _error, value) => ({ requestId: request.id, ...value }),
     customLogLevel: requestLogLevel,
-    customSuccessMessage: (request, response, ms) => `${request.method} ${loggablePath(request.url)} ${response.statusCode} in ${ms} ms`,
-    customErrorMessage: (request, response) => `${request.method} ${loggablePath(request.url)} ${response.statusCode}`,
+    customSuccessMessage: (request, response, ms) => requestMessage(request, response.statusCode, ms),
+    customErrorMessage: (request, response) => requestMessage(request, response.statusCode),
   };
 }
 

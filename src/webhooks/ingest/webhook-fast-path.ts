@@ -101,7 +101,7 @@ function send(options: WebhookFastPathOptions, request: IncomingMessage, respons
   response.writeHead(answer.status, headers);
   response.end(body);
   options.metrics.webhookAnswered(answer.status);
-  logRequest(options.logger, request, answer.status, requestId, startedAt);
+  logRequest(options.logger, request, response, requestId, startedAt);
 }
 
 function asAnswer({ body, headers }: ErrorAnswer): WebhookAnswer {
