@@ -1,10 +1,4 @@
-import { RecordingServer, sendJson, type RecordedRequest } from './recording-server.js';
-
-export interface ScriptedFailure {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+import { RecordingServer, ScriptedFailures, sendJson, type RecordedRequest, type ScriptedFailure } from './recording-server.js';
 
 /**
  * Resend's `POST /emails` on 127.0.0.1: records what it receives, answers `{ id }`, replays the id
@@ -12,7 +6,7 @@ export interface ScriptedFailure {
  */
 export class FakeResend {
   private readonly server = new RecordingServer((request, response) => this.handle(request, response));
-  private readonly failures: ScriptedFailure[] = [];
+  private readonly failures = new ScriptedFailures();
   private readonly idsByKey = new Map<string, string>();
   private sent = 0;
 
@@ -37,12 +31,12 @@ export class FakeResend {
   }
 
   failNext(times: number, failure: ScriptedFailure): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
+    this.failures.add(times, failure);
   }
 
   reset(): void {
     this.server.requests.length = 0;
-    this.failures.length = 0;
+    this.failures.clear();
   }
 
   close(): Promise<void> {
@@ -54,8 +48,7 @@ export class FakeResend {
     if (!/^Bearer \S+$/.test(String(request.headers.authorization ?? ''))) {
       return sendJson(response, 401, { statusCode: 401, name: 'missing_api_key', message: 'Missing API key in the authorization header' });
     }
-    const failure = this.failures.shift();
-    if (failure) return sendJson(response, failure.status, failure.body, failure.headers);
+    if (this.failures.answer(request, response)) return;
     const key = String(request.headers['idempotency-key'] ?? '');
     let id = key ? this.idsByKey.get(key) : undefined;
     if (!id) {

@@ -1,12 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { RecordingServer, sendJson, type RecordedRequest } from './recording-server.js';
-
-export interface TelegramFailure {
-  status: number;
-  /** The answer, or a function of the request (to echo what it saw, as some errors do). */
-  body: unknown | ((request: RecordedRequest) => unknown);
-  headers?: Record<string, string>;
-}
+import { RecordingServer, ScriptedFailures, sendJson, type RecordedRequest, type ScriptedFailure } from './recording-server.js';
 
 /**
  * The Bot API's `POST /bot<token>/sendMessage` on 127.0.0.1: records requests, answers like
@@ -15,7 +8,7 @@ export interface TelegramFailure {
  */
 export class FakeTelegram {
   private readonly server = new RecordingServer((request, response) => this.handle(request, response));
-  private readonly failures: TelegramFailure[] = [];
+  private readonly failures = new ScriptedFailures();
   private messageId = 100;
 
   private constructor(readonly validToken: string) {}
@@ -34,13 +27,13 @@ export class FakeTelegram {
     return this.server.requests;
   }
 
-  failNext(times: number, failure: TelegramFailure): void {
-    for (let i = 0; i < times; i++) this.failures.push(failure);
+  failNext(times: number, failure: ScriptedFailure): void {
+    this.failures.add(times, failure);
   }
 
   reset(): void {
     this.server.requests.length = 0;
-    this.failures.length = 0;
+    this.failures.clear();
   }
 
   close(): Promise<void> {
@@ -51,11 +44,7 @@ export class FakeTelegram {
     const match = /^\/bot([^/]+)\/sendMessage$/.exec(request.url);
     if (!match || request.method !== 'POST') return sendJson(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (decodeURIComponent(match[1]) !== this.validToken) return sendJson(response, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
-    const failure = this.failures.shift();
-    if (failure) {
-      const body = typeof failure.body === 'function' ? (failure.body as (r: RecordedRequest) => unknown)(request) : failure.body;
-      return sendJson(response, failure.status, body, failure.headers);
-    }
+    if (this.failures.answer(request, response)) return;
     const payload = (request.json ?? {}) as { chat_id?: unknown; text?: unknown };
     if (payload.chat_id === undefined || typeof payload.text !== 'string') {
       return sendJson(response, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });

@@ -68,3 +68,32 @@ export function sendJson(response: http.ServerResponse, status: number, body: un
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
+
+/** An answer a fake outside API gives instead of its normal one; the body may depend on the request. */
+export interface ScriptedFailure {
+  status: number;
+  body: unknown | ((request: RecordedRequest) => unknown);
+  headers?: Record<string, string>;
+}
+
+/** The failures a fake was told to give, next call first (FakeResend, FakeTelegram). */
+export class ScriptedFailures {
+  private readonly queue: ScriptedFailure[] = [];
+
+  add(times: number, failure: ScriptedFailure): void {
+    for (let i = 0; i < times; i++) this.queue.push(failure);
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  /** Answers with the next scripted failure; false when none is left. */
+  answer(request: RecordedRequest, response: http.ServerResponse): boolean {
+    const failure = this.queue.shift();
+    if (!failure) return false;
+    const body = typeof failure.body === 'function' ? (failure.body as (request: RecordedRequest) => unknown)(request) : failure.body;
+    sendJson(response, failure.status, body, failure.headers);
+    return true;
+  }
+}
