@@ -28,7 +28,8 @@ describe('webhook fast path answers exactly like the Express route', () => {
       headers: { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}), ...headers },
       body: gzip ? gzipSync(body) : body,
     });
-    return { status: response.status, body: await response.json(), headers: Object.fromEntries(response.headers) };
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: Object.fromEntries(response.headers) };
   };
 
   /** What a sender can rely on: status, body (ids aside) and the headers that are not per-request. */
@@ -75,6 +76,21 @@ describe('webhook fast path answers exactly like the Express route', () => {
     expect((await expectSame({ path, body: JSON.stringify({ email: 'x'.repeat(4096) }) }, 413)).body.message).toBe('Request body is larger than allowed');
     expect((await expectSame({ method: 'PUT', path, body: ok }, 405)).headers.allow).toBe('POST');
     await expectSame({ path: '/webhook/handler/0190b6a5-0000-7000-8000-000000000000', body: ok }, 404);
+  });
+
+  it('on respondToWebhook answers: its status and headers, no body for 204, and framing that stays ours', async () => {
+    const replying = (statusCode: number, headers: Record<string, string>) =>
+      workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Reply', type: 'respondToWebhook', parameters: { statusCode, headers, body: { seen: '{{ $json.body.n }}' } } }], [['Hook', 'Reply']]);
+    const created = await createWorkflow(t, replying(201, { 'X-Trace': 'abc', 'Transfer-Encoding': 'chunked' }));
+    const createdHook = await createWebhook(t, created.id, { responseMode: 'responseNode' });
+    const answer = await expectSame({ path: `/webhook/handler/${createdHook.id}`, body: '{"n":7}' }, 201);
+    expect(answer).toMatchObject({ body: { seen: 7 }, headers: { 'x-trace': 'abc', 'content-type': 'application/json; charset=utf-8' } });
+
+    const empty = await createWorkflow(t, replying(204, {}));
+    const emptyHook = await createWebhook(t, empty.id, { responseMode: 'responseNode' });
+    const none = await expectSame({ path: `/webhook/handler/${emptyHook.id}`, body: '{"n":1}' }, 204);
+    expect(none.body).toBeNull();
+    expect(none.headers['content-type']).toBeUndefined();
   });
 
   it('takes a body that arrives in many chunks, and refuses one that grows past the limit while streaming', async () => {

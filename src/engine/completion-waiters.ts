@@ -121,7 +121,7 @@ export class CompletionWaiters {
       const status = (await this.executions.findStatus(executionId).catch(() => undefined)) ?? 'RUNNING';
       return { status: 202, body: { executionId, status } };
     }
-    if (event.kind === 'response') return { status: event.response.statusCode, body: event.response.body ?? null, headers: event.response.headers };
+    if (event.kind === 'response') return { status: event.response.statusCode, body: event.response.body ?? null, headers: withoutFraming(event.response.headers) };
     const { outcome } = event;
     if (outcome.status === 'COMPLETED') return { status: 200, body: outcome.output ?? null };
     return { status: 500, body: { executionId, status: outcome.status, error: outcome.error } };
@@ -139,6 +139,18 @@ export class CompletionWaiters {
     if (!FINAL_STATUSES.includes(execution.status)) return undefined;
     return { kind: 'outcome', outcome: { status: execution.status, output: lastOutput(execution.nodeExecutions), error: execution.error } };
   }
+}
+
+/**
+ * A respondToWebhook node sets the answer's headers, not how it is framed on the connection: the
+ * server writes the body it serialises with its own Content-Length, so these would contradict it.
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+function withoutFraming(headers: Record<string, string> | undefined): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (!FRAMING_HEADERS.has(name.toLowerCase())) kept[name] = value;
+  return kept;
 }
 
 function lastOutput(records: NodeExecution[]): unknown {

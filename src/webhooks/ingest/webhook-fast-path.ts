@@ -87,13 +87,10 @@ function send(options: WebhookFastPathOptions, request: IncomingMessage, respons
   if (response.headersSent || response.destroyed) return;
   const headers: Record<string, string> = { ...options.staticHeaders, 'x-request-id': requestId };
   for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name.toLowerCase()] = value;
-  // Framing is ours: a respondToWebhook node's Transfer-Encoding would contradict Content-Length.
-  delete headers['transfer-encoding'];
   let body = '';
-  if (answer.status === 204 || answer.status === 304) {
-    delete headers['content-type'];
-    delete headers['content-length'];
-  } else {
+  // As Express: no body, so no type, for 204 and 304.
+  if (answer.status === 204 || answer.status === 304) delete headers['content-type'];
+  else {
     body = answer.body === undefined ? '' : JSON.stringify(answer.body);
     headers['content-type'] ??= JSON_TYPE;
     headers['content-length'] = String(Buffer.byteLength(body));
