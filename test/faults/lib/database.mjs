@@ -59,9 +59,32 @@ export async function waitAllFinal(url, webhookId, timeoutMs) {
 }
 
 /** Executions a process held (RUNNING under its lease) right now: what a kill leaves in flight. */
+const RUNNING_UNDER = `SELECT id FROM workflow_executions WHERE status = 'RUNNING' AND "leaseOwner" LIKE $1`;
+
 export async function runningUnder(url, pid) {
-  const rows = await query(url, `SELECT id FROM workflow_executions WHERE status = 'RUNNING' AND "leaseOwner" LIKE $1`, [`%:${pid}:%`]);
+  const rows = await query(url, RUNNING_UNDER, [`%:${pid}:%`]);
   return rows.map((row) => row.id);
+}
+
+/**
+ * Every execution seen RUNNING under this pid's lease until `until` settles: one connection, a
+ * look every 50 ms, so that watching a shutdown does not itself load the database it depends on.
+ */
+export async function heldUntil(url, pid, until) {
+  const held = new Set();
+  let settled = false;
+  until.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await withClient(url, async (client) => {
+    for (;;) {
+      for (const row of (await client.query(RUNNING_UNDER, [`%:${pid}:%`])).rows) held.add(row.id);
+      if (settled) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  return [...held];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { figures, query, runningUnder, waitAllFinal } from '../lib/database.mjs';
+import { figures, heldUntil, query, runningUnder, waitAllFinal } from '../lib/database.mjs';
 import { describeFigures, judge, seconds } from '../lib/harness.mjs';
 import { sendWebhooks } from '../lib/load.mjs';
 import { createCallingWebhook } from '../lib/service-api.mjs';
@@ -70,14 +70,10 @@ export async function sigtermUnderLoad(scenario) {
           // What the worker holds from just before the signal until it exits: a claim in flight
           // when the signal arrives lands afterwards (and is handed straight back), so one look
           // before the signal can miss an execution that is then rightly re-run elsewhere.
-          const held = new Set(await runningUnder(db.url, leaving.pid));
-          let exited = false;
-          const exiting = leaving.terminate().finally(() => (exited = true));
-          while (!exited) {
-            for (const id of await runningUnder(db.url, leaving.pid)) held.add(id);
-            await sleep(20);
-          }
-          return { held: [...held], exit: await exiting };
+          const before = await runningUnder(db.url, leaving.pid);
+          const exiting = leaving.terminate();
+          const during = await heldUntil(db.url, leaving.pid, exiting);
+          return { held: [...new Set([...before, ...during])], exit: await exiting };
         })();
       },
     });
