@@ -1,9 +1,11 @@
 /**
- * `npm run bench:profile -- [onReceived|lastNode|drain] [seconds]`: starts the built service under
- * `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the bench does) or lets
- * it run a backlog (drain: the engine alone), and prints where the service's CPU time went, by
- * function and by package. The `.cpuprofile` is kept
- * in bench/results/profiles/ for a flame graph (Chrome DevTools and speedscope open it).
+ * `npm run bench:profile -- [onReceived|lastNode|drain|baseline] [seconds] [--no-prof]`: starts the
+ * built service under `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the
+ * bench does) or lets it run a backlog (drain: the engine alone), and prints where the service's
+ * CPU time went, by function and by package. The `.cpuprofile` is kept in bench/results/profiles/
+ * for a flame graph (Chrome DevTools and speedscope open it). Load runs also print the CPU each
+ * request cost the service, PostgreSQL and the load generator (from /proc); `baseline` measures
+ * the bare-insert baseline the same way, and `--no-prof` leaves the profiler out of those figures.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,13 +15,16 @@ import { buildIfStale } from './lib/build.mjs';
 import { createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
 import { post } from './lib/load.mjs';
 import { setUpWorkflow } from './lib/service-api.mjs';
-import { secrets, startService, stopService } from './lib/targets.mjs';
+import { secrets, startBaseline, startService, stopService } from './lib/targets.mjs';
+import { CpuUsage, describeCpu } from './lib/cpu-usage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mode = process.argv[2] ?? 'onReceived';
-const seconds = Number(process.argv[3] ?? 10);
-if (!['onReceived', 'lastNode', 'drain'].includes(mode) || !(seconds > 0)) {
-  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain] [seconds, or thousands of executions for drain]');
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-prof');
+const profiled = !process.argv.includes('--no-prof');
+const mode = args[0] ?? 'onReceived';
+const seconds = Number(args[1] ?? 10);
+if (!['onReceived', 'lastNode', 'drain', 'baseline'].includes(mode) || !(seconds > 0)) {
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline] [seconds, or thousands of executions for drain] [--no-prof]');
   process.exit(2);
 }
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -46,9 +51,10 @@ async function transactions() {
   }
 }
 const serviceOptions = { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn' };
-const profiling = { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] };
+const profiling = profiled && mode !== 'baseline' ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] } : {};
 try {
   if (mode === 'drain') await profileDrain();
+  else if (mode === 'baseline') await measureBaseline();
   else await profileLoad();
 } finally {
   await stopService(service);
@@ -60,11 +66,25 @@ async function profileLoad() {
   service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling });
   const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
   const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
+  await measureLoad(url, service.pid, 'service');
+}
+
+/** The bare-insert baseline under the same load, for its CPU split. */
+async function measureBaseline() {
+  service = await startBaseline(root, { databaseUrl: serviceOptions.databaseUrl, poolSize: serviceOptions.poolSize });
+  await measureLoad(`${service.baseUrl}/`, service.pid, 'baseline');
+}
+
+async function measureLoad(url, pid, name) {
   await post(url, { connections: 50, amount: 2000 });
   const committedBefore = await transactions();
+  const cpu = new CpuUsage(pid);
+  cpu.start();
   const result = await post(url, { connections: 50, duration: seconds });
+  const usage = cpu.stop();
   const committed = (await transactions()) - committedBefore;
   console.log(`${mode}: ${result.okPerSecond.toFixed(0)} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}; ${(committed / result.ok).toFixed(2)} transactions per request`);
+  console.log(describeCpu(usage, result.ok, name));
 }
 
 /**
@@ -101,6 +121,7 @@ async function profileDrain() {
   }
 }
 
+if (!profiled || mode === 'baseline') process.exit(0);
 const file = readdirSync(outDir).find((entry) => entry.endsWith('.cpuprofile') && !before.has(entry));
 if (!file) throw new Error('the service wrote no profile');
 summarise(JSON.parse(readFileSync(join(outDir, file), 'utf8')));

@@ -109,23 +109,28 @@ describe('durable executions (SPEC §7.7)', () => {
       await executions.cancel(id);
     });
 
-    it('writes an unclaimed run of a pure workflow only over a still PENDING row, claiming and ending it at once', async () => {
-      const [canceled, claimedElsewhere, fresh] = [await stage(pure), await stage(pure), await stage(pure)];
-      await executions.cancel(canceled);
-      await executions.claimMany([claimedElsewhere], 'worker-b', 60_000);
+    it('stores a run finished before its commit in its final state, in the same insert as PENDING rows, and nothing claims it again', async () => {
+      const [finished, pending] = [newId(), newId()];
+      const base = { workflowId: pure.id, workflowVersion: pure.version, webhookId: null, userId: ownerId, mode: 'webhook' as const, triggerData: null, idempotencyKey: null, retryOf: null, createdAt: new Date() };
       const startedAt = new Date(Date.now() - 5);
-      const unclaimed = (id: string) => ({ ...finalState(id, 1, 'unclaimed run'), unclaimed: true, startedAt });
-      expect([...(await executions.completeMany([unclaimed(canceled), unclaimed(claimedElsewhere), unclaimed(fresh)]))]).toEqual([fresh]);
-      expect(await row(canceled)).toMatchObject({ status: 'CANCELED', attempt: 0, nodeExecutions: [] });
-      expect(await row(claimedElsewhere)).toMatchObject({ status: 'RUNNING', attempt: 1, leaseOwner: 'worker-b', nodeExecutions: [] });
-      const done = await row(fresh);
-      expect(done).toMatchObject({ status: 'COMPLETED', attempt: 1, leaseOwner: null });
-      expect(done.nodeExecutions[0].output).toEqual({ by: 'unclaimed run' });
-      // The same write again (a second copy of the run) finds the row no longer PENDING.
-      expect([...(await executions.completeMany([unclaimed(fresh)]))]).toEqual([]);
-      const times = (await db.query('SELECT "startedAt", "completedAt" FROM workflow_executions WHERE id = $1', [fresh]))[0];
-      expect(times.startedAt.getTime()).toBe(startedAt.getTime());
-      await executions.cancel(claimedElsewhere);
+      const { nodeExecutionsJson, completedAt } = finalState(finished, 1, 'before the commit');
+      const results = await executions.insertMany([
+        { ...base, id: finished, finished: { status: 'COMPLETED', nodeExecutionsJson, error: null, startedAt, completedAt } },
+        { ...base, id: pending },
+      ]);
+      expect(results).toEqual([
+        { created: true, id: finished },
+        { created: true, id: pending },
+      ]);
+      const done = (await db.query('SELECT status, attempt, "leaseOwner", "nodeExecutions", "startedAt", "completedAt", error FROM workflow_executions WHERE id = $1', [finished]))[0];
+      expect(done).toMatchObject({ status: 'COMPLETED', attempt: 1, leaseOwner: null, error: null });
+      expect(done.nodeExecutions[0].output).toEqual({ by: 'before the commit' });
+      expect([done.startedAt.getTime(), done.completedAt.getTime()]).toEqual([startedAt.getTime(), completedAt.getTime()]);
+      expect(await row(pending)).toMatchObject({ status: 'PENDING', attempt: 0, nodeExecutions: [] });
+      // Final already: no worker and no sweep takes it up.
+      expect((await executions.claimMany([finished, pending], 'worker-a', 60_000)).map((claimed) => claimed.id)).toEqual([pending]);
+      expect((await executions.findRecoverable(1000)).map((item) => item.id)).not.toContain(finished);
+      await executions.cancel(pending);
     });
   });
 

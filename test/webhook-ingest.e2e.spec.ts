@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { TriggerStats } from '../src/webhooks/ingest/trigger-stats.js';
-import { createWebhook, createWorkflow, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
+import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
 import { proxyFor } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -145,6 +145,43 @@ describe('webhook ingestion (SPEC §7.6)', () => {
     const slowHook = await createWebhook(t, slow.id, { responseMode: 'lastNode', responseTimeoutMs: 1000 });
     const timedOut = await t.http.post(`/webhook/handler/${slowHook.id}`).send({}).expect(202);
     expect(timedOut.body).toEqual({ executionId: expect.any(String), status: 'RUNNING' });
+  });
+
+  it('commits a pure workflow\'s execution already finished: complete when the 2xx arrives, FAILED with its error, run once per idempotency key', async () => {
+    const workflow = await createWorkflow(t, scoreRouter());
+    const hook = await createWebhook(t, workflow.id, { idempotencyHeader: 'X-Delivery' });
+    const accepted = await t.http.post(`/webhook/handler/${hook.id}`).set('X-Delivery', 'pure-1').send({ email: 'a@b.c', score: 95, name: 'Ada' }).expect(202);
+    expect(accepted.body).toEqual({ executionId: expect.any(String), status: 'PENDING' });
+    // Read once, right after the answer: no polling needed.
+    const execution = (await t.http.get(`/executions/${accepted.body.executionId}`).set(t.admin).expect(200)).body;
+    expect(execution).toMatchObject({ status: 'COMPLETED', error: null, startedAt: expect.any(String), completedAt: expect.any(String) });
+    expect(execution.nodeExecutions.map((record: { nodeName: string; status: string }) => [record.nodeName, record.status])).toEqual([
+      ['Webhook', 'SUCCESS'],
+      ['Check score', 'SUCCESS'],
+      ['Email', 'SUCCESS'],
+      ['Telegram', 'SKIPPED'],
+    ]);
+    expect(nodeRecord(execution, 'Email').output).toEqual({ to: 'a@b.c', subject: 'Hello Ada, your score is 95' });
+    const again = await t.http.post(`/webhook/handler/${hook.id}`).set('X-Delivery', 'pure-1').send({ email: 'a@b.c', score: 95, name: 'Ada' }).expect(200);
+    expect(again.body).toEqual({ executionId: accepted.body.executionId, status: 'COMPLETED', duplicate: true });
+    const rows = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM workflow_executions WHERE "webhookId" = $1', [hook.id]);
+    expect(rows[0].n).toBe(1);
+
+    const failing = await createWorkflow(t, workflowBody([{ name: 'T', type: 'trigger' }, { name: 'Bad', type: 'set', parameters: { values: { x: '{{ $number("x") }}' } } }], [['T', 'Bad']]));
+    const failingHook = await createWebhook(t, failing.id);
+    const failed = await t.http.post(`/webhook/handler/${failingHook.id}`).send({}).expect(202);
+    const record = (await t.http.get(`/executions/${failed.body.executionId}`).set(t.admin).expect(200)).body;
+    expect(record).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^Node "Bad" failed: Expression error in parameter "values.x"/) });
+  });
+
+  it('queues a pure workflow that has a concurrency limit, so that its runs do not overlap', async () => {
+    const workflow = await createWorkflow(t, { ...scoreRouter(), settings: { concurrency: 1 } });
+    const hook = await createWebhook(t, workflow.id);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => t.http.post(`/webhook/handler/${hook.id}`).send({ email: 'a@b.c', score: n }).expect(202)));
+    const runs = await Promise.all(answers.map((answer) => waitForExecution(t, answer.body.executionId)));
+    const spans = runs.map((run) => [Date.parse(run.startedAt), Date.parse(run.completedAt)]).sort((a, b) => a[0] - b[0]);
+    for (const run of runs) expect(run.status).toBe('COMPLETED');
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
   });
 
   it('enforces the per-webhook rate limit with Retry-After, leaving other webhooks alone', async () => {

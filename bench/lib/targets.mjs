@@ -52,7 +52,7 @@ export async function startService(dist, { name = 'service', databaseUrl, poolSi
 export async function stopService(handle) {
   if (!handle) return;
   await stopChild(handle);
-  rmSync(handle.dataDir, { recursive: true, force: true });
+  if (handle.dataDir) rmSync(handle.dataDir, { recursive: true, force: true });
 }
 
 export async function startBaseline(root, { databaseUrl, poolSize }) {

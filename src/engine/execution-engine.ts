@@ -12,7 +12,7 @@ import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
 import { runGraph } from './run-loop.js';
-import { WorkflowDefinitions } from './workflow-definitions.js';
+import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
 
 /** Abort reason when the process stops: the execution is released to another worker, not failed. */
 export const SHUTDOWN = new Error('The worker is shutting down');
@@ -23,9 +23,24 @@ export const LEASE_LOST = new Error('Lease lost');
 interface ActiveRun {
   controller: AbortController;
   attempt: number;
-  /** Runs without a claim (its row is still PENDING): there is no lease to renew or hand back. */
-  unclaimed: boolean;
 }
+
+/** A pure workflow's run, finished before its execution was stored (runBeforeCommit). */
+export interface FinishedRun {
+  status: 'COMPLETED' | 'FAILED';
+  /** Serialised as completeMany would store them. */
+  nodeExecutionsJson: string;
+  error: string | null;
+  /** The output of the last node that ran, for a `lastNode` answer. */
+  output: unknown;
+  startedAt: Date;
+  completedAt: Date;
+  /** Node timings, reported as metrics once the execution is committed (reportCommitted). */
+  nodes: Array<{ type: string; status: string; ms: number }>;
+}
+
+/** Pure runs have no timeout timer and nothing to cancel: they end within their expressions' bounds. */
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Runs claimed executions to their end (SPEC §7): builds the context, walks the graph, commits
@@ -57,32 +72,24 @@ export class ExecutionEngine {
     });
   }
 
-  /** Runs of this process that hold a lease. */
+  /** Runs of this process (each holds a lease). */
   get leasedIds(): string[] {
-    const ids: string[] = [];
-    for (const [id, run] of this.active) if (!run.unclaimed) ids.push(id);
-    return ids;
+    return [...this.active.keys()];
   }
 
   get activeCount(): number {
     return this.active.size;
   }
 
-  /**
-   * Runs one claimed execution; never throws (failures end up in the record or the log). An
-   * `unclaimed` run (a pure workflow's fresh execution, LocalDispatcher) claims and ends its PENDING
-   * row in its one final write (completeMany); if that write is refused (canceled, or claimed
-   * elsewhere meanwhile) nothing happened outside that needs undoing.
-   */
-  async executeWorkflow(claimed: ClaimedExecution, options: { unclaimed?: boolean } = {}): Promise<void> {
+  /** Runs one claimed execution; never throws (failures end up in the record or the log). */
+  async executeWorkflow(claimed: ClaimedExecution): Promise<void> {
     const controller = new AbortController();
-    const unclaimed = options.unclaimed === true;
-    this.active.set(claimed.id, { controller, attempt: claimed.attempt, unclaimed });
+    this.active.set(claimed.id, { controller, attempt: claimed.attempt });
     this.metrics.executionStarted(claimed.mode);
     try {
       const workflow = await this.definitions.load(claimed.workflowId, claimed.workflowVersion);
       if (!workflow) {
-        await this.complete(claimed, unclaimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
+        await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
         return;
       }
       const context = new ExecutionContext(claimed, workflow, this.resumeTokens.resumeUrlFor(claimed.id, workflow.graph));
@@ -107,13 +114,57 @@ export class ExecutionEngine {
         await this.suspend(claimed, json, response, result.node, result.until);
         return;
       }
-      await this.complete(claimed, unclaimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
+      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
     } catch (error) {
       this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`, executionId: claimed.id, workflowId: claimed.workflowId });
     } finally {
       // A later claim of the same execution in this process (after this one's lease expired) owns the entry now.
       if (this.active.get(claimed.id)?.controller === controller) this.active.delete(claimed.id);
     }
+  }
+
+  /**
+   * Runs a fresh execution of a pure workflow (LoadedWorkflow.pure) before it is stored, and returns
+   * its final state, so that the ingest's one INSERT stores the execution already finished: no
+   * claim and no second write (SPEC §7.7 lets pure nodes' results be committed together). Nothing
+   * outside happens in such a run, so when the insert fails or finds a duplicate the run is simply
+   * dropped. Undefined when the run cannot finish this way (a node asked for a commit or a webhook
+   * answer, which pure nodes never do, or a bug): the caller then stores it PENDING and queues it.
+   */
+  async runBeforeCommit(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
+    let needsTheQueue = false;
+    const nodes: FinishedRun['nodes'] = [];
+    try {
+      const context = new ExecutionContext(execution, workflow, this.resumeTokens.resumeUrlFor(execution.id, workflow.graph));
+      const result = await runGraph(context, this.runner, NEVER_ABORTED, {
+        beforeSideEffect: async () => {
+          needsTheQueue = true;
+          throw new Error('A pure run has no outside effects');
+        },
+        nodeSettled: (node, status, ms) => nodes.push({ type: node.type, status, ms }),
+        respond: () => (needsTheQueue = true),
+      });
+      if (needsTheQueue || result.status === 'WAITING') return undefined;
+      return {
+        status: result.status,
+        nodeExecutionsJson: serializeNodeRecords(context.records, workflow.settings, context.secrets),
+        error: result.status === 'FAILED' ? context.scrub(result.error) : null,
+        output: context.lastOutput(),
+        startedAt: execution.startedAt,
+        completedAt: new Date(),
+        nodes,
+      };
+    } catch (error) {
+      this.logger.error({ msg: `Execution ${execution.id} (workflow ${execution.workflowId}) could not run before its commit, queued instead: ${(error as Error).message}`, executionId: execution.id, workflowId: execution.workflowId });
+      return undefined;
+    }
+  }
+
+  /** Metrics of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
+  reportCommitted(mode: ClaimedExecution['mode'], run: FinishedRun): void {
+    this.metrics.executionStarted(mode);
+    for (const node of run.nodes) this.metrics.nodeFinished(node.type, node.status, node.ms / 1000);
+    this.metrics.executionFinished(run.status, (run.completedAt.getTime() - run.startedAt.getTime()) / 1000);
   }
 
   /** Stops a run of this process at once (its in-flight HTTP calls are aborted). */
@@ -129,8 +180,8 @@ export class ExecutionEngine {
     for (const run of this.active.values()) run.controller.abort(reason);
   }
 
-  private async complete(claimed: ClaimedExecution, unclaimed: boolean, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown, webhookResponseJson: string | null): Promise<void> {
-    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson, unclaimed, startedAt: new Date(claimed.startedAt) });
+  private async complete(claimed: ClaimedExecution, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown, webhookResponseJson: string | null): Promise<void> {
+    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson });
     if (accepted) {
       this.metrics.executionFinished(status, (Date.now() - new Date(claimed.startedAt).getTime()) / 1000);
       this.waiters.notify(claimed.id, { status, output, error });

@@ -1,17 +1,9 @@
-import type { ClaimedExecution } from '../executions/executions.repository.js';
-
 /** One execution to run; the id is enough, the rest lets the queue schedule without a query. */
 export interface QueuedExecution {
   id: string;
   workflowId: string;
   /** The workflow's `settings.concurrency`, when the caller knows it. */
   concurrency?: number;
-  /**
-   * The row this process has just committed as PENDING, given only for a pure workflow
-   * (LoadedWorkflow.pure): it then runs without a claim (LocalDispatcher). Stays in the process;
-   * never sent to Redis.
-   */
-  committed?: ClaimedExecution;
 }
 
 /**

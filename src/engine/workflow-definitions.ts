@@ -13,7 +13,8 @@ export interface LoadedWorkflow {
   graph: WorkflowGraph;
   /**
    * Every node is instant (node-executor.ts) and none retries: a run has no outside effect and takes
-   * milliseconds of CPU, so a fresh execution may run before it is claimed (LocalDispatcher).
+   * microseconds to milliseconds of CPU, so a fresh webhook execution runs before it is stored
+   * (ExecutionEngine.runBeforeCommit).
    */
   pure: boolean;
 }

@@ -20,6 +20,11 @@ export interface NewExecution extends ExecutionIdentity {
   retryOf: string | null;
   nodeExecutions?: NodeExecution[];
   createdAt: Date;
+  /**
+   * The run already happened (a pure workflow, ExecutionEngine.runBeforeCommit): the row is stored
+   * in its final state, as completeMany would leave it, instead of PENDING.
+   */
+  finished?: Pick<FinalState, 'status' | 'nodeExecutionsJson' | 'error' | 'completedAt'> & { startedAt: Date };
 }
 
 /** The original execution when an idempotency key was seen before. */
@@ -45,12 +50,6 @@ export interface FinalState {
   completedAt: Date;
   /** JSON of a respondToWebhook answer, or null. */
   webhookResponseJson: string | null;
-  /**
-   * Ran without a claim (a pure workflow, LocalDispatcher): written only if the row is still
-   * PENDING at `attempt - 1`, which makes this one write the claim and the end at once.
-   */
-  unclaimed?: boolean;
-  startedAt?: Date;
 }
 
 export interface ExecutionFilter {
@@ -76,28 +75,18 @@ export class ExecutionsRepository {
   async insertMany(rows: NewExecution[]): Promise<InsertResult[]> {
     // One JSON document for the whole batch: V8 writes it natively, and outside data (the trigger's
     // body) is escaped once, not again as array-literal text. toJsonb keeps a NUL in one sender's
-    // body from failing the statement for every other row of the batch.
-    const batch = toJsonb(
-      rows.map((r) => ({
-        id: r.id,
-        wf: r.workflowId,
-        ver: r.workflowVersion,
-        hook: r.webhookId,
-        usr: r.userId,
-        mode: r.mode,
-        trigger: r.triggerData,
-        ikey: r.idempotencyKey,
-        retry: r.retryOf,
-        nodes: r.nodeExecutions ?? [],
-        created: r.createdAt,
-      })),
-    );
+    // body from failing the statement for every other row of the batch. A finished run's records
+    // are JSON already (serialised, truncated and scrubbed by the engine) and are spliced in as they are.
+    const batch = `[${rows.map(insertDocument).join(',')}]`;
     const inserted: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO workflow_executions
-         (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt")
-       SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, 'PENDING', v.trigger, v.ikey, v.retry, v.nodes, v.created
+         (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
+          attempt, error, "startedAt", "completedAt")
+       SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
+              COALESCE(v.attempt, 0), v.error, v.started, v.completed
          FROM json_to_recordset($1::json)
-           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz)
+           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
+                status text, attempt int, error text, started timestamptz, completed timestamptz)
        ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
        RETURNING id`,
       [batch],
@@ -142,10 +131,7 @@ export class ExecutionsRepository {
     return unwrapUpdate(rows);
   }
 
-  /**
-   * Writes final states; returns the ids whose write was accepted: still RUNNING under that attempt,
-   * or for an unclaimed run still PENDING (canceled or claimed by another worker meanwhile: refused).
-   */
+  /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
   async completeMany(unordered: FinalState[]): Promise<Set<string>> {
     // Rows are locked in id order, as claims and lease renewals (index scans over id) lock them:
     // the same order everywhere, so concurrent batches cannot deadlock.
@@ -156,21 +142,18 @@ export class ExecutionsRepository {
       .map(
         (s) =>
           `{"id":"${s.id}","attempt":${s.attempt},"status":"${s.status}","nodes":${s.nodeExecutionsJson},"error":${s.error === null ? 'null' : toJsonb(s.error)},` +
-          `"completed":"${s.completedAt.toISOString()}","response":${s.webhookResponseJson ?? 'null'},"unclaimed":${s.unclaimed === true},"started":${s.startedAt ? `"${s.startedAt.toISOString()}"` : 'null'}}`,
+          `"completed":"${s.completedAt.toISOString()}","response":${s.webhookResponseJson ?? 'null'}}`,
       )
       .join(',')}]`;
     const rows: Array<{ id: string }> = unwrapUpdate(
       await this.dataSource.query(
         `UPDATE workflow_executions e
-            SET status = v.status, attempt = v.attempt, "startedAt" = COALESCE(e."startedAt", v.started),
-                "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
+            SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
                 "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
            FROM json_to_recordset($1::json)
-             AS v(id uuid, attempt int, status text, nodes jsonb, error text, completed timestamptz, response jsonb, unclaimed bool, started timestamptz)
-          WHERE e.id = v.id
-            AND CASE WHEN v.unclaimed THEN e.status = 'PENDING' AND e.attempt = v.attempt - 1
-                     ELSE e.status = 'RUNNING' AND e.attempt = v.attempt END
+             AS v(id uuid, attempt int, status text, nodes jsonb, error text, completed timestamptz, response jsonb)
+          WHERE e.id = v.id AND e.status = 'RUNNING' AND e.attempt = v.attempt
           RETURNING e.id`,
         [batch],
       ),
@@ -311,6 +294,24 @@ export class ExecutionsRepository {
     if (cursor) query.andWhere('e.id < :cursor', { cursor });
     return query.getMany();
   }
+}
+
+/** One row of insertMany's JSON document. */
+function insertDocument(r: NewExecution): string {
+  const columns = toJsonb({
+    id: r.id,
+    wf: r.workflowId,
+    ver: r.workflowVersion,
+    hook: r.webhookId,
+    usr: r.userId,
+    mode: r.mode,
+    trigger: r.triggerData,
+    ikey: r.idempotencyKey,
+    retry: r.retryOf,
+    created: r.createdAt,
+    ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: r.finished.startedAt, completed: r.finished.completedAt }),
+  });
+  return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
 }
 
 /** `dataSource.query` returns `[rows, count]` for UPDATE … RETURNING on postgres. */

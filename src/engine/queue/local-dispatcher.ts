@@ -127,10 +127,8 @@ export class LocalDispatcher {
   private async claimAndRun(entry: Entry): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
     try {
-      const unclaimed = this.unclaimedRun(entry.item);
-      const claimed = unclaimed ?? (await this.claims.submit(entry.item.id));
+      const claimed = await this.claims.submit(entry.item.id);
       if (!claimed) outcome = 'not-claimable';
-      else if (unclaimed) await this.engine.executeWorkflow(unclaimed, { unclaimed: true });
       else if (this.stopped) {
         // Claimed while shutting down: hand it straight back rather than start it now.
         this.released.add(claimed.id);
@@ -148,12 +146,6 @@ export class LocalDispatcher {
       this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
     }
     this.finish(entry, outcome);
-  }
-
-  /** A pure workflow's execution this process has just committed runs without a claim first. */
-  private unclaimedRun(item: QueuedExecution): ClaimedExecution | undefined {
-    if (!item.committed || this.stopped) return undefined;
-    return { ...item.committed, attempt: item.committed.attempt + 1, startedAt: new Date() };
   }
 
   private finish(entry: Entry, outcome: DispatchOutcome): void {

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError, notFound } from '../../common/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { newId } from '../../database/uuid.js';
 import { CompletionWaiters } from '../../engine/completion-waiters.js';
+import { ExecutionEngine } from '../../engine/execution-engine.js';
 import { ExecutionQueue } from '../../engine/execution-queue.js';
-import { WorkflowDefinitions } from '../../engine/workflow-definitions.js';
+import { WorkflowDefinitions, type LoadedWorkflow } from '../../engine/workflow-definitions.js';
 import { ExecutionService } from '../../executions/execution.service.js';
 import type { ClaimedExecution, NewExecution } from '../../executions/executions.repository.js';
 import { buildTriggerData, parseBody } from './incoming-request.js';
@@ -32,9 +34,18 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 /**
  * SPEC §7.6, in order: find, authenticate, rate-limit, parse, validate, deduplicate, commit, answer.
  * Nothing is answered 2xx before the execution row is committed.
+ *
+ * A pure workflow's execution (no outside effects: LoadedWorkflow.pure) runs first and is committed
+ * already finished, in the same INSERT that would have stored it PENDING: its run takes
+ * microseconds, and storing it once instead of inserting, claiming and ending it is the difference
+ * between keeping up with a bare insert and not (bench/README.md). Everything else is committed
+ * PENDING and queued.
  */
 @Injectable()
 export class WebhookIngestService {
+  /** The api role only stores and enqueues (SPEC §3): runs belong to workers. */
+  private readonly runsExecutions: boolean;
+
   constructor(
     private readonly routes: WebhookRoutes,
     private readonly authenticator: WebhookAuthenticator,
@@ -44,7 +55,11 @@ export class WebhookIngestService {
     private readonly queue: ExecutionQueue,
     private readonly waiters: CompletionWaiters,
     private readonly stats: TriggerStats,
-  ) {}
+    private readonly engine: ExecutionEngine,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.runsExecutions = config.appRole !== 'api';
+  }
 
   async ingest(request: IncomingWebhook): Promise<WebhookAnswer> {
     const route = await this.routes.find(request.webhookId);
@@ -76,23 +91,38 @@ export class WebhookIngestService {
       retryOf: null,
       createdAt: receivedAt,
     };
+    const finished = this.runsBeforeCommit(workflow) ? await this.engine.runBeforeCommit(asClaimed(execution), workflow) : undefined;
+    execution.finished = finished;
     const result = await this.executionService.createExecution(execution);
     if (!result.created) return { status: 200, body: { executionId: result.id, status: result.status, duplicate: true } };
 
     this.stats.record(route.workflowId, route.id, receivedAt);
+    if (finished) {
+      this.engine.reportCommitted(execution.mode, finished);
+      if (route.responseMode === 'onReceived') return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
+      return this.waiters.answer(result.id, { kind: 'outcome', outcome: { status: finished.status, output: finished.output, error: finished.error } });
+    }
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
-    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency, committed: workflow.pure ? asCommitted(execution) : undefined }]);
+    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);
   }
+
+  /**
+   * A workflow with a concurrency limit is queued like any other, so that the limit holds however
+   * short its runs are.
+   */
+  private runsBeforeCommit(workflow: LoadedWorkflow): boolean {
+    return this.runsExecutions && workflow.pure && !workflow.settings.concurrency;
+  }
 }
 
-/** The PENDING row as a run of it starts from (attempt 0 until someone claims or finishes it). */
-function asCommitted(execution: NewExecution): ClaimedExecution {
-  const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, createdAt } = execution;
-  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 0, startedAt: createdAt, waitNode: null, resumeData: null };
+/** The new execution as its first run sees it. */
+function asClaimed(execution: NewExecution): ClaimedExecution {
+  const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData } = execution;
+  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 1, startedAt: new Date(), waitNode: null, resumeData: null };
 }
 
 function methodMatches(registered: string, actual: string): boolean {

@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux x86_64). */
+const TICKS_PER_SECOND = 100;
+
+/** user + system CPU seconds of one process so far, or 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at ") ": utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every PostgreSQL server process on this machine (the backends serving the load among them). */
+function postgresPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU time spent by the process under test, PostgreSQL and the load generator (this process)
+ * between `start()` and `stop()`: where each request's CPU goes, which a profile of one process
+ * cannot tell. A PostgreSQL backend that exits during the window loses its share, so pooled
+ * connections (which stay) are what this measures well.
+ */
+export class CpuUsage {
+  constructor(targetPid) {
+    this.targetPid = targetPid;
+  }
+
+  start() {
+    this.startedAt = performance.now();
+    this.before = this.read();
+  }
+
+  /** Seconds of CPU per party over the window, and the window's wall-clock seconds. */
+  stop() {
+    const after = this.read();
+    const wall = (performance.now() - this.startedAt) / 1000;
+    const used = {};
+    for (const key of Object.keys(after)) used[key] = after[key] - (this.before[key] ?? 0);
+    return { wall, ...used };
+  }
+
+  read() {
+    return {
+      target: cpuSeconds(this.targetPid),
+      postgres: postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      load: cpuSeconds(process.pid),
+    };
+  }
+}
+
+/** "service 190 µs, postgres 185 µs, load 38 µs per request; 1.40 cores busy" */
+export function describeCpu(usage, requests, targetName) {
+  const per = (seconds) => `${((seconds * 1e6) / requests).toFixed(0)} µs`;
+  const cores = (usage.target + usage.postgres + usage.load) / usage.wall;
+  return `CPU per request: ${targetName} ${per(usage.target)}, postgres ${per(usage.postgres)}, load generator ${per(usage.load)}; ${cores.toFixed(2)} cores busy`;
+}
