@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { AfterLoad, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
+import { expandNodeRecords } from './node-records.js';
 
 /**
  * No foreign keys: executions outlive their workflow and webhook (SPEC §8.2 DELETE), and the ingest
@@ -84,4 +85,10 @@ export class ExecutionEntity {
   /** What a respondToWebhook node answered, for a `responseNode` caller waiting on another replica. */
   @Column({ type: 'jsonb', nullable: true })
   webhookResponse: unknown;
+
+  /** Stored records keep repeated values once (node-records.ts): every read gets them whole. */
+  @AfterLoad()
+  expandNodeRecords(): void {
+    if (this.nodeExecutions) this.nodeExecutions = expandNodeRecords(this.nodeExecutions, this.triggerData);
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
-import { toJsonb } from './node-records.js';
+import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
 /** What identifies a run: the columns an execution is created with and a worker reads back. */
@@ -128,7 +128,9 @@ export class ExecutionsRepository {
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt", "waitNode", "resumeData"`,
       [ids, owner, leaseMs],
     );
-    return unwrapUpdate(rows);
+    const claimed = unwrapUpdate<ClaimedExecution>(rows);
+    for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
+    return claimed;
   }
 
   /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */

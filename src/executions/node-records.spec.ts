@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeExecution } from './execution.types.js';
-import { MAX_STORED_VALUE_BYTES, scrubSecrets, serializeNodeRecords, toJsonb } from './node-records.js';
+import { expandNodeRecords, MAX_STORED_VALUE_BYTES, scrubSecrets, serializeNodeRecords, toJsonb } from './node-records.js';
 
 const record = (overrides: Partial<NodeExecution>): NodeExecution => ({
   nodeId: 'n1',
@@ -45,5 +45,44 @@ describe('node records as stored', () => {
     expect(JSON.parse(scrubbed)).toEqual({ echoed: '[redacted]', header: 'Basic [redacted]' });
     const stored = serializeNodeRecords([record({ error: 'failed with s3cr"et-token', output: { error: 'x s3cr"et-token' } })], {}, secrets);
     expect(stored).not.toContain('s3cr');
+  });
+
+  it('stores a value passed on unchanged once, as a reference, and reads the records back whole', () => {
+    const trigger = { body: { email: 'a@b.c' }, headers: { host: 'x' } };
+    const shaped = { to: 'a@b.c' };
+    const records = [
+      record({ nodeName: 'Webhook', nodeType: 'trigger', output: trigger }),
+      record({ nodeName: 'Check', nodeType: 'condition', input: trigger, output: trigger }),
+      record({ nodeName: 'Shape', input: trigger, output: shaped }),
+      record({ nodeName: 'Pass', nodeType: 'noOp', input: shaped, output: shaped }),
+      record({ nodeName: 'Other', input: { to: 'a@b.c' }, output: 1 }),
+    ];
+    const json = serializeNodeRecords(records, {}, undefined, trigger);
+    const stored = JSON.parse(json);
+    // The request is not in the records at all (it has its own column); the set node's output is
+    // in them once, and so is an equal value that is another object (no deep comparison).
+    expect(json.split('"a@b.c"')).toHaveLength(3);
+    expect(stored.map((r: { inputRef?: string; outputRef?: string }) => [r.inputRef ?? null, r.outputRef ?? null])).toEqual([
+      [null, 'triggerData'],
+      ['triggerData', 'triggerData'],
+      ['triggerData', null],
+      ['output:Shape', 'output:Shape'],
+      [null, null],
+    ]);
+    expect(expandNodeRecords(stored, trigger)).toEqual(records);
+  });
+
+  it('never references a value that is not stored whole: dropped under errorsOnly, or over the limit', () => {
+    const shaped = { to: 'a@b.c' };
+    const stored = JSON.parse(
+      serializeNodeRecords([record({ nodeName: 'Shape', output: shaped }), record({ nodeName: 'Send', status: 'FAILED', input: shaped, output: { error: 'x' }, error: 'x' })], { saveNodeData: 'errorsOnly' }),
+    );
+    expect(stored[1]).toMatchObject({ input: { to: 'a@b.c' } });
+    expect(stored[1].inputRef).toBeUndefined();
+
+    const hugeTrigger = { body: 'x'.repeat(MAX_STORED_VALUE_BYTES + 10) };
+    const [trigger] = JSON.parse(serializeNodeRecords([record({ nodeName: 'Webhook', nodeType: 'trigger', output: hugeTrigger })], {}, undefined, hugeTrigger));
+    expect(trigger.outputRef).toBeUndefined();
+    expect(trigger.output).toEqual({ truncated: true, bytes: MAX_STORED_VALUE_BYTES + 21 });
   });
 });

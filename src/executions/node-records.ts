@@ -14,15 +14,85 @@ export function toJsonb(value: unknown): string {
 }
 
 /**
- * Serialises node records for storage: drops successful nodes' data under `saveNodeData:
- * errorsOnly`, and truncates any input or output over the limit. Later nodes still got the full value.
+ * A node record as stored: an input or output that is the very value stored before it (the
+ * trigger data, or an earlier node's output passed on unchanged, as most inputs are) is kept once,
+ * as a reference: `"triggerData"` (the execution's column) or `"output:<node name>"`. A pure
+ * three-node run otherwise stored the request four times over, and PostgreSQL's parsing of those
+ * copies was most of its cost per execution (bench/README.md). expandNodeRecords restores them.
  */
-export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS): string {
+export interface StoredNodeExecution extends NodeExecution {
+  inputRef?: string;
+  outputRef?: string;
+}
+
+const TRIGGER_DATA_REF = 'triggerData';
+const OUTPUT_REF = 'output:';
+
+/**
+ * Serialises node records for storage: drops successful nodes' data under `saveNodeData:
+ * errorsOnly`, truncates any input or output over the limit (later nodes still got the full value),
+ * and stores repeated values once (StoredNodeExecution).
+ */
+export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, triggerData: unknown = null): string {
   const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null } : r)) : records;
-  const json = toJsonb(stored);
-  // Fast path: if the whole array is under the limit, no single value can be over it.
+  const json = toJsonb(withReferences(stored, triggerData));
+  // Fast path: if the whole array is under the limit, no single value can be over it (a referenced
+  // value is only referenced when it is under the limit itself).
   if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return scrubSecrets(json, secrets);
+  // Over it, every record stands alone, its values whole or truncated.
   return scrubSecrets(toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output) }))), secrets);
+}
+
+/** Replaces values seen before (the same object, as nodes pass them on) by references to them. */
+function withReferences(records: NodeExecution[], triggerData: unknown): StoredNodeExecution[] {
+  const seen = new Map<object, { ref: string; small?: boolean }>();
+  const remember = (value: unknown, ref: string) => {
+    if (typeof value === 'object' && value !== null && !seen.has(value)) seen.set(value, { ref });
+  };
+  // A value is referenced only if it would be stored whole (never truncated) where it lives.
+  const refTo = (value: unknown): string | undefined => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const target = seen.get(value);
+    if (!target) return undefined;
+    target.small ??= JSON.stringify(value).length * 3 <= MAX_STORED_VALUE_BYTES;
+    return target.small ? target.ref : undefined;
+  };
+  remember(triggerData, TRIGGER_DATA_REF);
+  return records.map((record) => {
+    const inputRef = refTo(record.input);
+    const outputRef = refTo(record.output);
+    if (!outputRef) remember(record.output, OUTPUT_REF + record.nodeName);
+    if (!inputRef && !outputRef) return record;
+    const compact: StoredNodeExecution = { ...record };
+    if (inputRef) {
+      compact.input = null;
+      compact.inputRef = inputRef;
+    }
+    if (outputRef) {
+      compact.output = null;
+      compact.outputRef = outputRef;
+    }
+    return compact;
+  });
+}
+
+/** The records as they ran, from their stored form (serializeNodeRecords); changes them in place. */
+export function expandNodeRecords(records: StoredNodeExecution[] | null | undefined, triggerData: unknown): NodeExecution[] {
+  if (!records) return [];
+  const outputs = new Map<string, unknown>();
+  const resolve = (ref: string) => (ref === TRIGGER_DATA_REF ? triggerData : (outputs.get(ref.slice(OUTPUT_REF.length)) ?? null));
+  for (const record of records) {
+    if (record.inputRef !== undefined) {
+      record.input = resolve(record.inputRef);
+      delete record.inputRef;
+    }
+    if (record.outputRef !== undefined) {
+      record.output = resolve(record.outputRef);
+      delete record.outputRef;
+    }
+    outputs.set(record.nodeName, record.output);
+  }
+  return records;
 }
 
 const NO_SECRETS: ReadonlySet<string> = new Set();
