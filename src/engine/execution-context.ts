@@ -19,6 +19,8 @@ export class ExecutionContext {
   readonly outputs: Record<string, unknown> = {};
   /** Records committed before this run: their nodes replay from the record. */
   readonly restored = new Map<string, NodeExecution>();
+  /** When each running node started, in ms: parsing the record's ISO string back cost more. */
+  private readonly startedMs = new Map<string, number>();
   /** Completion order, for "the output of the last node that ran" (SPEC §7.6 lastNode). */
   private lastCompleted: string | null = null;
   /** Records changed since the last commit. */
@@ -67,6 +69,8 @@ export class ExecutionContext {
   start(node: WorkflowNode, input: unknown, previousAttempts: number): NodeExecution {
     const existing = this.recordByName.get(node.name);
     if (existing) this.records.splice(this.records.indexOf(existing), 1);
+    const now = Date.now();
+    this.startedMs.set(node.name, now);
     const record: NodeExecution = {
       nodeId: node.id,
       nodeName: node.name,
@@ -77,7 +81,7 @@ export class ExecutionContext {
       error: null,
       attempts: previousAttempts,
       branch: null,
-      startedAt: new Date().toISOString(),
+      startedAt: new Date(now).toISOString(),
       completedAt: null,
       executionTime: null,
     };
@@ -102,7 +106,7 @@ export class ExecutionContext {
     record.error = error;
     record.branch = branch;
     record.completedAt = new Date(completed).toISOString();
-    record.executionTime = completed - Date.parse(record.startedAt!);
+    record.executionTime = completed - (this.startedMs.get(record.nodeName) ?? Date.parse(record.startedAt!));
     this.outputs[record.nodeName] = output;
     this.lastCompleted = record.nodeName;
     this.dirty = true;

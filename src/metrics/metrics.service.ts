@@ -34,6 +34,9 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly nodeDuration: Histogram<'node_type' | 'status'>;
   private readonly webhookRequests: Counter<'status_code'>;
   private readonly webhookByCode = new Map<number, Counter.Internal>();
+  private readonly startedByMode = new Map<string, Counter.Internal>();
+  private readonly finishedByStatus = new Map<string, Counter.Internal>();
+  private readonly nodeDurationBy = new Map<string, Histogram.Internal<'node_type' | 'status'>>();
   private backlog: BacklogSource | undefined;
   private lastPending: PendingBacklog = { count: 0, oldestAgeSeconds: 0 };
   private pendingRead: Promise<PendingBacklog> | undefined;
@@ -88,25 +91,20 @@ export class MetricsService implements OnApplicationShutdown {
   }
 
   executionStarted(mode: ExecutionMode): void {
-    this.started.inc({ mode });
+    child(this.startedByMode, mode, () => this.started.labels(mode)).inc();
   }
 
   executionFinished(status: Extract<ExecutionStatus, 'COMPLETED' | 'FAILED' | 'CANCELED'>, durationSeconds?: number): void {
-    this.finished.inc({ status });
+    child(this.finishedByStatus, status, () => this.finished.labels(status)).inc();
     if (durationSeconds !== undefined) this.executionDuration.observe(Math.max(0, durationSeconds));
   }
 
   nodeFinished(nodeType: string, status: string, durationSeconds: number): void {
-    this.nodeDuration.observe({ node_type: nodeType, status }, Math.max(0, durationSeconds));
+    child(this.nodeDurationBy, `${nodeType} ${status}`, () => this.nodeDuration.labels(nodeType, status)).observe(Math.max(0, durationSeconds));
   }
 
   webhookAnswered(statusCode: number): void {
-    let counter = this.webhookByCode.get(statusCode);
-    if (!counter) {
-      counter = this.webhookRequests.labels(String(statusCode));
-      this.webhookByCode.set(statusCode, counter);
-    }
-    counter.inc();
+    child(this.webhookByCode, statusCode, () => this.webhookRequests.labels(String(statusCode))).inc();
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -139,4 +137,14 @@ export class MetricsService implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.registry.clear();
   }
+}
+
+/** A metric's child for one set of label values, made once: prom-client hashes labels on every call otherwise. */
+function child<K, C>(children: Map<K, C>, key: K, make: () => C): C {
+  let found = children.get(key);
+  if (!found) {
+    found = make();
+    children.set(key, found);
+  }
+  return found;
 }

@@ -100,7 +100,7 @@ export class ExpressionEvaluator {
     } catch (error) {
       throw new ExpressionError(path, (error as Error).message);
     }
-    if (template.whole) return this.run(template.parts[0] as Extract<CompiledTemplate['parts'][number], { kind: 'expression' }>, bindings, path);
+    if (template.whole) return this.run(template.parts[0] as ExpressionPart, bindings, path);
     let rendered = '';
     for (const part of template.parts) {
       rendered += part.kind === 'text' ? part.text : render(await this.run(part, bindings, path));
@@ -109,7 +109,33 @@ export class ExpressionEvaluator {
     return rendered;
   }
 
-  private async run(part: Extract<CompiledTemplate['parts'][number], { kind: 'expression' }>, bindings: ExpressionBindings, path: string): Promise<unknown> {
+  /**
+   * evaluate's result without JSONata and without waiting, when every `{{ }}` of the source is a
+   * plain path (SPEC §7.2: those cost next to nothing); NEEDS_JSONATA otherwise, and for anything
+   * that fails, so that evaluate reports it.
+   */
+  private evaluatePlain(source: string, bindings: ExpressionBindings): unknown {
+    let template: CompiledTemplate;
+    try {
+      template = this.template(source);
+    } catch {
+      return NEEDS_JSONATA;
+    }
+    if (template.whole) return readPlain(template.parts[0] as ExpressionPart, bindings);
+    let rendered = '';
+    for (const part of template.parts) {
+      if (part.kind === 'text') {
+        rendered += part.text;
+        continue;
+      }
+      const value = readPlain(part, bindings);
+      if (value === NEEDS_JSONATA) return NEEDS_JSONATA;
+      rendered += render(value);
+    }
+    return rendered.length > MAX_RESULT_STRING ? NEEDS_JSONATA : rendered;
+  }
+
+  private async run(part: ExpressionPart, bindings: ExpressionBindings, path: string): Promise<unknown> {
     if (part.path) {
       const read = readSimplePath(part.path, bindings);
       if (read.found) return read.value ?? null;
@@ -126,19 +152,60 @@ export class ExpressionEvaluator {
 
   /** Resolves every expression in a parameter tree; values without expressions are returned as they are. */
   async resolve(value: unknown, bindings: ExpressionBindings, path = ''): Promise<unknown> {
+    // Most trees hold plain paths only: resolved in one synchronous pass, with no await per value.
+    const plain = this.resolvePlain(value, bindings);
+    return plain !== NEEDS_JSONATA ? plain : this.resolveTree(value, bindings, path);
+  }
+
+  private async resolveTree(value: unknown, bindings: ExpressionBindings, path: string): Promise<unknown> {
     if (typeof value === 'string') return hasExpression(value) ? this.evaluate(value, bindings, path) : value;
     if (Array.isArray(value)) {
       const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await this.resolve(value[i], bindings, `${path}[${i}]`));
+      for (let i = 0; i < value.length; i++) out.push(await this.resolveTree(value[i], bindings, `${path}[${i}]`));
       return out;
     }
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(value)) out[key] = await this.resolve(child, bindings, path ? `${path}.${key}` : key);
+      for (const [key, child] of Object.entries(value)) out[key] = await this.resolveTree(child, bindings, path ? `${path}.${key}` : key);
       return out;
     }
     return value;
   }
+
+  private resolvePlain(value: unknown, bindings: ExpressionBindings): unknown {
+    if (typeof value === 'string') return hasExpression(value) ? this.evaluatePlain(value, bindings) : value;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const item of value) {
+        const resolved = this.resolvePlain(item, bindings);
+        if (resolved === NEEDS_JSONATA) return NEEDS_JSONATA;
+        out.push(resolved);
+      }
+      return out;
+    }
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key in value) {
+        const resolved = this.resolvePlain((value as Record<string, unknown>)[key], bindings);
+        if (resolved === NEEDS_JSONATA) return NEEDS_JSONATA;
+        out[key] = resolved;
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+type ExpressionPart = Extract<CompiledTemplate['parts'][number], { kind: 'expression' }>;
+
+/** Marks a value that only JSONata (or evaluate's error report) can give. */
+const NEEDS_JSONATA = Symbol('needs JSONata');
+
+/** A plain path's value as `run` gives it, or NEEDS_JSONATA. */
+function readPlain(part: ExpressionPart, bindings: ExpressionBindings): unknown {
+  if (!part.path) return NEEDS_JSONATA;
+  const read = readSimplePath(part.path, bindings);
+  return read.found ? (read.value ?? null) : NEEDS_JSONATA;
 }
 
 /** True when a parameter tree holds any expression: nodes without one skip resolution entirely. */
