@@ -1,3 +1,4 @@
+import { isoTime } from '../common/iso-time.js';
 import type { ClaimedExecution } from '../executions/executions.repository.js';
 import type { NodeExecution, TriggerData } from '../executions/execution.types.js';
 import { MIN_SECRET_LENGTH, scrubSecrets } from '../executions/node-records.js';
@@ -19,6 +20,9 @@ export class ExecutionContext {
   readonly outputs: Record<string, unknown> = {};
   /** Records committed before this run: their nodes replay from the record. */
   readonly restored = new Map<string, NodeExecution>();
+  /** `$execution` and `$workflow` are the same for every node of a run. */
+  private executionBinding: ExpressionBindings['execution'] | undefined;
+  private workflowBinding: ExpressionBindings['workflow'] | undefined;
   /** When each running node started, in ms: parsing the record's ISO string back cost more. */
   private readonly startedMs = new Map<string, number>();
   /** Completion order, for "the output of the last node that ran" (SPEC §7.6 lastNode). */
@@ -51,14 +55,9 @@ export class ExecutionContext {
 
   bindings(input: unknown): ExpressionBindings {
     const trigger = this.triggerData;
-    return {
-      trigger,
-      context: trigger?.body ?? null,
-      json: input,
-      node: this.outputs,
-      execution: { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl },
-      workflow: { id: this.workflow.id, name: this.workflow.name },
-    };
+    this.executionBinding ??= { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl };
+    this.workflowBinding ??= { id: this.workflow.id, name: this.workflow.name };
+    return { trigger, context: trigger?.body ?? null, json: input, node: this.outputs, execution: this.executionBinding, workflow: this.workflowBinding };
   }
 
   record(name: string): NodeExecution | undefined {
@@ -81,7 +80,7 @@ export class ExecutionContext {
       error: null,
       attempts: previousAttempts,
       branch: null,
-      startedAt: new Date(now).toISOString(),
+      startedAt: isoTime(now),
       completedAt: null,
       executionTime: null,
     };
@@ -105,7 +104,7 @@ export class ExecutionContext {
     record.output = output;
     record.error = error;
     record.branch = branch;
-    record.completedAt = new Date(completed).toISOString();
+    record.completedAt = isoTime(completed);
     record.executionTime = completed - (this.startedMs.get(record.nodeName) ?? Date.parse(record.startedAt!));
     this.outputs[record.nodeName] = output;
     this.lastCompleted = record.nodeName;

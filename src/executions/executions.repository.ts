@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
+import { isoTime } from '../common/iso-time.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
@@ -144,7 +145,7 @@ export class ExecutionsRepository {
       .map(
         (s) =>
           `{"id":"${s.id}","attempt":${s.attempt},"status":"${s.status}","nodes":${s.nodeExecutionsJson},"error":${s.error === null ? 'null' : toJsonb(s.error)},` +
-          `"completed":"${s.completedAt.toISOString()}","response":${s.webhookResponseJson ?? 'null'}}`,
+          `"completed":"${isoTime(s.completedAt.getTime())}","response":${s.webhookResponseJson ?? 'null'}}`,
       )
       .join(',')}]`;
     const rows: Array<{ id: string }> = unwrapUpdate(
@@ -310,8 +311,8 @@ function insertDocument(r: NewExecution): string {
     trigger: r.triggerData,
     ikey: r.idempotencyKey,
     retry: r.retryOf,
-    created: r.createdAt,
-    ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: r.finished.startedAt, completed: r.finished.completedAt }),
+    created: isoTime(r.createdAt.getTime()),
+    ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
   });
   return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
 }

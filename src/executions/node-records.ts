@@ -36,8 +36,7 @@ const OUTPUT_REF = 'output:';
 export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, triggerData: unknown = null): string {
   const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null } : r)) : records;
   const json = toJsonb(withReferences(stored, triggerData));
-  // Fast path: if the whole array is under the limit, no single value can be over it (a referenced
-  // value is only referenced when it is under the limit itself).
+  // Fast path: if the whole array is under the limit, no single value in it can be over it.
   if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return scrubSecrets(json, secrets);
   // Over it, every record stands alone, its values whole or truncated.
   return scrubSecrets(toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output) }))), secrets);
@@ -45,18 +44,14 @@ export function serializeNodeRecords(records: NodeExecution[], settings: Workflo
 
 /** Replaces values seen before (the same object, as nodes pass them on) by references to them. */
 function withReferences(records: NodeExecution[], triggerData: unknown): StoredNodeExecution[] {
-  const seen = new Map<object, { ref: string; small?: boolean }>();
+  const seen = new Map<object, string>();
   const remember = (value: unknown, ref: string) => {
-    if (typeof value === 'object' && value !== null && !seen.has(value)) seen.set(value, { ref });
+    if (typeof value === 'object' && value !== null && !seen.has(value)) seen.set(value, ref);
   };
-  // A value is referenced only if it would be stored whole (never truncated) where it lives.
-  const refTo = (value: unknown): string | undefined => {
-    if (typeof value !== 'object' || value === null) return undefined;
-    const target = seen.get(value);
-    if (!target) return undefined;
-    target.small ??= JSON.stringify(value).length * 3 <= MAX_STORED_VALUE_BYTES;
-    return target.small ? target.ref : undefined;
-  };
+  const refTo = (value: unknown): string | undefined => (typeof value === 'object' && value !== null ? seen.get(value) : undefined);
+  // The trigger data is stored whole in its own column; a reference to it reads back truncated
+  // where a copy would have been stored truncated (expandNodeRecords). References to outputs exist
+  // only on the fast path below, where every value is under the limit.
   remember(triggerData, TRIGGER_DATA_REF);
   return records.map((record) => {
     const inputRef = refTo(record.input);
@@ -87,7 +82,12 @@ function withReferences(records: NodeExecution[], triggerData: unknown): StoredN
 export function expandNodeRecords(records: StoredNodeExecution[] | null | undefined, triggerData: unknown): NodeExecution[] {
   if (!records) return [];
   const outputs = new Map<string, unknown>();
-  const resolve = (ref: string) => (ref === TRIGGER_DATA_REF ? triggerData : (outputs.get(ref.slice(OUTPUT_REF.length)) ?? null));
+  let trigger: { value: unknown } | undefined;
+  const resolve = (ref: string) => {
+    if (ref !== TRIGGER_DATA_REF) return outputs.get(ref.slice(OUTPUT_REF.length)) ?? null;
+    trigger ??= { value: truncated(triggerData) };
+    return trigger.value;
+  };
   for (const record of records) {
     if (record.inputRef !== undefined) {
       record.input = resolve(record.inputRef);

@@ -1,4 +1,5 @@
 import { AppError } from '../../common/app-error.js';
+import { isoTime } from '../../common/iso-time.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
 import type { TriggerData } from '../../executions/execution.types.js';
 
@@ -69,5 +70,5 @@ export function buildTriggerData(
   query: Record<string, unknown>,
   secretHeaders: string[] = [],
 ): TriggerData {
-  return { body, headers: redactHeaders(headers, secretHeaders), query: { ...query }, method, receivedAt: new Date().toISOString() };
+  return { body, headers: redactHeaders(headers, secretHeaders), query: { ...query }, method, receivedAt: isoTime(Date.now()) };
 }
