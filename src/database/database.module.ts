@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { runMigrationsLocked } from './migration-runner.js';
+import { allowNamedStatements, hasSessionPerConnection } from './prepared-statements.js';
 import { DatabaseLifecycle } from './database.lifecycle.js';
 
 const logger = new Logger('Database');
@@ -39,6 +40,7 @@ export class DatabaseModule {
               throw error;
             }
             attachPoolErrorHandler(dataSource);
+            if (await hasSessionPerConnection(dataSource)) allowNamedStatements(dataSource);
             const lifecycle = new DatabaseLifecycle(dataSource, embedded);
             if (config.dbMigrateOnStart) {
               const applied = await runMigrationsLocked(dataSource);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
+import { queryPrepared } from '../database/prepared-statements.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
@@ -79,13 +80,15 @@ export class ExecutionsRepository {
     // body from failing the statement for every other row of the batch. A finished run's records
     // are JSON already (serialised, truncated and scrubbed by the engine) and are spliced in as they are.
     const batch = `[${rows.map(insertDocument).join(',')}]`;
-    const inserted: Array<{ id: string }> = await this.dataSource.query(
+    const inserted = await queryPrepared<{ id: string }>(
+      this.dataSource,
+      'executions_insert',
       `INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
           attempt, error, "startedAt", "completedAt")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
               COALESCE(v.attempt, 0), v.error, v.started, v.completed
-         FROM json_to_recordset($1::json)
+         FROM jsonb_to_recordset($1::jsonb)
            AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
                 status text, attempt int, error text, started timestamptz, completed timestamptz)
        ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
@@ -118,7 +121,9 @@ export class ExecutionsRepository {
    * bumps `attempt`, which fences every later write of a previous owner.
    */
   async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
-    const rows: ClaimedExecution[] = await this.dataSource.query(
+    const claimed = await queryPrepared<ClaimedExecution>(
+      this.dataSource,
+      'executions_claim',
       `UPDATE workflow_executions
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
@@ -129,7 +134,6 @@ export class ExecutionsRepository {
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt", "waitNode", "resumeData"`,
       [ids, owner, leaseMs],
     );
-    const claimed = unwrapUpdate<ClaimedExecution>(rows);
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
     return claimed;
   }
@@ -148,18 +152,18 @@ export class ExecutionsRepository {
           `"completed":"${isoTime(s.completedAt.getTime())}","response":${s.webhookResponseJson ?? 'null'}}`,
       )
       .join(',')}]`;
-    const rows: Array<{ id: string }> = unwrapUpdate(
-      await this.dataSource.query(
-        `UPDATE workflow_executions e
+    const rows = await queryPrepared<{ id: string }>(
+      this.dataSource,
+      'executions_complete',
+      `UPDATE workflow_executions e
             SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
                 "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
-           FROM json_to_recordset($1::json)
+           FROM jsonb_to_recordset($1::jsonb)
              AS v(id uuid, attempt int, status text, nodes jsonb, error text, completed timestamptz, response jsonb)
           WHERE e.id = v.id AND e.status = 'RUNNING' AND e.attempt = v.attempt
           RETURNING e.id`,
-        [batch],
-      ),
+      [batch],
     );
     return new Set(rows.map((row) => row.id));
   }
