@@ -162,6 +162,11 @@ describe('webhook ingestion (SPEC §7.6)', () => {
       ['Telegram', 'SKIPPED'],
     ]);
     expect(nodeRecord(execution, 'Email').output).toEqual({ to: 'a@b.c', subject: 'Hello Ada, your score is 95' });
+    // The request is stored once; every record that saw it reads it back whole.
+    expect(execution.triggerData.body).toEqual({ email: 'a@b.c', score: 95, name: 'Ada' });
+    for (const value of [nodeRecord(execution, 'Webhook').output, nodeRecord(execution, 'Check score').input, nodeRecord(execution, 'Check score').output, nodeRecord(execution, 'Email').input]) {
+      expect(value).toEqual(execution.triggerData);
+    }
     const again = await t.http.post(`/webhook/handler/${hook.id}`).set('X-Delivery', 'pure-1').send({ email: 'a@b.c', score: 95, name: 'Ada' }).expect(200);
     expect(again.body).toEqual({ executionId: accepted.body.executionId, status: 'COMPLETED', duplicate: true });
     const rows = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM workflow_executions WHERE "webhookId" = $1', [hook.id]);

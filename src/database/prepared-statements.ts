@@ -36,8 +36,11 @@ export async function queryPrepared<T>(dataSource: DataSource, name: string, tex
     const pool = (dataSource.driver as unknown as { master: PgPool }).master;
     return (await pool.query({ name, text, values })).rows as T[];
   }
-  const result: unknown = await dataSource.query(text, values);
-  // TypeORM returns `[rows, count]` for UPDATE … RETURNING on postgres.
+  return unwrapUpdate<T>(await dataSource.query(text, values));
+}
+
+/** `dataSource.query` returns `[rows, count]` for UPDATE … RETURNING on postgres. */
+export function unwrapUpdate<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
 }

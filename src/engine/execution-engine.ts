@@ -108,12 +108,12 @@ export class ExecutionEngine {
       }
       // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
       if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST) return;
-      const json = serializeNodeRecords(context.records, workflow.settings, context.secrets, context.triggerData);
       const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
       if (result.status === 'WAITING') {
-        await this.suspend(claimed, json, response, result.node, result.until);
+        await this.suspend(claimed, serializeNodeRecords(context.records, workflow.settings, context.secrets), response, result.node, result.until);
         return;
       }
+      const json = serializeNodeRecords(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData });
       await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
     } catch (error) {
       this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`, executionId: claimed.id, workflowId: claimed.workflowId });
@@ -147,7 +147,7 @@ export class ExecutionEngine {
       if (needsTheQueue || result.status === 'WAITING') return undefined;
       return {
         status: result.status,
-        nodeExecutionsJson: serializeNodeRecords(context.records, workflow.settings, context.secrets, context.triggerData),
+        nodeExecutionsJson: serializeNodeRecords(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData }),
         error: result.status === 'FAILED' ? context.scrub(result.error) : null,
         output: context.lastOutput(),
         startedAt: execution.startedAt,
@@ -212,7 +212,7 @@ export class ExecutionEngine {
     if (!context.dirty) return;
     context.dirty = false;
     const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
-    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings, context.secrets, context.triggerData), response);
+    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings, context.secrets), response);
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
 }

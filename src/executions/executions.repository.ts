@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
-import { queryPrepared } from '../database/prepared-statements.js';
+import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
@@ -319,10 +319,4 @@ function insertDocument(r: NewExecution): string {
     ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
   });
   return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
-}
-
-/** `dataSource.query` returns `[rows, count]` for UPDATE … RETURNING on postgres. */
-function unwrapUpdate<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
 }

@@ -57,7 +57,7 @@ describe('node records as stored', () => {
       record({ nodeName: 'Pass', nodeType: 'noOp', input: shaped, output: shaped }),
       record({ nodeName: 'Other', input: { to: 'a@b.c' }, output: 1 }),
     ];
-    const json = serializeNodeRecords(records, {}, undefined, trigger);
+    const json = serializeNodeRecords(records, {}, undefined, { triggerData: trigger });
     const stored = JSON.parse(json);
     // The request is not in the records at all (it has its own column); the set node's output is
     // in them once, and so is an equal value that is another object (no deep comparison).
@@ -70,18 +70,20 @@ describe('node records as stored', () => {
       [null, null],
     ]);
     expect(expandNodeRecords(stored, trigger)).toEqual(records);
+    // Without references (progress another replica may continue), every value is stored whole.
+    expect(JSON.parse(serializeNodeRecords(records, {}))).toEqual(records);
   });
 
   it('never references a value dropped under errorsOnly, and reads a reference to oversized trigger data back truncated', () => {
     const shaped = { to: 'a@b.c' };
     const stored = JSON.parse(
-      serializeNodeRecords([record({ nodeName: 'Shape', output: shaped }), record({ nodeName: 'Send', status: 'FAILED', input: shaped, output: { error: 'x' }, error: 'x' })], { saveNodeData: 'errorsOnly' }),
+      serializeNodeRecords([record({ nodeName: 'Shape', output: shaped }), record({ nodeName: 'Send', status: 'FAILED', input: shaped, output: { error: 'x' }, error: 'x' })], { saveNodeData: 'errorsOnly' }, undefined, { triggerData: null }),
     );
     expect(stored[1]).toMatchObject({ input: { to: 'a@b.c' } });
     expect(stored[1].inputRef).toBeUndefined();
 
     const hugeTrigger = { body: 'x'.repeat(MAX_STORED_VALUE_BYTES + 10) };
-    const json = serializeNodeRecords([record({ nodeName: 'Webhook', nodeType: 'trigger', output: hugeTrigger })], {}, undefined, hugeTrigger);
+    const json = serializeNodeRecords([record({ nodeName: 'Webhook', nodeType: 'trigger', output: hugeTrigger })], {}, undefined, { triggerData: hugeTrigger });
     expect(json.length).toBeLessThan(1000);
     const [trigger] = expandNodeRecords(JSON.parse(json), hugeTrigger);
     expect(trigger.output).toEqual({ truncated: true, bytes: MAX_STORED_VALUE_BYTES + 21 });

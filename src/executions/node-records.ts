@@ -31,11 +31,13 @@ const OUTPUT_REF = 'output:';
 /**
  * Serialises node records for storage: drops successful nodes' data under `saveNodeData:
  * errorsOnly`, truncates any input or output over the limit (later nodes still got the full value),
- * and stores repeated values once (StoredNodeExecution).
+ * and with `references` stores repeated values once (StoredNodeExecution). The engine asks for
+ * references in final states only: an execution in progress may be continued by another replica,
+ * which during a rolling upgrade could be one that does not expand them.
  */
-export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, triggerData: unknown = null): string {
+export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, references?: { triggerData: unknown }): string {
   const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null } : r)) : records;
-  const json = toJsonb(withReferences(stored, triggerData));
+  const json = toJsonb(references ? withReferences(stored, references.triggerData) : stored);
   // Fast path: if the whole array is under the limit, no single value in it can be over it.
   if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return scrubSecrets(json, secrets);
   // Over it, every record stands alone, its values whole or truncated.
