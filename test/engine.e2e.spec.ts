@@ -33,7 +33,7 @@ describe('execution engine through webhooks', () => {
     expect(execution.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('runs only workflows of instant, non-retrying nodes before claiming them (LoadedWorkflow.pure)', async () => {
+  it('counts only workflows of instant, non-retrying nodes as pure, the ones a webhook runs before its commit (LoadedWorkflow.pure)', async () => {
     const pureOf = async (body: Record<string, unknown>) => {
       const workflow = await createWorkflow(t, body);
       return (await t.app.get(WorkflowDefinitions).load(workflow.id, workflow.version))!.pure;

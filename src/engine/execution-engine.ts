@@ -92,7 +92,7 @@ export class ExecutionEngine {
         await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
         return;
       }
-      const context = new ExecutionContext(claimed, workflow, this.resumeTokens.resumeUrlFor(claimed.id, workflow.graph));
+      const context = this.contextFor(claimed, workflow);
       const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
@@ -135,7 +135,7 @@ export class ExecutionEngine {
     let needsTheQueue = false;
     const nodes: FinishedRun['nodes'] = [];
     try {
-      const context = new ExecutionContext(execution, workflow, this.resumeTokens.resumeUrlFor(execution.id, workflow.graph));
+      const context = this.contextFor(execution, workflow);
       const result = await runGraph(context, this.runner, NEVER_ABORTED, {
         beforeSideEffect: async () => {
           needsTheQueue = true;
@@ -165,6 +165,10 @@ export class ExecutionEngine {
     this.metrics.executionStarted(mode);
     for (const node of run.nodes) this.metrics.nodeFinished(node.type, node.status, node.ms / 1000);
     this.metrics.executionFinished(run.status, (run.completedAt.getTime() - run.startedAt.getTime()) / 1000);
+  }
+
+  private contextFor(execution: ClaimedExecution, workflow: LoadedWorkflow): ExecutionContext {
+    return new ExecutionContext(execution, workflow, this.resumeTokens.resumeUrlFor(execution.id, workflow.graph));
   }
 
   /** Stops a run of this process at once (its in-flight HTTP calls are aborted). */

@@ -33,10 +33,7 @@ export class ResumeTokens {
 
   /** `$execution.resumeUrl`: the URL of the workflow's first resume-mode wait node, if any. */
   resumeUrlFor(executionId: string, graph: WorkflowGraph): string | null {
-    for (const node of graph.nodes.values()) {
-      if (node.type === 'wait' && node.parameters?.mode === 'resume') return this.url(executionId, node.name);
-    }
-    return null;
+    return graph.resumeNode ? this.url(executionId, graph.resumeNode.name) : null;
   }
 
   /** The execution and node a token names, or undefined when it is malformed or forged. */

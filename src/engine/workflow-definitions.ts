@@ -13,8 +13,8 @@ export interface LoadedWorkflow {
   graph: WorkflowGraph;
   /**
    * Every node is instant (node-executor.ts) and none retries: a run has no outside effect and takes
-   * microseconds to milliseconds of CPU, so a fresh webhook execution runs before it is stored
-   * (ExecutionEngine.runBeforeCommit).
+   * microseconds to milliseconds of CPU, so a fresh webhook execution may run before it is stored
+   * (WebhookIngestService.runsBeforeCommit, ExecutionEngine.runBeforeCommit).
    */
   pure: boolean;
 }

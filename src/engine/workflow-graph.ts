@@ -17,6 +17,8 @@ export class WorkflowGraph {
   /** outgoing.get(name)[output] = edges leaving that output. */
   readonly outgoing = new Map<string, Edge[][]>();
   readonly trigger: WorkflowNode;
+  /** The first resume-mode wait node, whose URL is `$execution.resumeUrl` (SPEC §6), if any. */
+  readonly resumeNode: WorkflowNode | undefined;
 
   constructor(readonly definition: WorkflowDefinition) {
     for (const node of definition.nodes) {
@@ -39,6 +41,7 @@ export class WorkflowGraph {
     const trigger = definition.nodes.find((node) => node.type === 'trigger');
     if (!trigger) throw new Error('The workflow has no trigger node');
     this.trigger = trigger;
+    this.resumeNode = definition.nodes.find((node) => node.type === 'wait' && node.parameters?.mode === 'resume');
   }
 
   edgesFrom(name: string, output: number): Edge[] {
