@@ -7,8 +7,8 @@ export default defineConfig({
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     exclude: ['test/faults/**', 'node_modules/**', 'dist/**'],
     globalSetup: ['test/support/global-setup.ts'],
-    // Files share one database (every test owns its data through its own users), so they run one
-    // at a time; that also keeps the embedded PGlite, which serialises everything, predictable.
+    // Every file has a database of its own (test/support/test-database.ts). Files still run one at
+    // a time: several of them measure latency or timing, which two files on 2 cores would distort.
     fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,

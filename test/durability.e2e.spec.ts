@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
@@ -10,6 +10,7 @@ import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBo
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { testDatabaseUrl } from './support/test-database.js';
 
 /**
  * SPEC §7.7 against the real database: fencing of a worker that lost its lease, and recovery of
@@ -27,7 +28,7 @@ describe('durable executions (SPEC §7.7)', () => {
   let ownerId: string;
 
   beforeAll(async () => {
-    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 2));
+    db = new DataSource(dataSourceOptions((await testDatabaseUrl()), 2));
     await db.initialize();
     executions = new ExecutionsRepository(db);
     target = await startHttpTarget();
@@ -279,7 +280,7 @@ describe('queue mode (BullMQ on Redis)', () => {
   // Rows staged and read on a connection of the test's own.
   let db: DataSource;
   beforeAll(async () => {
-    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 1));
+    db = new DataSource(dataSourceOptions((await testDatabaseUrl()), 1));
     await db.initialize();
   });
   afterAll(() => db.destroy());

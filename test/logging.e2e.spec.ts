@@ -2,13 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { newId } from '../src/database/uuid.js';
 import { ExecutionEngine } from '../src/engine/execution-engine.js';
 import type { ClaimedExecution } from '../src/executions/executions.repository.js';
 import { ADMIN_KEY, TEST_ENCRYPTION_KEY } from './support/test-app.js';
+import { testDatabaseUrl } from './support/test-database.js';
 
 type Line = Record<string, any>;
 
@@ -32,7 +33,7 @@ describe('structured logs (SPEC §10)', () => {
 
   beforeAll(async () => {
     const config = loadConfig({
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: await testDatabaseUrl(),
       ADMIN_API_KEY: ADMIN_KEY,
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       LOG_LEVEL: 'info',

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { allowNamedStatements, hasSessionPerConnection, queryPrepared } from '../src/database/prepared-statements.js';
+import { testDatabaseUrl } from './support/test-database.js';
 
 describe('hot statements as named prepared statements', () => {
   let db: DataSource;
   let server: boolean;
   beforeAll(async () => {
-    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 3));
+    db = new DataSource(dataSourceOptions((await testDatabaseUrl()), 3));
     await db.initialize();
     server = await hasSessionPerConnection(db);
     if (server) allowNamedStatements(db);

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { TriggerStats } from '../src/webhooks/ingest/trigger-stats.js';
 import { WebhookIngestService } from '../src/webhooks/ingest/webhook-ingest.service.js';
 import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
 import { proxyFor } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { testDatabaseUrl } from './support/test-database.js';
 
 const echo = (extraTrigger: Record<string, unknown> = {}) =>
   workflowBody([{ name: 'Hook', type: 'trigger', parameters: extraTrigger }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']]);
@@ -224,9 +224,9 @@ describe('webhook ingestion (SPEC §7.6)', () => {
 
 describe('webhook ingestion when the database is unreachable', () => {
   it('answers 503 with Retry-After, never 2xx, and recovers when the database is back', async () => {
-    const proxy = proxyFor(inject('databaseUrl'));
+    const proxy = proxyFor(await testDatabaseUrl());
     await proxy.start();
-    const t = await startTestApp({ DATABASE_URL: proxy.wrap(inject('databaseUrl')) });
+    const t = await startTestApp({ DATABASE_URL: proxy.wrap(await testDatabaseUrl()) });
     try {
       const workflow = await createWorkflow(t, echo());
       const hook = await createWebhook(t, workflow.id);

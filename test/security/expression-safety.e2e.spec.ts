@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhook, createWorkflow, workflowBody } from '../support/factories.js';
 import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/test-app.js';
+import { testDatabaseUrl } from '../support/test-database.js';
 
 /** Generous wall-clock bound for a whole webhook round trip whose expression hits a 50 ms bound. */
 const HOSTILE_ROUND_TRIP_MS = 2_000;
@@ -93,7 +94,7 @@ describe('expression safety corpus (SPEC §7.2)', () => {
     const environment = Object.entries(process.env)
       .filter(([name, value]) => value && value.length >= 12 && !/^(true|false)$/i.test(value) && !name.startsWith('npm_config_'))
       .map(([, value]) => value as string);
-    forbidden = [ADMIN_KEY, TEST_ENCRYPTION_KEY, inject('databaseUrl'), process.cwd(), 'node_modules', victimMarker, ...environment.filter((value) => !value.includes('\n'))];
+    forbidden = [ADMIN_KEY, TEST_ENCRYPTION_KEY, await testDatabaseUrl(), process.cwd(), 'node_modules', victimMarker, ...environment.filter((value) => !value.includes('\n'))];
     // Another execution whose data nobody else's expression may reach.
     const victim = await createWorkflow(t, workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Keep', type: 'set', parameters: { values: { secret: '{{ $context.marker }}' } } }], [['Start', 'Keep']]));
     const victimHook = await createWebhook(t, victim.id, { responseMode: 'lastNode' });

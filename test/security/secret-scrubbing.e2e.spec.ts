@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { workflowBody, type NodeSpec } from '../support/factories.js';
@@ -11,6 +11,7 @@ import { FakeResend } from '../support/fake-resend.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { RecordingServer, sendJson } from '../support/recording-server.js';
 import { ADMIN_KEY, TEST_ENCRYPTION_KEY } from '../support/test-app.js';
+import { testDatabaseUrl } from '../support/test-database.js';
 
 /** Fields that name rather than hide: the header an httpHeaderAuth credential sets. */
 const NOT_SECRET = new Set(['httpHeaderAuth.name']);
@@ -73,7 +74,7 @@ describe('secret scrubbing: canary credentials everywhere (SPEC §9.2)', () => {
     telegram = await FakeTelegram.start(botToken);
 
     const config = loadConfig({
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: await testDatabaseUrl(),
       ADMIN_API_KEY: ADMIN_KEY,
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       LOG_LEVEL: 'debug',

@@ -1,39 +1,75 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 /**
- * One database for the whole run: a fresh one on the server named by DATABASE_URL (dropped at the
- * end), or an in-memory PGlite when DATABASE_URL is unset, so `npm test` needs no server.
+ * Migrates one template database for the whole run; every test file then gets its own copy of it
+ * (test/support/test-database.ts), so files cannot disturb each other through shared rows, sweeps or
+ * locks. On the server named by DATABASE_URL the template is a database cloned with
+ * `CREATE DATABASE … TEMPLATE`; without DATABASE_URL it is a dump of a migrated in-memory PGlite that
+ * each file loads into a PGlite of its own, so `npm test` needs no server.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = process.env.DATABASE_URL;
+  const prefix = `wfe_test_${process.pid}_${Date.now()}`;
   if (!serverUrl) {
-    const embedded: EmbeddedPostgres = await startEmbeddedPostgres(undefined, 50);
-    project.provide('databaseUrl', embedded.url);
-    project.provide('embedded', true);
-    return () => embedded.stop();
+    const embedded = await startEmbeddedPostgres(undefined, 5);
+    await migrate(embedded.url);
+    const dir = mkdtempSync(join(tmpdir(), 'wfe-test-'));
+    const dumpPath = join(dir, 'template.tar');
+    writeFileSync(dumpPath, Buffer.from(await (await embedded.dump()).arrayBuffer()));
+    await embedded.stop();
+    project.provide('database', { kind: 'embedded', dumpPath, prefix });
+    return async () => rmSync(dir, { recursive: true, force: true });
   }
-  const name = `wfe_test_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const template = `${prefix}_template`;
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${template}`));
+  await migrate(withDatabase(serverUrl, template));
+  project.provide('database', { kind: 'server', serverUrl, template, prefix });
+  return () =>
+    onServer(serverUrl, async (client) => {
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}%`]);
+      for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    });
+}
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = new DataSource(dataSourceOptions(url, 1));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export function withDatabase(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  project.provide('databaseUrl', url.toString());
-  project.provide('embedded', false);
-  return async () => {
-    const cleanup = new pg.Client({ connectionString: serverUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
-  };
+  return url.toString();
 }
+
+export async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export type TestDatabaseTemplate =
+  | { kind: 'embedded'; dumpPath: string; prefix: string }
+  | { kind: 'server'; serverUrl: string; template: string; prefix: string };
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    databaseUrl: string;
-    embedded: boolean;
+    database: TestDatabaseTemplate;
   }
 }

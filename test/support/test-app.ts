@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { inject } from 'vitest';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/app.factory.js';
+import { testDatabaseUrl } from './test-database.js';
 
 export const ADMIN_KEY = 'wfe_test_admin_key_0123456789abcdefghijklmnop';
 export const TEST_ENCRYPTION_KEY = '6f'.repeat(32);
@@ -22,7 +22,7 @@ export interface TestApp {
 /** The real application on the test database, listening on a random port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: await testDatabaseUrl(),
     ADMIN_API_KEY: ADMIN_KEY,
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     LOG_LEVEL: 'silent',
