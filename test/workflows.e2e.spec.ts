@@ -154,7 +154,7 @@ describe('workflows API', () => {
       ['settings.timeoutMs out of range', () => workflowBody({ settings: { timeoutMs: 10 } }), 'settings: field "timeoutMs" must be an integer from 1000 to 86400000'],
       ['settings.concurrency out of range', () => workflowBody({ settings: { concurrency: 0 } }), 'settings: field "concurrency" must be an integer from 1 to 1000'],
       ['a bad settings.saveNodeData', () => workflowBody({ settings: { saveNodeData: 'some' } }), 'settings: field "saveNodeData" must be one of all, errorsOnly'],
-      ['an unknown setting', () => workflowBody({ settings: { retries: 3 } }), 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData)'],
+      ['an unknown setting', () => workflowBody({ settings: { retries: 3 } }), 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)'],
       [
         'a missing required credential',
         () => withNode({ id: 'e', name: 'Email', type: 'sendEmail', parameters: { fromEmail: 'a@example.com', toEmail: 'b@example.com', subject: 's', body: 'b' } }),

@@ -4,6 +4,7 @@ import { ExecutionEvents } from '../executions/execution-events.js';
 import { ExecutionsModule } from '../executions/executions.module.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { CredentialResolver } from './credential-resolver.js';
+import { ErrorWorkflowRelay } from './error-workflow-relay.js';
 import { CANCELED, ExecutionEngine } from './execution-engine.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { executionQueueProvider } from './queue/execution-queue.provider.js';
@@ -19,7 +20,7 @@ import { WorkflowRunController } from './workflow-run.controller.js';
 @Module({
   imports: [ExecutionsModule, CredentialsModule],
   controllers: [WorkflowRunController, ExecutionRetryController],
-  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService],
+  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay],
   exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens],
 })
 export class EngineModule implements OnModuleInit {

@@ -5,7 +5,7 @@ import { newId } from '../database/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import type { NodeExecution } from '../executions/execution.types.js';
-import type { RetryExecutionDto } from './dto/retry.dto.js';
+import type { BulkRetryDto, RetryExecutionDto } from './dto/retry.dto.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
@@ -21,6 +21,17 @@ export class RetryService {
     private readonly definitions: WorkflowDefinitions,
     private readonly queue: ExecutionQueue,
   ) {}
+
+  /**
+   * Bulk retry, for the day after an outage: each picked execution is retried as `retry` would,
+   * newest first by startedAt; those that already have a retry are left out (docs/executions.md).
+   */
+  async retryMany(options: BulkRetryDto, principal: Principal): Promise<{ count: number; executionIds: string[] }> {
+    const ids = await this.executions.findRetryCandidates({ status: options.status, workflowId: options.workflowId, from: options.from, to: options.to }, principal, options.limit ?? 100);
+    const executionIds: string[] = [];
+    for (const id of ids) executionIds.push((await this.retry(id, { from: options.start ?? 'failedNode' }, principal)).id);
+    return { count: executionIds.length, executionIds };
+  }
 
   async retry(id: string, options: RetryExecutionDto, principal: Principal): Promise<ExecutionEntity> {
     const original = await this.executions.getExecution(id, principal);

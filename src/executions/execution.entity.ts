@@ -12,6 +12,7 @@ import { expandNodeRecords } from './node-records.js';
 @Index('IDX_executions_status_id', ['status', 'id'])
 /** The retention pass (SPEC §7.8) finds ended executions by completion time. */
 @Index('IDX_executions_completed_at', ['completedAt'])
+@Index('IDX_executions_retry_of', ['retryOf'], { where: '"retryOf" IS NOT NULL' })
 @Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
 export class ExecutionEntity {

@@ -47,6 +47,11 @@ export class ExecutionService {
     return this.executions.list(scoped, limit, cursor, withNodes);
   }
 
+  /** Bulk retry's picks (ExecutionsRepository.findRetryCandidates), scoped to what the caller may see. */
+  findRetryCandidates(filter: Omit<ExecutionFilter, 'visibleTo' | 'status'> & { status: 'FAILED' | 'CANCELED' }, principal: Principal, limit: number): Promise<string[]> {
+    return this.executions.findRetryCandidates(principal.role === 'admin' ? filter : { ...filter, visibleTo: principal.userId }, limit);
+  }
+
   /** PENDING, RUNNING or WAITING → CANCELED; a run in this process is aborted at once. */
   async cancel(id: string, principal: Principal): Promise<ExecutionEntity> {
     const execution = await this.getExecution(id, principal);

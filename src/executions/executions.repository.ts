@@ -269,6 +269,28 @@ export class ExecutionsRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Bulk retry's candidates (docs/executions.md): newest first by startedAt, leaving out executions
+   * that already have a retry, so a repeated call retries only the newest link of each chain.
+   */
+  async findRetryCandidates(filter: ExecutionFilter & { status: 'FAILED' | 'CANCELED' }, limit: number): Promise<string[]> {
+    const conditions = ['e.status = $1', 'NOT EXISTS (SELECT 1 FROM workflow_executions r WHERE r."retryOf" = e.id)'];
+    const params: unknown[] = [filter.status];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.workflowId) conditions.push(`e."workflowId" = ${param(filter.workflowId)}`);
+    if (filter.from) conditions.push(`e."startedAt" >= ${param(filter.from)}`);
+    if (filter.to) conditions.push(`e."startedAt" <= ${param(filter.to)}`);
+    if (filter.visibleTo) {
+      const user = param(filter.visibleTo);
+      conditions.push(`(e."userId" = ${user} OR e."workflowId" IN (SELECT w.id FROM workflows w WHERE w."ownerId" = ${user}))`);
+    }
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT e.id FROM workflow_executions e WHERE ${conditions.join(' AND ')} ORDER BY e."startedAt" DESC NULLS LAST, e.id DESC LIMIT ${param(limit)}`,
+      params,
+    );
+    return rows.map((row) => row.id);
+  }
+
   async isWorkflowOwner(workflowId: string, userId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM workflows WHERE id = $1 AND "ownerId" = $2', [workflowId, userId]);
     return rows.length > 0;

@@ -14,6 +14,8 @@ import type { ConnectionTarget, WorkflowNode } from './workflow.types.js';
 const config = loadConfig({});
 const registry = new NodeRegistry([new TriggerNode(), new ConditionNode(), new SetNode(), new MergeNode(), new NoOpNode(), new SendEmailNode(config), new SendTelegramNode(config)]);
 const OWNER = '01900000-0000-7000-8000-000000000001';
+/** Workflows the owner can see (its own, or any for an admin); others exist but are someone else's. */
+const VISIBLE_WORKFLOWS = ['01900000-0000-7000-8000-0000000000e1'];
 const OTHER_USER = '01900000-0000-7000-8000-000000000002';
 const RESEND_ID = '01900000-0000-7000-8000-0000000000a1';
 const TELEGRAM_ID = '01900000-0000-7000-8000-0000000000a2';
@@ -57,7 +59,7 @@ function withNodes(extra: WorkflowNode[], connections?: Record<string, unknown>)
 }
 
 function validate(input: DefinitionInput, findCredentials = async (ids: string[]) => credentials.filter((credential) => ids.includes(credential.id))) {
-  return validateWorkflow(input, { registry, ownerId: OWNER, findCredentials });
+  return validateWorkflow(input, { registry, ownerId: OWNER, findCredentials, findVisibleWorkflows: async (ids) => ids.filter((id) => VISIBLE_WORKFLOWS.includes(id)) });
 }
 
 async function errorsOf(input: DefinitionInput): Promise<string[]> {
@@ -272,9 +274,15 @@ describe('validateWorkflow', () => {
       [{ concurrency: 0 }, 'settings: field "concurrency" must be an integer from 1 to 1000'],
       [{ concurrency: 1.5 }, 'settings: field "concurrency" must be an integer from 1 to 1000'],
       [{ saveNodeData: 'some' }, 'settings: field "saveNodeData" must be one of all, errorsOnly'],
-      [{ retries: 3 }, 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData)'],
+      [{ retries: 3 }, 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)'],
+      [{ errorWorkflow: 'my error flow' }, 'settings: field "errorWorkflow" must be a workflow id or "none"'],
+      [{ errorWorkflow: '01900000-0000-7000-8000-0000000000e2' }, 'settings: field "errorWorkflow": workflow 01900000-0000-7000-8000-0000000000e2 does not exist or is not visible to the workflow\'s owner'],
     ])('rejects %o', async (settings, message) => {
       expect(await errorsOf(definition({ settings }))).toEqual([message]);
+    });
+
+    it.each([['01900000-0000-7000-8000-0000000000e1'], ['none']])('accepts errorWorkflow %s (a visible workflow, or none)', async (errorWorkflow) => {
+      expect(await errorsOf(definition({ settings: { errorWorkflow } }))).toEqual([]);
     });
 
     it('rejects settings that are not an object', () => {

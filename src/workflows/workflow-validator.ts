@@ -21,6 +21,8 @@ export interface ValidatorContext {
   ownerId: string;
   /** The credentials among these ids, in one query; ids it doesn't return don't exist. */
   findCredentials(ids: string[]): Promise<CredentialRecord[]>;
+  /** The workflows among these ids that the owner can see (admins: all of them; members: their own). */
+  findVisibleWorkflows(ids: string[]): Promise<string[]>;
 }
 
 /** What arrives from the API: `connections` and `settings` are free-form until checked here. */
@@ -106,7 +108,19 @@ export async function validateWorkflow(definition: DefinitionInput, context: Val
   }
 
   errors.push(...(await credentialErrors(credentialUses, context)));
+  errors.push(...(await workflowReferenceErrors(definition.settings, context)));
   return { errors, warnings };
+}
+
+/**
+ * `settings.errorWorkflow` must name a workflow the owner can see: a member cannot have another
+ * member's workflow run with its failures (and learn their details through it).
+ */
+export async function workflowReferenceErrors(settings: unknown, context: Pick<ValidatorContext, 'findVisibleWorkflows'>): Promise<string[]> {
+  const reference = isRecord(settings) ? settings.errorWorkflow : undefined;
+  if (typeof reference !== 'string' || !UUID.test(reference)) return [];
+  const visible = await context.findVisibleWorkflows([reference.toLowerCase()]);
+  return visible.length ? [] : [`settings: field "errorWorkflow": workflow ${reference} does not exist or is not visible to the workflow's owner`];
 }
 
 /** `settings` of SPEC §5; unknown keys are rejected so a typo never silently does nothing. */
@@ -120,8 +134,10 @@ export function validateSettings(settings: unknown): string[] {
       if (!isIntegerIn(value, range)) errors.push(`settings: field "${key}" must be an integer from ${range[0]} to ${range[1]}`);
     } else if (key === 'saveNodeData') {
       if (!SAVE_NODE_DATA.includes(value as string)) errors.push(`settings: field "saveNodeData" must be one of ${SAVE_NODE_DATA.join(', ')}`);
+    } else if (key === 'errorWorkflow') {
+      if (value !== 'none' && !(typeof value === 'string' && UUID.test(value))) errors.push('settings: field "errorWorkflow" must be a workflow id or "none"');
     } else {
-      errors.push(`settings: unknown setting "${key}" (known: timeoutMs, concurrency, saveNodeData)`);
+      errors.push(`settings: unknown setting "${key}" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)`);
     }
   }
   return errors;

@@ -28,6 +28,8 @@ export interface WorkflowSettings {
   timeoutMs?: number;
   concurrency?: number;
   saveNodeData?: 'all' | 'errorsOnly';
+  /** The workflow started when an execution ends FAILED; 'none': none; absent: the instance default. */
+  errorWorkflow?: string;
 }
 
 export interface WorkflowDefinition {

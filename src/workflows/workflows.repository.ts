@@ -153,6 +153,17 @@ export class WorkflowsRepository {
     return this.manager.query('SELECT id, type, "ownerId" FROM credentials WHERE id = ANY($1)', [ids]);
   }
 
+  /** The workflows among `ids` that `userId` can see: all of them for an admin, their own for a member. */
+  async findVisibleWorkflows(ids: string[], userId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `SELECT w.id FROM workflows w
+        WHERE w.id = ANY($1::uuid[])
+          AND (w."ownerId" = $2 OR EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin'))`,
+      [ids, userId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** TypeORM answers an UPDATE with [rows, affected]. */
   private async updateOne(sql: string, params: unknown[]): Promise<WorkflowEntity | null> {
     const [rows] = (await this.manager.query(sql, params)) as [WorkflowRow[], number];

@@ -4,7 +4,7 @@ import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
 import { newId } from '../database/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
-import { reachabilityWarnings, validateSettings, validateWorkflow } from './workflow-validator.js';
+import { reachabilityWarnings, validateSettings, validateWorkflow, workflowReferenceErrors } from './workflow-validator.js';
 import type { WorkflowVersionEntity } from './workflow-version.entity.js';
 import type { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
@@ -113,6 +113,7 @@ export class WorkflowsService {
     const current = await this.getWorkflow(principal, id);
     if (patch.settings !== undefined) {
       const errors = validateSettings(patch.settings);
+      if (!errors.length) errors.push(...(await workflowReferenceErrors(patch.settings, { findVisibleWorkflows: (ids) => this.repository.findVisibleWorkflows(ids, current.ownerId) })));
       if (errors.length) throw invalid(errors);
     }
     const unchanged = patch.name === undefined && patch.description === undefined && patch.settings === undefined;
@@ -168,6 +169,7 @@ export class WorkflowsService {
       registry: this.registry,
       ownerId,
       findCredentials: (ids) => this.repository.findCredentials(ids),
+      findVisibleWorkflows: (ids) => this.repository.findVisibleWorkflows(ids, ownerId),
     });
     if (errors.length) throw invalid(errors);
     return warnings;

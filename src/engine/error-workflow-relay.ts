@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { newId } from '../database/uuid.js';
+import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
+import { ExecutionQueue } from './execution-queue.js';
+
+/** How often the relay looks for FAILED executions (an index scan of a near-empty table). */
+const POLL_MS = 500;
+const BATCH = 100;
+/** The error workflow's `viewUrl` stays valid this long (docs/executions.md). */
+export const ERROR_VIEW_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Starts error workflows (docs/executions.md): every FAILED execution leaves an outbox row in the
+ * same commit (a database trigger), and this turns each row into one `mode: error` execution of the
+ * failed workflow's error workflow, in one statement with the row's removal, so that of replicas
+ * racing for a row only one starts it. Runs in the roles that execute (all, worker).
+ */
+@Injectable()
+export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ErrorWorkflows');
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly outbox: ErrorWorkflowOutboxRepository,
+    private readonly queue: ExecutionQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.appRole === 'api') return;
+    this.timer = setInterval(() => void this.pass(), POLL_MS);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Relays everything waiting; one pass at a time per process. */
+  async pass(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let total = 0;
+    try {
+      for (;;) {
+        const failed = await this.outbox.pending(BATCH);
+        if (!failed.length) break;
+        const created = await this.outbox.start(
+          failed.map((row) => row.id),
+          failed.flatMap((row) => this.errorExecution(row)),
+        );
+        total += created.length;
+        if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrency: row.concurrency })));
+        if (failed.length < BATCH) break;
+      }
+    } catch (error) {
+      // Nothing is lost: a row stays until the statement that starts its error execution removes it.
+      this.logger.warn({ msg: `Error workflow relay failed (retried in ${POLL_MS} ms): ${(error as Error).message}` });
+    } finally {
+      this.running = false;
+    }
+    return total;
+  }
+
+  private errorExecution(failed: FailedExecution): ErrorExecution[] {
+    if (!failed.workflowId || !failed.errorWorkflowId || failed.errorWorkflowVersion === null || !failed.errorWorkflowOwnerId) return [];
+    const now = new Date();
+    return [
+      {
+        id: newId(),
+        failedExecutionId: failed.id,
+        workflowId: failed.errorWorkflowId,
+        workflowVersion: failed.errorWorkflowVersion,
+        userId: failed.errorWorkflowOwnerId,
+        concurrency: failed.errorWorkflowConcurrency ?? undefined,
+        createdAt: now,
+        triggerData: { body: { execution: this.describe(failed) }, headers: {}, query: {}, method: 'ERROR', receivedAt: now.toISOString() },
+      },
+    ];
+  }
+
+  /** The error workflow's trigger body (docs/executions.md): what failed, where, and a link to look. */
+  private describe(failed: FailedExecution) {
+    const failedNode = [...(failed.nodeExecutions ?? [])].reverse().find((record) => record.status === 'FAILED');
+    return {
+      id: failed.id,
+      workflowId: failed.workflowId,
+      workflowName: failed.workflowName,
+      mode: failed.mode,
+      error: failed.error,
+      failedNode: failedNode ? { name: failedNode.nodeName, type: failedNode.nodeType, error: failedNode.error } : null,
+      startedAt: failed.startedAt ? new Date(failed.startedAt).toISOString() : null,
+      completedAt: failed.completedAt ? new Date(failed.completedAt).toISOString() : null,
+      viewUrl: this.viewUrl(failed.id),
+    };
+  }
+
+  private viewUrl(executionId: string): string {
+    return `${this.config.publicUrl.replace(/\/$/, '')}/executions/${executionId}/view`;
+  }
+}
