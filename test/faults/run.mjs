@@ -15,6 +15,7 @@ import { buildIfStale } from '../../bench/lib/build.mjs';
 import { privateBuild, Scenario } from './lib/harness.mjs';
 import { queueModeKills, singleServerKills } from './scenarios/kills.mjs';
 import { databaseRestart } from './scenarios/database-restart.mjs';
+import { errorWorkflowKills } from './scenarios/error-workflows.mjs';
 import { redisRestart } from './scenarios/redis-restart.mjs';
 import { sigtermUnderLoad } from './scenarios/sigterm.mjs';
 
@@ -24,6 +25,7 @@ const SCENARIOS = [
   ['restart PostgreSQL under load', databaseRestart],
   ['restart Redis under load (queue mode)', redisRestart],
   ['SIGTERM a worker under load', sigtermUnderLoad],
+  ['SIGKILL a server while executions fail and their error workflows start', errorWorkflowKills],
 ];
 
 async function redisStatus(url) {

@@ -55,6 +55,44 @@ export async function createCallingWebhook(base, url) {
   return createWebhook(base, workflow.id);
 }
 
+/**
+ * Two failing workflows and their error workflow (docs/failure-handling.md): one fails in a pure node
+ * (stored FAILED by the ingest's insert), one on a refused outside call (FAILED by the engine's
+ * final write). Returns both webhooks and the error workflow's id.
+ */
+export async function createFailingWebhooks(base) {
+  const handler = await admin(base, 'POST', '/workflows', {
+    name: 'faults: error handler',
+    nodes: [
+      { id: 'e1', name: 'Failure', type: 'trigger', parameters: {} },
+      { id: 'e2', name: 'Note', type: 'set', parameters: { values: { failed: '{{ $context.execution.id }}' } } },
+    ],
+    connections: { Failure: edge('Note') },
+  });
+  const settings = { errorWorkflow: handler.id };
+  const pure = await admin(base, 'POST', '/workflows', {
+    name: 'faults: failing set',
+    active: true,
+    settings,
+    nodes: [
+      { id: 'f1', name: 'Webhook', type: 'trigger', parameters: {} },
+      { id: 'f2', name: 'Boom', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } } },
+    ],
+    connections: { Webhook: edge('Boom') },
+  });
+  const calling = await admin(base, 'POST', '/workflows', {
+    name: 'faults: refused call',
+    active: true,
+    settings,
+    nodes: [
+      { id: 'g1', name: 'Webhook', type: 'trigger', parameters: {} },
+      { id: 'g2', name: 'Call', type: 'httpRequest', parameters: { url: 'http://127.0.0.1:1/refused', method: 'GET' } },
+    ],
+    connections: { Webhook: edge('Call') },
+  });
+  return { handlerId: handler.id, hooks: [await createWebhook(base, pure.id), await createWebhook(base, calling.id)] };
+}
+
 async function createWebhook(base, workflowId) {
   const webhook = await admin(base, 'POST', '/webhooks', { workflowId, method: 'POST' });
   return { id: webhook.id, path: `/webhook/handler/${webhook.id}` };
