@@ -71,8 +71,9 @@ export class SsrfGuard {
     for (const address of addresses) {
       const refused = classifyAddress(address);
       if (refused) {
-        const shown = address === host ? address : `${host} (${address})`;
-        throw new RefusedTargetError(`Refused to connect to ${shown}: ${describeAddressClass(refused)} ${HINT}`);
+        // The host as written, never what it resolved to: an internal name's address is a map of
+        // the network for whoever probes with it (docs/security.md).
+        throw new RefusedTargetError(`Refused to connect to ${host}: ${describeAddressClass(refused)} ${HINT}`);
       }
     }
     return addresses;

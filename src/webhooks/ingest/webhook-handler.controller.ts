@@ -21,7 +21,9 @@ export class WebhookHandlerController {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const answer = await this.ingest.ingest({ webhookId: id, method: request.method, raw, headers: request.headers, query: request.query as Record<string, unknown> });
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
-    response.status(answer.status).json(answer.body);
+    // A Buffer, so that Express keeps the node's Content-Type as given (a string would get a charset added).
+    if (answer.text !== undefined) response.status(answer.status).send(Buffer.from(answer.text));
+    else response.status(answer.status).json(answer.body);
   }
 }
 
