@@ -15,7 +15,7 @@ export class WebhookHandlerController {
   @ApiOperation({
     summary: 'Trigger a workflow',
     description:
-      'Any method the webhook registers. 202 `{ executionId, status }` once the execution is committed (onReceived), or the last node output (lastNode). A workflow of pure nodes (no outside calls, no retries, no concurrency limit) runs before the commit, so its execution is already finished when the answer arrives. 200 `{ duplicate: true }` for a known idempotency key. 400 bad body, 401 auth, 404 unknown or inactive, 405 wrong method, 413 too large, 429 rate limited, 503 database down.',
+      'Any method the webhook registers. 202 `{ executionId, status }` once the execution is committed (onReceived), or the last node output (lastNode). A workflow of pure nodes (no outside calls, no retries, no concurrency limit) runs before the commit, so its execution is already finished when the answer arrives. 200 `{ duplicate: true }` for a known idempotency key. A `HEAD` to a GET webhook (a link prefetcher) answers 200 and runs nothing. Every answer carries `Content-Security-Policy: sandbox` and `X-Content-Type-Options: nosniff`: it is content a workflow chose (docs/security.md). 400 bad body (a NUL character included), 401 auth, 404 unknown or inactive, 405 wrong method, 413 too large, 429 rate limited, 503 database down.',
   })
   async handle(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
