@@ -97,6 +97,11 @@ describe('webhook fast path answers exactly like the Express route', () => {
     const challengeHook = await createWebhook(t, challenge.id, { responseMode: 'responseNode' });
     const bare = await expectSame({ path: `/webhook/handler/${challengeHook.id}`, body: '{"challenge":"1158201444"}' }, 200);
     expect(bare).toMatchObject({ body: '1158201444', headers: { 'content-type': 'text/plain' } });
+    // And JSON under a Content-Type the node chose, exactly as chosen.
+    const labelled = await createWorkflow(t, replying(200, { 'Content-Type': 'application/vnd.example+json' }));
+    const labelledHook = await createWebhook(t, labelled.id, { responseMode: 'responseNode' });
+    const custom = await expectSame({ path: `/webhook/handler/${labelledHook.id}`, body: '{"n":3}' }, 200);
+    expect(custom.headers['content-type']).toBe('application/vnd.example+json');
 
     // A status an expression makes 1xx fails the node: the same 500 both ways.
     const informational = await createWorkflow(

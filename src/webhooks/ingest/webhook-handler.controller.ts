@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../../common/auth.decorators.js';
 import { WebhookIngestService } from './webhook-ingest.service.js';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** The public entry point webhook senders POST to (SPEC §7.6, §8.1). */
 @ApiTags('webhooks (public)')
 @Public()
@@ -21,9 +23,11 @@ export class WebhookHandlerController {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const answer = await this.ingest.ingest({ webhookId: id, method: request.method, raw, headers: request.headers, query: request.query as Record<string, unknown> });
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
-    // A Buffer, so that Express keeps the node's Content-Type as given (a string would get a charset added).
-    if (answer.text !== undefined) response.status(answer.status).send(Buffer.from(answer.text));
-    else response.status(answer.status).json(answer.body);
+    if (!response.getHeader('content-type')) response.setHeader('content-type', JSON_TYPE);
+    // Bytes, as the fast path writes them: Express would add a charset to a Content-Type a
+    // respondToWebhook node set (`text/plain` answered as `text/plain; charset=utf-8`).
+    const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+    response.status(answer.status).send(Buffer.from(text));
   }
 }
 
