@@ -18,7 +18,7 @@ describe('refusals at the edge', () => {
   let base: string;
   beforeAll(async () => {
     target = await startHttpTarget();
-    t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+    t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}, localhost:9` });
     base = await t.app.getUrl();
   });
   afterAll(async () => {
@@ -114,11 +114,16 @@ describe('refusals at the edge', () => {
   });
 
   it('names the host, never its resolved address, when refusing an internal host name', async () => {
-    const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Call', type: 'httpRequest', parameters: { url: 'http://localhost:9/' } }], [['Hook', 'Call']]));
+    const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Call', type: 'httpRequest', parameters: { url: 'http://localhost:10/' } }], [['Hook', 'Call']]));
     const accepted = await t.http.post(`/webhook/handler/${(await createWebhook(t, workflow.id)).id}`).send({}).expect(202);
     const call = nodeRecord(await waitForExecution(t, accepted.body.executionId), 'Call');
     expect(call.error).toBe('Refused to connect to localhost: loopback addresses are not allowed (set HTTP_ALLOWED_HOSTS or HTTP_ALLOW_PRIVATE_NETWORKS)');
     expect(call.error).not.toMatch(/127\.0\.0\.1|::1/);
+    // Allowed, but nothing listens: the failure names the host too, not the address it tried.
+    const closed = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Call', type: 'httpRequest', parameters: { url: 'http://localhost:9/' } }], [['Hook', 'Call']]));
+    const sent = await t.http.post(`/webhook/handler/${(await createWebhook(t, closed.id)).id}`).send({}).expect(202);
+    const refused = nodeRecord(await waitForExecution(t, sent.body.executionId), 'Call');
+    expect(refused.error).toBe('Could not connect to localhost:9 (ECONNREFUSED)');
   });
 
   it("answers 404 for the executions of another member's workflow and of an unknown id; a deleted workflow's stay listed", async () => {
