@@ -9,6 +9,8 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppError } from './common/app-error.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
+import { nulInBody, nulInUrl, urlHasNul, valueHasNul } from './common/nul-bytes.js';
+import { SWAGGER_UI_CSP, WEBHOOK_ANSWER_HEADERS } from './common/security-headers.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -19,6 +21,12 @@ import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.j
 
 /** Admin bodies (workflows of up to 200 nodes) stay far below this. */
 const ADMIN_BODY_LIMIT = '5mb';
+
+/**
+ * Everything that is not a webhook answer, Swagger UI or the execution view (which set their own):
+ * JSON, text and errors, which never need to load or run anything, nor to be framed.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 /**
  * Builds the configured application without listening: main.ts and the tests share it, so what is
@@ -41,6 +49,9 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   app.use(requestLogger(PinoLogger.root));
   const securityHeaders = helmet({ contentSecurityPolicy: false });
   app.use(securityHeaders);
+  app.use(contentSecurityPolicy);
+  // Before any body parser or route: PostgreSQL cannot store a NUL, so it is a 400 here, not a 500 later.
+  app.use((request: Request, _response: Response, next: NextFunction) => next(urlHasNul(request.url) ? nulInUrl() : undefined));
   serveWebhooksAheadOfExpress(app, config, server, securityHeaders);
   app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
@@ -49,12 +60,32 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   // its real content type later (SPEC §7.6.3).
   const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
   // Parsed admin bodies are checked for depth before validation walks them recursively.
+  // A NUL in any string is refused too (admin bodies only: webhooks check their raw bytes, parseBody).
   const shallowJson = (request: Request, response: Response, next: NextFunction) =>
-    json(request, response, (error?: unknown) => next(error ?? (exceedsJsonDepth(request.body) ? new AppError('invalid', TOO_DEEP_MESSAGE) : undefined)));
-  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : shallowJson(request, response, next)));
+    json(request, response, (error?: unknown) =>
+      next(error ?? (exceedsJsonDepth(request.body) ? new AppError('invalid', TOO_DEEP_MESSAGE) : valueHasNul(request.body) ? nulInBody() : undefined)),
+    );
+  app.use((request: Request, response: Response, next: NextFunction) => (isWebhookPath(request.path) ? raw(request, response, next) : shallowJson(request, response, next)));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;
+}
+
+/** Express matches routes case-insensitively: `/WEBHOOK/handler/:id` is a webhook too. */
+function isWebhookPath(path: string): boolean {
+  return path.slice(0, 9).toLowerCase() === '/webhook/';
+}
+
+/**
+ * SPEC §9.6: webhook answers are content chosen by workflows, sandboxed (WEBHOOK_ANSWER_HEADERS);
+ * Swagger UI gets a policy that lets only its own files run; the execution view sets its own
+ * (EXECUTION_VIEW_CSP); everything else may load nothing at all.
+ */
+function contentSecurityPolicy(request: Request, response: Response, next: NextFunction): void {
+  const path = request.path;
+  if (isWebhookPath(path)) for (const [name, value] of Object.entries(WEBHOOK_ANSWER_HEADERS)) response.setHeader(name, value);
+  else response.setHeader('Content-Security-Policy', path === '/docs' || path.startsWith('/docs/') ? SWAGGER_UI_CSP : API_CSP);
+  next();
 }
 
 /**
@@ -69,7 +100,7 @@ function serveWebhooksAheadOfExpress(app: INestApplication, config: AppConfig, e
     metrics: app.get(MetricsService),
     logger: PinoLogger.root,
     maxBodyBytes: config.webhookMaxBodyBytes,
-    staticHeaders: headersSetBy(securityHeaders),
+    staticHeaders: { ...headersSetBy(securityHeaders), ...WEBHOOK_ANSWER_HEADERS },
   });
   const httpServer = app.getHttpServer() as Server;
   httpServer.removeAllListeners('request');
@@ -101,5 +132,7 @@ function setUpSwagger(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (ADMIN_API_KEY or one created through POST /users/:id/api-keys)' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  // The key is not kept across reloads (no localStorage copy for a script on this origin to read):
+  // pressing Authorize again after a reload is the price (docs/security.md).
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: false } });
 }

@@ -226,7 +226,7 @@ describe('httpRequest node SSRF guard with the default configuration (SPEC §9.4
   // no socket at all, so a broken guard can never send a packet off this machine.
   it.each([
     ['http://127.0.0.1:PORT/echo', 'Refused to connect to 127.0.0.1: loopback'],
-    ['http://localhost:PORT/echo', 'Refused to connect to localhost ('],
+    ['http://localhost:PORT/echo', 'Refused to connect to localhost: loopback'],
     ['http://[::1]:PORT/echo', 'Refused to connect to ::1: loopback'],
     ['http://2130706433:PORT/echo', 'Refused to connect to 127.0.0.1: loopback'],
     ['http://0x7f.0.0.1:PORT/echo', 'Refused to connect to 127.0.0.1: loopback'],

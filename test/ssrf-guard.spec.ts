@@ -68,8 +68,8 @@ describe('SsrfGuard', () => {
 
   it('checks what a name resolves to, and every address it resolves to', async () => {
     const guard = new SsrfGuard(DEFAULT_POLICY, stubDns({ 'metadata.test': ['169.254.169.254'], 'mixed.test': ['93.184.216.34', '10.1.2.3'], 'public.test': ['93.184.216.34', '2606:4700::1'] }));
-    await expect(guard.resolve('metadata.test', '', 'http:')).rejects.toThrow('Refused to connect to metadata.test (169.254.169.254): link-local');
-    await expect(guard.resolve('mixed.test', '', 'http:')).rejects.toThrow('Refused to connect to mixed.test (10.1.2.3): private network');
+    await expect(guard.resolve('metadata.test', '', 'http:')).rejects.toThrow('Refused to connect to metadata.test: link-local');
+    await expect(guard.resolve('mixed.test', '', 'http:')).rejects.toThrow('Refused to connect to mixed.test: private network');
     await expect(guard.resolve('public.test', '', 'http:')).resolves.toEqual(['93.184.216.34', '2606:4700::1']);
     await expect(guard.resolve('nowhere.test', '', 'http:')).rejects.toThrow('Could not resolve host nowhere.test (ENOTFOUND)');
   });
@@ -80,7 +80,7 @@ describe('SsrfGuard', () => {
     await expect(byPort.resolve('127.0.0.1', '8080', 'http:')).resolves.toEqual(['127.0.0.1']);
     await expect(byPort.resolve('127.0.0.1', '8081', 'http:')).rejects.toThrow('loopback');
     await expect(byPort.resolve('intranet.test', '', 'http:')).resolves.toEqual(['10.0.0.7']);
-    await expect(byPort.resolve('intranet.test', '', 'https:')).rejects.toThrow('Refused to connect to intranet.test (10.0.0.7)');
+    await expect(byPort.resolve('intranet.test', '', 'https:')).rejects.toThrow('Refused to connect to intranet.test: private network');
     await expect(byPort.resolve('::1', '9000', 'http:')).resolves.toEqual(['::1']);
     const byHost = new SsrfGuard({ allowPrivateNetworks: false, allowedHosts: ['intranet.test'] }, dns);
     await expect(byHost.resolve('intranet.test', '8443', 'https:')).resolves.toEqual(['10.0.0.7']);
@@ -112,7 +112,7 @@ describe('guardedConnector: the check is on the address actually connected to', 
 
     const second = await connectOnce(connector, { hostname: 'rebind.test', host: 'rebind.test', protocol: 'https:', port: '' });
     expect(second).toBeInstanceOf(RefusedTargetError);
-    expect(second?.message).toBe(`Refused to connect to rebind.test (127.0.0.1): loopback addresses are not allowed ${HINT}`);
+    expect(second?.message).toBe(`Refused to connect to rebind.test: loopback addresses are not allowed ${HINT}`);
     expect(base.calls).toHaveLength(1);
   });
 
@@ -160,7 +160,7 @@ describe('guardedConnector: the check is on the address actually connected to', 
     it('refuses a name that resolves to loopback; the target sees nothing', async () => {
       const client = new GuardedHttpClient(new SsrfGuard(DEFAULT_POLICY, stubDns({ 'app.test': ['127.0.0.1'] })));
       try {
-        await expect(get(client, `http://app.test:${target.port}/`)).rejects.toThrow(`Refused to connect to app.test (127.0.0.1): loopback addresses are not allowed ${HINT}`);
+        await expect(get(client, `http://app.test:${target.port}/`)).rejects.toThrow(`Refused to connect to app.test: loopback addresses are not allowed ${HINT}`);
         expect(target.requests).toHaveLength(0);
       } finally {
         await client.close();

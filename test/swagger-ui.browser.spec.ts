@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SWAGGER_UI_CSP } from '../src/common/security-headers.js';
 import { EXECUTION_VIEW_CSP } from '../src/executions/execution-view.renderer.js';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -95,7 +96,13 @@ describe('Swagger UI and the execution view in Debian chromium', () => {
 
   it('authorizes with the API key, creates a workflow with "Try it out" and reads it back', async () => {
     const page = (docs = await (await browser()).newPage());
-    await page.goto(`${base}/docs`);
+    // Swagger UI runs under its own strict policy (SPEC §9.6): nothing it needs may be refused.
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    const opened = await page.goto(`${base}/docs`);
+    expect(opened?.headers()['content-security-policy']).toBe(SWAGGER_UI_CSP);
     await page.locator('.auth-wrapper button.authorize').click({ timeout: STEP_MS });
     const dialog = page.locator('.modal-ux');
     await dialog.locator('#auth-bearer-value').fill(ADMIN_KEY);
@@ -125,6 +132,58 @@ describe('Swagger UI and the execution view in Debian chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png'), fullPage: true, clip: { x: 0, y: top.y - 8, width: 1280, height: answer.y + answer.height - top.y + 16 } });
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(refused).toEqual([]);
+    // The key is not kept in the browser for a script on this origin to find (persistAuthorization off).
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(ADMIN_KEY);
+  }, 60_000);
+
+  it("runs no script of a workflow's HTML webhook answer, and the key is not in storage after a reload", async () => {
+    // Issue 22 item 1, end to end: a member's workflow answers its webhook with HTML and a script
+    // that would send what this origin keeps to the member's server.
+    const workflow = await t.http
+      .post('/workflows')
+      .set(t.admin)
+      .send({
+        name: 'Browser check: hostile answer',
+        active: true,
+        nodes: [
+          { id: 'h1', name: 'Hook', type: 'trigger', parameters: {} },
+          {
+            id: 'h2',
+            name: 'Page',
+            type: 'respondToWebhook',
+            parameters: {
+              headers: { 'Content-Type': 'text/html; charset=utf-8' },
+              body: '<!doctype html><title>answer</title><img src="/img-loaded"><script>fetch("/ran?" + encodeURIComponent(JSON.stringify(localStorage)))</script>',
+            },
+          },
+        ],
+        connections: { Hook: { main: [[{ node: 'Page', type: 'main', index: 0 }]] } },
+      })
+      .expect(201);
+    const hook = await t.http.post('/webhooks').set(t.admin).send({ workflowId: workflow.body.id, method: 'GET', responseMode: 'responseNode' }).expect(201);
+
+    // A fresh load of Swagger UI in the same browser profile: not authorized, no key stored.
+    const reloaded = await (await browser()).newPage();
+    await reloaded.goto(`${base}/docs`);
+    await reloaded.locator('.auth-wrapper button.authorize').waitFor({ timeout: STEP_MS });
+    expect(await reloaded.locator('.auth-wrapper button.authorize.locked').count()).toBe(0);
+    expect(await reloaded.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(ADMIN_KEY);
+    await reloaded.close();
+
+    // The answer renders (its image loads) but its script never runs (it would fetch /ran).
+    const page = await (await browser()).newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const answer = await page.goto(`${base}/webhook/handler/${hook.body.id}`, { waitUntil: 'load' });
+    expect(answer?.status()).toBe(200);
+    expect(answer?.headers()['content-security-policy']).toBe('sandbox');
+    expect(answer?.headers()['x-content-type-options']).toBe('nosniff');
+    await page.waitForTimeout(500);
+    expect(requested).toContain('/img-loaded');
+    expect(requested.filter((path) => path.startsWith('/ran'))).toEqual([]);
+    await page.close();
+    expect(outside).toEqual([]);
   }, 60_000);
 
   it('shows the execution view with the bearer header, styled, scriptless, and through "Try it out"', async () => {

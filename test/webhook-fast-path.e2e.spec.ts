@@ -29,7 +29,8 @@ describe('webhook fast path answers exactly like the Express route', () => {
       body: gzip ? gzipSync(body) : body,
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: Object.fromEntries(response.headers) };
+    const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+    return { status: response.status, body: text ? (json ? JSON.parse(text) : text) : null, headers: Object.fromEntries(response.headers) };
   };
 
   /** What a sender can rely on: status, body (ids aside) and the headers that are not per-request. */
@@ -85,6 +86,30 @@ describe('webhook fast path answers exactly like the Express route', () => {
     const createdHook = await createWebhook(t, created.id, { responseMode: 'responseNode' });
     const answer = await expectSame({ path: `/webhook/handler/${createdHook.id}`, body: '{"n":7}' }, 201);
     expect(answer).toMatchObject({ body: { seen: 7 }, headers: { 'x-trace': 'abc', 'content-type': 'application/json; charset=utf-8' } });
+
+    expect(answer.headers['content-security-policy']).toBe('sandbox');
+
+    // A string is sent as it is (a verification challenge), with the node's Content-Type kept exactly.
+    const challenge = await createWorkflow(
+      t,
+      workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Reply', type: 'respondToWebhook', parameters: { headers: { 'Content-Type': 'text/plain' }, body: '{{ $json.body.challenge }}' } }], [['Hook', 'Reply']]),
+    );
+    const challengeHook = await createWebhook(t, challenge.id, { responseMode: 'responseNode' });
+    const bare = await expectSame({ path: `/webhook/handler/${challengeHook.id}`, body: '{"challenge":"1158201444"}' }, 200);
+    expect(bare).toMatchObject({ body: '1158201444', headers: { 'content-type': 'text/plain' } });
+    // And JSON under a Content-Type the node chose, exactly as chosen.
+    const labelled = await createWorkflow(t, replying(200, { 'Content-Type': 'application/vnd.example+json' }));
+    const labelledHook = await createWebhook(t, labelled.id, { responseMode: 'responseNode' });
+    const custom = await expectSame({ path: `/webhook/handler/${labelledHook.id}`, body: '{"n":3}' }, 200);
+    expect(custom.headers['content-type']).toBe('application/vnd.example+json');
+
+    // A status an expression makes 1xx fails the node: the same 500 both ways.
+    const informational = await createWorkflow(
+      t,
+      workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Reply', type: 'respondToWebhook', parameters: { statusCode: '{{ $json.body.n }}' } }], [['Hook', 'Reply']]),
+    );
+    const informationalHook = await createWebhook(t, informational.id, { responseMode: 'responseNode' });
+    expect((await expectSame({ path: `/webhook/handler/${informationalHook.id}`, body: '{"n":101}' }, 500)).body.error).toMatch(/statusCode.*from 200 to 599, got 101/);
 
     const empty = await createWorkflow(t, replying(204, {}));
     const emptyHook = await createWebhook(t, empty.id, { responseMode: 'responseNode' });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { allowedAnswerHeaders } from '../common/security-headers.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import type { ExecutionStatus, NodeExecution } from '../executions/execution.types.js';
 import { FINAL_STATUSES } from '../executions/execution.types.js';
@@ -18,6 +19,8 @@ export interface HttpAnswer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as it is instead of `body` as JSON (a respondToWebhook text answer); its Content-Type is in `headers`. */
+  text?: string;
 }
 
 /** How often a waiter re-reads the database in case the execution runs in another process. */
@@ -121,7 +124,12 @@ export class CompletionWaiters {
       const status = (await this.executions.findStatus(executionId).catch(() => undefined)) ?? 'RUNNING';
       return { status: 202, body: { executionId, status } };
     }
-    if (event.kind === 'response') return { status: event.response.statusCode, body: event.response.body ?? null, headers: withoutFraming(event.response.headers) };
+    if (event.kind === 'response') {
+      const { statusCode, body, headers, format } = event.response;
+      const answer: HttpAnswer = { status: statusCode, body: body ?? null, headers: allowedAnswerHeaders(headers) };
+      if (format === 'text') answer.text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
+      return answer;
+    }
     const { outcome } = event;
     if (outcome.status === 'COMPLETED') return { status: 200, body: outcome.output ?? null };
     return { status: 500, body: { executionId, status: outcome.status, error: outcome.error } };
@@ -139,18 +147,6 @@ export class CompletionWaiters {
     if (!FINAL_STATUSES.includes(execution.status)) return undefined;
     return { kind: 'outcome', outcome: { status: execution.status, output: lastOutput(execution.nodeExecutions), error: execution.error } };
   }
-}
-
-/**
- * A respondToWebhook node sets the answer's headers, not how it is framed on the connection: the
- * server writes the body it serialises with its own Content-Length, so these would contradict it.
- */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
-
-function withoutFraming(headers: Record<string, string> | undefined): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (!FRAMING_HEADERS.has(name.toLowerCase())) kept[name] = value;
-  return kept;
 }
 
 function lastOutput(records: NodeExecution[]): unknown {

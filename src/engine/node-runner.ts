@@ -6,6 +6,7 @@ import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
 import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
 
 export const DEFAULT_NODE_TIMEOUT_MS = 60_000;
@@ -64,10 +65,13 @@ export class NodeRunner {
       if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, branch: outcome.branch === undefined ? 0 : outcome.branch };
       if (outcome.kind === 'waiting') return { status: 'WAITING', until: outcome.until };
       if (record.attempts >= maxTries || signal.aborted) break;
+      const between = childAbort(signal);
       try {
-        await sleep(wait, undefined, { signal });
+        await sleep(wait, undefined, { signal: between.controller.signal });
       } catch {
         break;
+      } finally {
+        between.release();
       }
       wait *= 2;
     }
@@ -80,9 +84,8 @@ export class NodeRunner {
     // engine's CPU for pure workflows.
     if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks);
     const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(executionSignal.reason);
-    executionSignal.addEventListener('abort', onAbort, { once: true });
+    const child = childAbort(executionSignal);
+    const controller = child.controller;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<NodeOutcome>((resolve) => {
       timer = setTimeout(() => {
@@ -98,7 +101,7 @@ export class NodeRunner {
       return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal, hooks), timeout, aborted]);
     } finally {
       clearTimeout(timer);
-      executionSignal.removeEventListener('abort', onAbort);
+      child.release();
     }
   }
 

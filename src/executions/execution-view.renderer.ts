@@ -18,8 +18,12 @@ export function escapeHtml(value: unknown): string {
 /** A node's stored input/output may be up to 1 MiB (SPEC §7.5): beyond this the page shows a prefix. */
 const MAX_JSON_CHARS = 100_000;
 
-/** The page's Content-Security-Policy: no script, no fetch, no frame; only the inline stylesheet. */
-export const EXECUTION_VIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/**
+ * The Content-Security-Policy of every HTML execution page (this view, and any other page of an
+ * execution: reuse this constant): no script at all, no fetch, no frame, no form; only inline
+ * styles and data: images (an inline SVG picture).
+ */
+export const EXECUTION_VIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Status → colour name in class names. A fixed map, so no stored string reaches an attribute. */
 const STATUS_TONE: Record<string, string> = {

@@ -38,8 +38,16 @@ export class ExecutionService {
     return execution;
   }
 
-  getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
-    return this.listExecutions({ workflowId }, principal, limit, cursor, withNodes);
+  /**
+   * SPEC §9.1: another user's workflow is a 404, and so is an id that names no workflow. A deleted
+   * workflow's executions stay (SPEC §8.2) and are still listed to whoever may see them.
+   */
+  async getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    const owner = await this.executions.workflowOwner(workflowId);
+    if (owner !== undefined && principal.role !== 'admin' && owner !== principal.userId) throw notFound('Workflow', workflowId);
+    const rows = await this.listExecutions({ workflowId }, principal, limit, cursor, withNodes);
+    if (owner === undefined && rows.length === 0 && cursor === undefined) throw notFound('Workflow', workflowId);
+    return rows;
   }
 
   listExecutions(filter: ExecutionFilter, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {

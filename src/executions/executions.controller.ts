@@ -22,7 +22,7 @@ export class ExecutionsController {
   }
 
   @Get('workflow/:id')
-  @ApiRoute({ summary: "A workflow's executions, newest first (50 by default)", type: ExecutionPageDto, errors: [400] })
+  @ApiRoute({ summary: "A workflow's executions, newest first (50 by default)", description: '404 for an unknown workflow or one the caller cannot see; a deleted workflow\'s executions are still listed.', type: ExecutionPageDto, errors: [400, 404] })
   async byWorkflow(@Param('id', ParseUUIDPipe) id: string, @Query() query: WorkflowExecutionsQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ExecutionDto>> {
     const limit = pageLimit(query);
     const withNodes = query.include === 'nodes';

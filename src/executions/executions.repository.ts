@@ -305,6 +305,12 @@ export class ExecutionsRepository {
     return rows[0]?.status;
   }
 
+  /** The owner of a workflow, or undefined when there is no such workflow (never was, or deleted). */
+  async workflowOwner(workflowId: string): Promise<string | undefined> {
+    const rows: Array<{ ownerId: string }> = await this.dataSource.query('SELECT "ownerId" FROM workflows WHERE id = $1', [workflowId]);
+    return rows[0]?.ownerId;
+  }
+
   /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */
   list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
     const query = this.dataSource

@@ -34,6 +34,8 @@ export interface WebhookResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: unknown;
+  /** `text`: `body` is a string sent as it is; `json` (and answers stored before this field): serialised. */
+  format?: 'json' | 'text';
 }
 
 /** The services and data one node run sees. Parameters arrive with expressions already resolved. */

@@ -1,4 +1,12 @@
+import { reservedAnswerHeader } from '../common/security-headers.js';
 import { oneOutput, type NodeTypeDescription } from './node-executor.js';
+
+export const RESPONSE_FORMATS = ['auto', 'json', 'text'] as const;
+export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+
+/** SPEC §9.6: informational (1xx) answers would hang clients or open a tunnel behind a proxy (101). */
+export const MIN_ANSWER_STATUS = 200;
+export const MAX_ANSWER_STATUS = 599;
 
 export const respondToWebhookDescription: NodeTypeDescription = {
   type: 'respondToWebhook',
@@ -6,12 +14,28 @@ export const respondToWebhookDescription: NodeTypeDescription = {
   parameters: {
     type: 'object',
     properties: {
-      statusCode: { type: 'number', integer: true, min: 100, max: 599 },
+      statusCode: { type: 'number', integer: true, min: MIN_ANSWER_STATUS, max: MAX_ANSWER_STATUS },
       headers: { type: 'object', additional: { type: 'string' } },
       body: { type: 'any' },
+      responseFormat: { type: 'string', enum: [...RESPONSE_FORMATS] },
     },
   },
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: true,
+  validate(node) {
+    const headers = node.parameters.headers;
+    if (!headers || typeof headers !== 'object' || Array.isArray(headers)) return [];
+    return reservedHeaderErrors(Object.keys(headers));
+  },
 };
+
+/** One message per header a workflow may not set on its answer (docs/security.md). */
+export function reservedHeaderErrors(names: string[]): string[] {
+  const errors: string[] = [];
+  for (const name of names) {
+    const reason = reservedAnswerHeader(name);
+    if (reason) errors.push(`parameter "headers.${name}" is not allowed: ${reason}`);
+  }
+  return errors;
+}

@@ -141,8 +141,8 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'PATCH /webhooks/{id}': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await newWebhook(actor) }, body: { active: false } }) },
     'DELETE /webhooks/{id}': { ownerScoped: true, ok: 204, prepare: async (actor) => ({ params: { id: await newWebhook(actor) } }) },
     'GET /executions': { ok: 200, prepare: async () => ({ params: {} }) },
-    // A list filtered by a workflow: another member gets an empty page (checked with the lists).
-    'GET /executions/workflow/{id}': { ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
+    // Another member's workflow is a 404 (SPEC §9.1), not an empty page.
+    'GET /executions/workflow/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
     'GET /executions/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
     'GET /executions/{id}/view': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
     'POST /executions/{id}/retry': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.failed }, body: { from: 'start' } }) },
@@ -300,6 +300,13 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     const theirExecution = (await t.http.get(`/executions/workflow/${theirs.workflow}`).set(other.auth).expect(200)).body.items[0].id as string;
     const page = async (path: string, auth: Auth) => {
       const response = await t.http.get(path).set(auth);
+      // Named by its id in the path, another member's workflow is a 404 (SPEC §9.1), checked with the routes.
+      if (auth === other.auth && path.startsWith(`/executions/workflow/${base.workflow}`)) {
+        expect(response.status, path).toBe(404);
+        expect(response.body.items, path).toBeUndefined();
+        // Nothing listed (the message names only the id the caller sent).
+        return '';
+      }
       expect(response.status, path).toBe(200);
       expect(Array.isArray(response.body.items), path).toBe(true);
       return JSON.stringify(response.body);

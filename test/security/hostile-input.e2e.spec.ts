@@ -87,6 +87,8 @@ function nastyBodies(ids: string[]): Array<fc.Arbitrary<string | Buffer>> {
       'name=x&nodes[0][type]=trigger&__proto__[polluted]=yes&constructor[prototype][polluted]=yes',
       'a'.repeat(10) + '\u0000' + 'b',
       '\u00ff\u00fe\u0000{',
+      '{"name":"x\\u0000","email":"nul\\u0000@example.com","nodes":[],"connections":{}}',
+      '{"body":{"\\u0000":"\\u0000"},"data":{"apiKey":"\\u0000"}}',
     ),
     fc.constantFrom(...ids).map((id) => JSON.stringify({ workflowId: id, id, credentialId: id, authentication: { type: 'header', credentialId: id } })),
     fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
@@ -139,7 +141,7 @@ describe('hostile input on every documented route (SPEC §8, §9.5)', () => {
     );
     const queryPart = fc.oneof(
       fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 50 })).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
-      fc.constantFrom('limit=0', 'limit=-1', 'limit=1e3', 'limit=abc', 'limit=201', 'limit[]=1', 'cursor=x', "cursor=' OR 1=1 --", 'cursor[$gt]=', 'status=RUNNING', 'status[]=a&status[]=b', 'active=maybe', 'search=%', 'search=' + 'x'.repeat(300), 'from=yesterday', 'to=2024-13-45', 'include=nodes', 'include[]=nodes', 'workflowId=1 OR 1=1', 'type=__proto__', '__proto__[polluted]=1', 'a[b][c][d][e]=1', '%=%', '&&&', 'x=%E0%A4%A'),
+      fc.constantFrom('limit=0', 'limit=-1', 'limit=1e3', 'limit=abc', 'limit=201', 'limit[]=1', 'cursor=x', "cursor=' OR 1=1 --", 'cursor[$gt]=', 'status=RUNNING', 'status[]=a&status[]=b', 'active=maybe', 'search=%', 'search=' + 'x'.repeat(300), 'from=yesterday', 'to=2024-13-45', 'include=nodes', 'include[]=nodes', 'workflowId=1 OR 1=1', 'type=__proto__', '__proto__[polluted]=1', 'a[b][c][d][e]=1', '%=%', '&&&', 'x=%E0%A4%A', 'search=%00', 'x=a%00b'),
     );
     const header = fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,30}$/), fc.string({ maxLength: 200, unit: 'grapheme-ascii' }).map((v) => v.replace(/[\r\n]/g, ' ')));
     return fc
@@ -252,6 +254,24 @@ describe('hostile input on every documented route (SPEC §8, §9.5)', () => {
     // A body at a sane depth is fine.
     const fine = await t.http.post(`/workflows/${workflowId}/run`).set(t.admin).send({ body: JSON.parse(`${'{"a":'.repeat(50)}1${'}'.repeat(50)}`) });
     expect(fine.status).toBe(200);
+  });
+
+  it('refuses NUL characters with 400 on every documented route: in the URL, and in the JSON body of every write (issue 22 item 8)', async () => {
+    const filled = (route: DocumentedRoute) => route.path.replace(/\{(\w+)\}/g, () => ids[0]);
+    for (const route of routes) {
+      const url = await t.http[route.method](`${filled(route)}?x=a%00b`).set(t.admin);
+      expect(url.status, `${routeKey(route)} ?x=a%00b: ${url.text}`).toBe(400);
+      expect(url.body.message, routeKey(route)).toMatch(/NUL character/);
+      if (route.method === 'get' || route.method === 'delete' || isPublicPath(route.path)) continue;
+      const body = await t.http[route.method](filled(route)).set(t.admin).set('Content-Type', 'application/json').send('{"name":"a\\u0000","nested":[{"k":"\\u0000"}]}');
+      expect(body.status, `${routeKey(route)} body: ${body.text}`).toBe(400);
+      expect(body.body.message, routeKey(route)).toMatch(/NUL character/);
+    }
+    // A webhook body: refused before anything is stored (a fresh hook: the generated traffic may have deleted the fixtures).
+    const workflowId = (await createWorkflow(t, workflowBody([{ name: 'Start', type: 'trigger' }], []))).id;
+    const hook = await t.http.post(`/webhook/handler/${(await createWebhook(t, workflowId)).id}`).set('Content-Type', 'application/json').send('{"a":"\\u0000"}');
+    expect(hook.status, hook.text).toBe(400);
+    expect((await t.http.get(`/executions/workflow/${workflowId}`).set(t.admin).expect(200)).body.items).toEqual([]);
   });
 
   it('left the fixtures usable and Object.prototype clean', async () => {

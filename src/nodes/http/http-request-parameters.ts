@@ -1,4 +1,4 @@
-import { HTTP_AUTH_TYPES } from '../http-request.description.js';
+import { connectionHeaderErrors, HTTP_AUTH_TYPES } from '../http-request.description.js';
 import type { NodeRunContext } from '../node-executor.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -54,6 +54,8 @@ function parseUrl(value: unknown): URL {
 function stringHeaders(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new ParameterError('parameter "headers" must be an object');
+  const refused = connectionHeaderErrors(Object.keys(value));
+  if (refused.length) throw new ParameterError(refused.join('; '));
   const headers: Record<string, string> = {};
   for (const [name, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
@@ -127,6 +129,7 @@ async function applyAuth(context: NodeRunContext, headers: Record<string, string
   const data = await context.credential(type);
   switch (type) {
     case 'httpHeaderAuth': {
+      if (connectionHeaderErrors([data.name]).length) throw new ParameterError(`the httpHeaderAuth credential names header "${data.name}", which the client sets itself`);
       for (const key of Object.keys(headers)) if (key.toLowerCase() === data.name.toLowerCase()) delete headers[key];
       headers[data.name] = data.value;
       return { names: [data.name], secrets: [data.value] };

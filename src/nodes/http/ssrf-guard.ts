@@ -71,8 +71,9 @@ export class SsrfGuard {
     for (const address of addresses) {
       const refused = classifyAddress(address);
       if (refused) {
-        const shown = address === host ? address : `${host} (${address})`;
-        throw new RefusedTargetError(`Refused to connect to ${shown}: ${describeAddressClass(refused)} ${HINT}`);
+        // The host as written, never what it resolved to: an internal name's address is a map of
+        // the network for whoever probes with it (docs/security.md).
+        throw new RefusedTargetError(`Refused to connect to ${host}: ${describeAddressClass(refused)} ${HINT}`);
       }
     }
     return addresses;
@@ -96,6 +97,7 @@ export function guardedConnector(guard: SsrfGuard, base: Connector = buildConnec
         base({ ...options, hostname: addresses[index], servername }, (...result) => {
           const [error] = result;
           if (error && index + 1 < addresses.length && isConnectFailure(error)) attempt(addresses, index + 1);
+          else if (error && isConnectFailure(error) && !isIP(hostname)) callback(unreachable(hostname, options.port, error), null);
           else callback(...result);
         });
       } catch (error) {
@@ -107,6 +109,17 @@ export function guardedConnector(guard: SsrfGuard, base: Connector = buildConnec
       (error: Error) => callback(error, null),
     );
   };
+}
+
+/**
+ * A host name that could not be reached, said without the address it resolved to (Node's message
+ * names it: `connect ECONNREFUSED 10.0.0.7:80`), as the guard's refusals do (docs/security.md).
+ */
+function unreachable(hostname: string, port: string, cause: Error): Error {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'unreachable';
+  const error = new Error(`Could not connect to ${hostname}${port ? `:${port}` : ''} (${code})`) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
 }
 
 /** Errors after which another address of the same host is worth a try. */

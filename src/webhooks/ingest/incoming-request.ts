@@ -1,6 +1,7 @@
 import { AppError } from '../../common/app-error.js';
 import { isoTime } from '../../common/iso-time.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
+import { bytesHaveNul, jsonTextHasNul, nulInBody } from '../../common/nul-bytes.js';
 import type { TriggerData } from '../../executions/execution.types.js';
 
 /** Headers that carry secrets: kept out of trigger data and so out of every record (SPEC §6). */
@@ -38,6 +39,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
   if (raw.length === 0) return {};
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
+    if (jsonTextHasNul(raw)) throw nulInBody();
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw.toString('utf8'));
@@ -47,8 +49,14 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
     if (exceedsJsonDepth(parsed)) throw new AppError('invalid', TOO_DEEP_MESSAGE);
     return parsed;
   }
-  if (type === 'application/x-www-form-urlencoded') return formToObject(new URLSearchParams(raw.toString('utf8')));
-  if (type.startsWith('text/')) return raw.toString('utf8');
+  if (type === 'application/x-www-form-urlencoded') {
+    if (bytesHaveNul(raw) || raw.includes('%00')) throw nulInBody();
+    return formToObject(new URLSearchParams(raw.toString('utf8')));
+  }
+  if (type.startsWith('text/')) {
+    if (bytesHaveNul(raw)) throw nulInBody();
+    return raw.toString('utf8');
+  }
   return { contentType: type || 'application/octet-stream', encoding: 'base64', data: raw.toString('base64') };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger as PinoLogger } from 'pino';
 import { payloadTooLarge, toErrorAnswer, type ErrorAnswer } from '../../common/http-exception.filter.js';
+import { nulInUrl, urlHasNul } from '../../common/nul-bytes.js';
 import { chooseRequestId, logRequest } from '../../logging/logger-options.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import type { WebhookAnswer, WebhookIngestService } from './webhook-ingest.service.js';
@@ -15,7 +16,7 @@ export interface WebhookFastPathOptions {
   metrics: MetricsService;
   logger: PinoLogger;
   maxBodyBytes: number;
-  /** Headers every answer carries, lower-case (helmet's, computed once at start-up). */
+  /** Headers every answer carries, lower-case (helmet's and WEBHOOK_ANSWER_HEADERS, computed once at start-up). */
   staticHeaders: Record<string, string>;
 }
 
@@ -56,6 +57,10 @@ function receive(options: WebhookFastPathOptions, request: IncomingMessage, resp
   // Answered with Connection: close, so the rest of an oversized body is never read.
   const tooLarge = () => reply({ ...asAnswer(payloadTooLarge()), headers: { connection: 'close' } });
 
+  if (urlHasNul(query)) {
+    reply(failed(nulInUrl()));
+    return;
+  }
   if (Number(request.headers['content-length']) > options.maxBodyBytes) {
     tooLarge();
     return;
@@ -91,7 +96,7 @@ function send(options: WebhookFastPathOptions, request: IncomingMessage, respons
   // As Express: no body, so no type, for 204 and 304.
   if (answer.status === 204 || answer.status === 304) delete headers['content-type'];
   else {
-    body = answer.body === undefined ? '' : JSON.stringify(answer.body);
+    body = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
     headers['content-type'] ??= JSON_TYPE;
     headers['content-length'] = String(Buffer.byteLength(body));
   }

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../../common/auth.decorators.js';
 import { WebhookIngestService } from './webhook-ingest.service.js';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** The public entry point webhook senders POST to (SPEC §7.6, §8.1). */
 @ApiTags('webhooks (public)')
 @Public()
@@ -15,13 +17,17 @@ export class WebhookHandlerController {
   @ApiOperation({
     summary: 'Trigger a workflow',
     description:
-      'Any method the webhook registers. 202 `{ executionId, status }` once the execution is committed (onReceived), or the last node output (lastNode). A workflow of pure nodes (no outside calls, no retries, no concurrency limit) runs before the commit, so its execution is already finished when the answer arrives. 200 `{ duplicate: true }` for a known idempotency key. 400 bad body, 401 auth, 404 unknown or inactive, 405 wrong method, 413 too large, 429 rate limited, 503 database down.',
+      'Any method the webhook registers. 202 `{ executionId, status }` once the execution is committed (onReceived), or the last node output (lastNode). A workflow of pure nodes (no outside calls, no retries, no concurrency limit) runs before the commit, so its execution is already finished when the answer arrives. 200 `{ duplicate: true }` for a known idempotency key. A `HEAD` to a GET webhook (a link prefetcher) answers 200 and runs nothing. Every answer carries `Content-Security-Policy: sandbox` and `X-Content-Type-Options: nosniff`: it is content a workflow chose (docs/security.md). 400 bad body (a NUL character included), 401 auth, 404 unknown or inactive, 405 wrong method, 413 too large, 429 rate limited, 503 database down.',
   })
   async handle(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const answer = await this.ingest.ingest({ webhookId: id, method: request.method, raw, headers: request.headers, query: request.query as Record<string, unknown> });
     for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
-    response.status(answer.status).json(answer.body);
+    if (!response.getHeader('content-type')) response.setHeader('content-type', JSON_TYPE);
+    // Bytes, as the fast path writes them: Express would add a charset to a Content-Type a
+    // respondToWebhook node set (`text/plain` answered as `text/plain; charset=utf-8`).
+    const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+    response.status(answer.status).send(Buffer.from(text));
   }
 }
 

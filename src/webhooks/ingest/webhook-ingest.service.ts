@@ -27,6 +27,8 @@ export interface WebhookAnswer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as it is instead of `body` as JSON (a respondToWebhook text answer); its Content-Type is in `headers`. */
+  text?: string;
 }
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
@@ -67,6 +69,9 @@ export class WebhookIngestService {
     if (!methodMatches(route.method, request.method)) {
       throw new AppError('method_not_allowed', `This webhook accepts ${route.method} only`, { Allow: route.method });
     }
+    // A HEAD to a GET webhook is a link prefetcher or a monitor, not a delivery: it learns that the
+    // webhook exists, and runs nothing (docs/security.md).
+    if (request.method === 'HEAD') return { status: 200, body: undefined };
     const secretHeaders = await this.authenticator.verify(route, request.raw, request.headers);
     if (route.rateLimit) {
       const retryAfter = await this.rateLimiter.take(route.id, route.rateLimit);
