@@ -145,6 +145,10 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'GET /executions/workflow/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
     'GET /executions/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
     'GET /executions/{id}/view': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
+    // Bulk retry filters to what the caller owns rather than answering 404 (docs/failure-handling.md).
+    'POST /executions/retry': { ok: 201, prepare: async () => ({ params: {}, body: { status: 'FAILED', workflowId: base.workflow, limit: 1 } }) },
+    'GET /settings': { adminOnly: true, ok: 200, prepare: async () => ({ params: {} }) },
+    'PUT /settings': { adminOnly: true, ok: 200, prepare: async () => ({ params: {}, body: { defaultErrorWorkflowId: null } }) },
     'POST /executions/{id}/retry': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.failed }, body: { from: 'start' } }) },
     'POST /executions/{id}/cancel': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await waitingExecution(actor) } }) },
   };
