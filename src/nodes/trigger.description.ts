@@ -1,4 +1,5 @@
 import { oneOutput, type NodeTypeDescription } from './node-executor.js';
+import { schemaPatternErrors } from './schema-patterns.js';
 
 export const triggerDescription: NodeTypeDescription = {
   type: 'trigger',
@@ -14,4 +15,7 @@ export const triggerDescription: NodeTypeDescription = {
   outputs: oneOutput,
   sideEffects: false,
   instant: true,
+  validate(node) {
+    return schemaPatternErrors(node.parameters.schema);
+  },
 };
