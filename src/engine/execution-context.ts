@@ -146,6 +146,26 @@ export class ExecutionContext {
     return record;
   }
 
+  /**
+   * Final records of an abandoned execution (ExecutionEngine.abandon): the node that was in flight
+   * when its runs were lost (known when it committed before an outside effect) FAILED with the
+   * reason, what finished kept as it was, every other node SKIPPED.
+   */
+  abandon(reason: string): void {
+    const now = Date.now();
+    for (const record of this.execution.nodeExecutions ?? []) {
+      if (record.status === 'RUNNING') {
+        record.status = 'FAILED';
+        record.error = reason;
+        record.completedAt = isoTime(now);
+        record.executionTime = record.startedAt ? now - Date.parse(record.startedAt) : null;
+      }
+      this.records.push(record);
+      this.recordByName.set(record.nodeName, record);
+    }
+    for (const node of this.workflow.graph.nodes.values()) this.skip(node);
+  }
+
   /** Drops a record so its node runs again later (a second branch that reached a wait node). */
   forget(record: NodeExecution): void {
     this.records.splice(this.records.indexOf(record), 1);

@@ -39,6 +39,14 @@ export interface FinishedRun {
   nodes: Array<{ type: string; status: string; ms: number }>;
 }
 
+/**
+ * A RUNNING execution taken over after its owner lost it more often than this is abandoned, FAILED,
+ * instead of run again (ExecutionsRepository.claimMany counts `lostRuns`): a run that ends its
+ * process every time, or stalls past its lease every time, must not be claimed forever, repeating
+ * its outside calls on each takeover.
+ */
+export const MAX_LOST_RUNS = 3;
+
 /** Pure runs have no timeout timer and nothing to cancel: they end within their expressions' bounds. */
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -93,6 +101,10 @@ export class ExecutionEngine {
         return;
       }
       const context = this.contextFor(claimed, workflow);
+      if (claimed.lostRuns > MAX_LOST_RUNS) {
+        await this.abandon(claimed, context);
+        return;
+      }
       const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
@@ -194,6 +206,15 @@ export class ExecutionEngine {
     this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
     const outcome = await this.waiters.readOutcome(claimed.id).catch(() => undefined);
     if (outcome) this.waiters.notify(claimed.id, outcome);
+  }
+
+  /** Ends an execution whose runs were lost too often (MAX_LOST_RUNS) without running anything again. */
+  private async abandon(claimed: ClaimedExecution, context: ExecutionContext): Promise<void> {
+    const reason = `Abandoned after ${claimed.lostRuns} attempts: each run was lost (the process running it ended, or it stalled past its lease)`;
+    context.abandon(reason);
+    this.logger.error({ msg: `Execution ${claimed.id}: ${reason}`, executionId: claimed.id, workflowId: claimed.workflowId });
+    const json = serializeNodeRecords(context.records, context.workflow.settings, context.secrets, { triggerData: context.triggerData });
+    await this.complete(claimed, 'FAILED', json, reason, null, null);
   }
 
   private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {
