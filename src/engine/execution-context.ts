@@ -186,5 +186,7 @@ export class ExecutionContext {
   /** Remembers a decrypted credential's values so they can be scrubbed. */
   addSecrets(data: Record<string, unknown>): void {
     for (const value of Object.values(data)) if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    // Basic auth sends `user:password` (base64-encoded): echoed back, it is scrubbed whole.
+    if (typeof data.username === 'string' && typeof data.password === 'string') this.secrets.add(`${data.username}:${data.password}`);
   }
 }

@@ -1,4 +1,5 @@
 import { isoTime } from '../common/iso-time.js';
+import { encodedForms, jsonEscaped } from '../common/secret-forms.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
 import type { NodeExecution } from './execution.types.js';
 
@@ -166,17 +167,24 @@ const NO_SECRETS: ReadonlySet<string> = new Set();
 export const REDACTED_SECRET = '[redacted]';
 
 /**
- * Replaces every credential value a run decrypted (raw, JSON-escaped and base64, as in Basic auth)
- * in text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
- * back, the record never holds a secret.
+ * Replaces every credential value a run decrypted, in each of its encoded forms (encodedForms), in
+ * text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
+ * back, the record never holds a secret. The text is JSON, so each form is also looked for as JSON
+ * escapes it (a token with a `"` echoed inside JSON by the target, then quoted in a node's error).
  */
 export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
+  if (secrets.size === 0) return text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]) {
-      if (form.length >= MIN_SECRET_LENGTH && out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
+    for (const form of encodedForms(secret)) {
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      forms.add(form);
+      forms.add(jsonEscaped(form));
     }
   }
+  let out = text;
+  // Longest first, so a form holding another (base64 of "Bearer <secret>") is replaced whole.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) if (out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
   return out;
 }
 
