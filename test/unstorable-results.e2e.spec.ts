@@ -114,21 +114,26 @@ describe('results that cannot be stored fail their execution', () => {
     expect(callsTo('/echo/after')).toBe(1);
   }, 20_000);
 
-  it('text jsonb refuses (an unpaired surrogate) is stored replaced, in the request and in node results', async () => {
+  it('text jsonb refuses (an unpaired surrogate) in a node result is stored replaced, and fails no execution written with it', async () => {
+    // JSONata reads `\ud800` in a string literal as the lone surrogate itself; PostgreSQL refuses
+    // it in jsonb ("Unicode low surrogate must follow a high surrogate").
     const workflow = await createWorkflow(
       t,
-      chain([{ name: 'Hook', type: 'trigger' }, { name: 'Copy', type: 'set', parameters: { values: { s: '{{ $context.s }}' } } }, call('/echo/surrogate')]),
+      chain([{ name: 'Hook', type: 'trigger' }, { name: 'Copy', type: 'set', parameters: { values: { s: '{{ $context.lone ? "a\\ud800b" : $context.s }}' } } }, call('/echo/surrogate')]),
     );
     const hook = await createWebhook(t, workflow.id);
     const sends = await Promise.all([
-      t.http.post(`/webhook/handler/${hook.id}`).set('Content-Type', 'application/json').send('{"s":"a\\ud800b"}'),
+      t.http.post(`/webhook/handler/${hook.id}`).send({ lone: true }),
       ...Array.from({ length: 5 }, (_, i) => t.http.post(`/webhook/handler/${hook.id}`).send({ s: `plain ${i}` })),
     ]);
     expect(sends.map((sent) => sent.status)).toEqual(Array(6).fill(202));
     const execution = await waitForExecution(t, sends[0].body.executionId);
     expect(execution.status).toBe('COMPLETED');
-    expect(execution.triggerData.body).toEqual({ s: 'a\ufffdb' });
     expect(nodeRecord(execution, 'Copy').output).toMatchObject({ s: 'a\ufffdb' });
-    for (const sent of sends.slice(1)) expect((await waitForExecution(t, sent.body.executionId)).status).toBe('COMPLETED');
+    for (const [i, sent] of sends.slice(1).entries()) {
+      const other = await waitForExecution(t, sent.body.executionId);
+      expect(other.status).toBe('COMPLETED');
+      expect(nodeRecord(other, 'Copy').output).toMatchObject({ s: `plain ${i}` });
+    }
   }, 20_000);
 });
