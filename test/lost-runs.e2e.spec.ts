@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { newId } from '../src/database/uuid.js';
 import { MAX_LOST_RUNS } from '../src/engine/execution-engine.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
@@ -18,20 +17,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * and hand-backs on shutdown are not lost runs.
  */
 describe('lost runs: an execution lost again and again is abandoned, not claimed forever', () => {
+  /** The database of the app running at the moment: rows are staged and read through it. */
   let db: DataSource;
-  let executions: ExecutionsRepository;
   /** Never answers: each run of the workflow hangs in its HTTP call until it is lost. */
   let target: RecordingServer;
 
   beforeAll(async () => {
-    db = new DataSource(dataSourceOptions(inject('databaseUrl'), 2));
-    await db.initialize();
-    executions = new ExecutionsRepository(db);
     target = await new RecordingServer(() => new Promise<void>(() => undefined)).start();
   });
 
   afterAll(async () => {
-    await db.destroy();
     await target.close();
   });
 
@@ -95,34 +90,36 @@ describe('lost runs: an execution lost again and again is abandoned, not claimed
   }
 
   it('counts only takeovers of a lost run: not a hand-back on shutdown, not a resume after a wait', async () => {
+    // Its only sweep runs at start-up, before the row below exists: the claims are this test's alone.
     const setup = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000' });
-    let workflow: { id: string; version: number };
-    let userId: string;
     try {
-      workflow = await createWorkflow(setup, hangingWorkflow('/unused'));
-      userId = (await setup.http.get('/users/me').set(setup.admin).expect(200)).body.id;
+      db = setup.app.get(DataSource);
+      const executions = new ExecutionsRepository(db);
+      const workflow = await createWorkflow(setup, hangingWorkflow('/unused'));
+      const userId: string = (await setup.http.get('/users/me').set(setup.admin).expect(200)).body.id;
+      const id = newId();
+      await executions.insertMany([
+        { id, workflowId: workflow.id, workflowVersion: workflow.version, webhookId: null, userId, mode: 'manual', triggerData: null, idempotencyKey: null, retryOf: null, createdAt: new Date() },
+      ]);
+      const claim = async (owner: string) => (await executions.claimMany([id], owner, 60_000))[0];
+      expect(await claim('a')).toMatchObject({ attempt: 1, lostRuns: 0 });
+      await executions.releaseLeases([id], 'a');
+      expect(await claim('b')).toMatchObject({ attempt: 2, lostRuns: 0 });
+      await executions.suspend(id, 2, '[]', null, 'Call', new Date(Date.now() - 1000));
+      expect(await claim('c')).toMatchObject({ attempt: 3, lostRuns: 0 });
+      await loseRun(id, 1);
+      expect(await claim('d')).toMatchObject({ attempt: 4, lostRuns: 1 });
+      await executions.cancel(id);
     } finally {
       await setup.close();
     }
-    const id = newId();
-    await executions.insertMany([
-      { id, workflowId: workflow.id, workflowVersion: workflow.version, webhookId: null, userId, mode: 'manual', triggerData: null, idempotencyKey: null, retryOf: null, createdAt: new Date() },
-    ]);
-    const claim = async (owner: string) => (await executions.claimMany([id], owner, 60_000))[0];
-    expect(await claim('a')).toMatchObject({ attempt: 1, lostRuns: 0 });
-    await executions.releaseLeases([id], 'a');
-    expect(await claim('b')).toMatchObject({ attempt: 2, lostRuns: 0 });
-    await executions.suspend(id, 2, '[]', null, 'Call', new Date(Date.now() - 1000));
-    expect(await claim('c')).toMatchObject({ attempt: 3, lostRuns: 0 });
-    await loseRun(id, 1);
-    expect(await claim('d')).toMatchObject({ attempt: 4, lostRuns: 1 });
-    await executions.cancel(id);
   });
 
   describe('single process', () => {
     let t: TestApp;
     beforeAll(async () => {
       t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', EXECUTION_LEASE_MS: '1500', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      db = t.app.get(DataSource);
     });
     afterAll(() => t.close());
 
@@ -159,6 +156,7 @@ describe('lost runs: an execution lost again and again is abandoned, not claimed
         EXECUTION_LEASE_MS: '1500',
         HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}`,
       });
+      db = t.app.get(DataSource);
     });
     afterAll(async () => {
       await t?.close();
