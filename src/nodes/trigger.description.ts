@@ -8,7 +8,7 @@ export const triggerDescription: NodeTypeDescription = {
     type: 'object',
     properties: {
       requiredFields: { type: 'array', items: { type: 'string', required: true }, description: 'Body fields that must be present' },
-      schema: { type: 'object', additional: 'any', description: 'JSON Schema the body must satisfy' },
+      schema: { type: 'object', additional: 'any', description: 'JSON Schema the body must satisfy; its patterns use RE2 syntax (linear time: no lookaround, no backreferences)' },
     },
   },
   credentials: { types: [], required: false },
