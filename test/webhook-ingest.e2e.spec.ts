@@ -92,6 +92,33 @@ describe('webhook ingestion (SPEC §7.6)', () => {
     await t.http.post(`/webhook/handler/${hook.id}`).send({ email: 'a@b.c', score: 99 }).expect(202);
   });
 
+  it('runs the schema\'s pattern and patternProperties in linear time: no ReDoS from a request body (SPEC §9.5)', async () => {
+    // On backtracking RegExp, 31 `a`s and a `!` against ^(a+)+$ took 11 s with the event loop
+    // blocked; 29 take about 3 s each for the pattern and the patternProperties key (exponential).
+    const evil = '^(a+)+$';
+    const workflow = await createWorkflow(
+      t,
+      echo({ schema: { type: 'object', properties: { name: { type: 'string', pattern: evil } }, patternProperties: { [evil]: { type: 'number' } } } }),
+    );
+    const hook = await createWebhook(t, workflow.id);
+    const attack = `${'a'.repeat(29)}!`;
+    const started = Date.now();
+    const refused = await t.http.post(`/webhook/handler/${hook.id}`).send({ name: attack, [attack]: 'x' }).expect(400);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(JSON.stringify(refused.body.message)).toMatch(/body\/name: String does not match pattern/);
+    // The patterns still do their job.
+    await t.http.post(`/webhook/handler/${hook.id}`).send({ name: 'aaa', aa: 'not a number' }).expect(400);
+    await t.http.post(`/webhook/handler/${hook.id}`).send({ name: 'aaa', aa: 1, b: 'free' }).expect(202);
+  }, 60_000);
+
+  it('refuses at save time a schema pattern the linear-time engine cannot run, naming node and field', async () => {
+    const body = echo({ schema: { properties: { a: { items: { pattern: '^(?=x)y' } } }, patternProperties: { '(a)\\1': {} } } });
+    const refused = await t.http.post('/workflows').set(t.admin).send(body).expect(400);
+    const text = JSON.stringify(refused.body.message);
+    expect(text).toMatch(/Hook.*schema\.properties\.a\.items\.pattern.*not supported/);
+    expect(text).toMatch(/schema\.patternProperties/);
+  });
+
   it('redacts secret headers in trigger data', async () => {
     const workflow = await createWorkflow(t, echo());
     const hook = await createWebhook(t, workflow.id);

@@ -146,6 +146,26 @@ export class ExecutionContext {
     return record;
   }
 
+  /**
+   * Final records of an abandoned execution (ExecutionEngine.abandon): the node that was in flight
+   * when its runs were lost (known when it committed before an outside effect) FAILED with the
+   * reason, what finished kept as it was, every other node SKIPPED.
+   */
+  abandon(reason: string): void {
+    const now = Date.now();
+    for (const record of this.execution.nodeExecutions ?? []) {
+      if (record.status === 'RUNNING') {
+        record.status = 'FAILED';
+        record.error = reason;
+        record.completedAt = isoTime(now);
+        record.executionTime = record.startedAt ? now - Date.parse(record.startedAt) : null;
+      }
+      this.records.push(record);
+      this.recordByName.set(record.nodeName, record);
+    }
+    for (const node of this.workflow.graph.nodes.values()) this.skip(node);
+  }
+
   /** Drops a record so its node runs again later (a second branch that reached a wait node). */
   forget(record: NodeExecution): void {
     this.records.splice(this.records.indexOf(record), 1);
@@ -166,5 +186,7 @@ export class ExecutionContext {
   /** Remembers a decrypted credential's values so they can be scrubbed. */
   addSecrets(data: Record<string, unknown>): void {
     for (const value of Object.values(data)) if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    // Basic auth sends `user:password` (base64-encoded): echoed back, it is scrubbed whole.
+    if (typeof data.username === 'string' && typeof data.password === 'string') this.secrets.add(`${data.username}:${data.password}`);
   }
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Batcher } from '../common/batcher.js';
 import { ExecutionsRepository, type ClaimedExecution, type FinalState } from '../executions/executions.repository.js';
-import { serializeNodeRecords, toJsonb } from '../executions/node-records.js';
+import { serializeNodeRecords, serializeNodeRecordsOrExplain, storableFailure, toJsonb, UnstorableResultError } from '../executions/node-records.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { ExecutionContext } from './execution-context.js';
@@ -39,6 +39,14 @@ export interface FinishedRun {
   nodes: Array<{ type: string; status: string; ms: number }>;
 }
 
+/**
+ * A RUNNING execution taken over after its owner lost it more often than this is abandoned, FAILED,
+ * instead of run again (ExecutionsRepository.claimMany counts `lostRuns`): a run that ends its
+ * process every time, or stalls past its lease every time, must not be claimed forever, repeating
+ * its outside calls on each takeover.
+ */
+export const MAX_LOST_RUNS = 3;
+
 /** Pure runs have no timeout timer and nothing to cancel: they end within their expressions' bounds. */
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -52,7 +60,8 @@ export class ExecutionEngine {
   /** Identifies this process as a lease owner. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, ActiveRun>();
-  private readonly completions: Batcher<FinalState, boolean>;
+  /** Per final state: whether it was written, or the error the database refused it with. */
+  private readonly completions: Batcher<FinalState, boolean | Error>;
   /** Set by the queue: a WAITING execution due soon is woken by a timer in this process. */
   onSuspended: (execution: { id: string; workflowId: string; until: Date | null }) => void = () => undefined;
 
@@ -67,8 +76,15 @@ export class ExecutionEngine {
   ) {
     // Final states of many executions go out in one statement under load.
     this.completions = new Batcher(async (states) => {
-      const accepted = await this.executions.completeMany(states);
-      return states.map((state) => accepted.has(state.id));
+      try {
+        const accepted = await this.executions.completeMany(states);
+        return states.map((state) => accepted.has(state.id));
+      } catch (error) {
+        // One row the database refuses fails the whole statement: then each is written alone, so
+        // only the execution to blame learns of it (and fails, failUnstorable).
+        if (states.length === 1 || !isDataException(error)) throw error;
+        return Promise.all(states.map((state) => this.executions.completeMany([state]).then((accepted) => accepted.has(state.id), (alone: Error) => alone)));
+      }
     });
   }
 
@@ -93,6 +109,10 @@ export class ExecutionEngine {
         return;
       }
       const context = this.contextFor(claimed, workflow);
+      if (claimed.lostRuns > MAX_LOST_RUNS) {
+        await this.abandon(claimed, context);
+        return;
+      }
       const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
@@ -108,13 +128,21 @@ export class ExecutionEngine {
       }
       // Released on shutdown or fenced off (canceled, lease lost): another owner has the last word.
       if (controller.signal.reason === SHUTDOWN || controller.signal.reason === CANCELED || controller.signal.reason === LEASE_LOST) return;
-      const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
-      if (result.status === 'WAITING') {
-        await this.suspend(claimed, serializeNodeRecords(context.records, workflow.settings, context.secrets), response, result.node, result.until);
-        return;
+      // A progress commit found a result it cannot store (commitProgress).
+      if (controller.signal.reason instanceof UnstorableResultError) return await this.failUnstorable(claimed, context, controller.signal.reason);
+      try {
+        const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
+        if (result.status === 'WAITING') {
+          await this.suspend(claimed, serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets), response, result.node, result.until);
+          return;
+        }
+        const json = serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData });
+        await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
+      } catch (error) {
+        const unstorable = asUnstorable(error);
+        if (!unstorable) throw error;
+        await this.failUnstorable(claimed, context, unstorable);
       }
-      const json = serializeNodeRecords(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData });
-      await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
     } catch (error) {
       this.logger.error({ msg: `Execution ${claimed.id} (workflow ${claimed.workflowId}) could not finish: ${(error as Error).message}`, executionId: claimed.id, workflowId: claimed.workflowId });
     } finally {
@@ -145,15 +173,22 @@ export class ExecutionEngine {
         respond: () => (needsTheQueue = true),
       });
       if (needsTheQueue || result.status === 'WAITING') return undefined;
-      return {
-        status: result.status,
-        nodeExecutionsJson: serializeNodeRecords(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData }),
-        error: result.status === 'FAILED' ? context.scrub(result.error) : null,
-        output: context.lastOutput(),
-        startedAt: execution.startedAt,
-        completedAt: new Date(),
-        nodes,
-      };
+      const finished = { startedAt: execution.startedAt, completedAt: new Date(), nodes };
+      try {
+        return {
+          ...finished,
+          status: result.status,
+          nodeExecutionsJson: serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData }),
+          error: result.status === 'FAILED' ? context.scrub(result.error) : null,
+          output: context.lastOutput(),
+        };
+      } catch (error) {
+        if (!(error instanceof UnstorableResultError)) throw error;
+        // Stored FAILED in the same insert: queued instead, it would only fail the same way.
+        const message = context.scrub(error.message);
+        const records = storableFailure(context.records, error, message, false);
+        return { ...finished, status: 'FAILED', nodeExecutionsJson: serializeNodeRecords(records, workflow.settings, context.secrets), error: message, output: null };
+      }
     } catch (error) {
       this.logger.error({ msg: `Execution ${execution.id} (workflow ${execution.workflowId}) could not run before its commit, queued instead: ${(error as Error).message}`, executionId: execution.id, workflowId: execution.workflowId });
       return undefined;
@@ -186,6 +221,7 @@ export class ExecutionEngine {
 
   private async complete(claimed: ClaimedExecution, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown, webhookResponseJson: string | null): Promise<void> {
     const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson });
+    if (accepted instanceof Error) throw accepted;
     if (accepted) {
       this.metrics.executionFinished(status, (Date.now() - new Date(claimed.startedAt).getTime()) / 1000);
       this.waiters.notify(claimed.id, { status, output, error });
@@ -194,6 +230,35 @@ export class ExecutionEngine {
     this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
     const outcome = await this.waiters.readOutcome(claimed.id).catch(() => undefined);
     if (outcome) this.waiters.notify(claimed.id, outcome);
+  }
+
+  /**
+   * Ends FAILED an execution whose records could not be stored (SPEC §7.7: a result that cannot be
+   * committed must not leave the execution RUNNING, to be run again — outside calls included — by
+   * every sweep). The records keep what can be stored; the node to blame fails with the reason. If
+   * the database refuses even those, they are stored without any input or output.
+   */
+  private async failUnstorable(claimed: ClaimedExecution, context: ExecutionContext, error: UnstorableResultError): Promise<void> {
+    const message = context.scrub(error.message);
+    this.logger.error({ msg: `Execution ${claimed.id}: ${message}`, executionId: claimed.id, workflowId: claimed.workflowId });
+    for (const node of context.workflow.graph.nodes.values()) context.skip(node);
+    const store = (dataToo: boolean) =>
+      this.complete(claimed, 'FAILED', serializeNodeRecords(storableFailure(context.records, error, message, dataToo), context.workflow.settings, context.secrets), message, null, null);
+    try {
+      await store(false);
+    } catch (refused) {
+      if (!isDataException(refused)) throw refused;
+      await store(true);
+    }
+  }
+
+  /** Ends an execution whose runs were lost too often (MAX_LOST_RUNS) without running anything again. */
+  private async abandon(claimed: ClaimedExecution, context: ExecutionContext): Promise<void> {
+    const reason = `Abandoned after ${claimed.lostRuns} attempts: each run was lost (the process running it ended, or it stalled past its lease)`;
+    context.abandon(reason);
+    this.logger.error({ msg: `Execution ${claimed.id}: ${reason}`, executionId: claimed.id, workflowId: claimed.workflowId });
+    const json = serializeNodeRecords(context.records, context.workflow.settings, context.secrets, { triggerData: context.triggerData });
+    await this.complete(claimed, 'FAILED', json, reason, null, null);
   }
 
   private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {
@@ -215,8 +280,33 @@ export class ExecutionEngine {
   private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
     if (!context.dirty) return;
     context.dirty = false;
-    const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
-    const saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, serializeNodeRecords(context.records, context.workflow.settings, context.secrets), response);
+    let saved: boolean;
+    try {
+      const response = context.webhookResponse ? context.scrub(toJsonb(context.webhookResponse)) : null;
+      const json = serializeNodeRecordsOrExplain(context.records, context.workflow.settings, context.secrets);
+      saved = await this.executions.saveProgress(context.execution.id, context.execution.attempt, json, response);
+    } catch (error) {
+      const unstorable = asUnstorable(error);
+      if (!unstorable) throw error;
+      // The outside effect does not start; the run stops and executeWorkflow fails the execution.
+      if (!controller.signal.aborted) controller.abort(unstorable);
+      return;
+    }
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
+}
+
+/**
+ * PostgreSQL refused the data itself (SQLSTATE class 22, data exception: text jsonb cannot hold),
+ * as opposed to failing to run the statement (connection lost), after which the run is recovered.
+ */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } })?.code ?? (error as { driverError?: { code?: unknown } })?.driverError?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/** The error as a reason to fail the execution for a result it cannot store, or undefined. */
+function asUnstorable(error: unknown): UnstorableResultError | undefined {
+  if (error instanceof UnstorableResultError) return error;
+  return isDataException(error) ? new UnstorableResultError(null, `the database refused it: ${(error as Error).message}`) : undefined;
 }

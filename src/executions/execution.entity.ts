@@ -65,6 +65,14 @@ export class ExecutionEntity {
   @Column({ type: 'integer', default: 0 })
   attempt: number;
 
+  /**
+   * How many times a RUNNING execution was taken over after its owner lost it (the process ended or
+   * its lease expired): the claim counts these, not resumes after a wait nor hand-backs on shutdown.
+   * Past MAX_LOST_RUNS the execution is abandoned (FAILED) instead of run again (issue: poison runs).
+   */
+  @Column({ type: 'integer', default: 0 })
+  lostRuns: number;
+
   @Column({ type: 'text', nullable: true })
   leaseOwner: string | null;
 

@@ -36,6 +36,8 @@ export type InsertResult = { created: true; id: string } | { created: false; id:
 export interface ClaimedExecution extends ExecutionIdentity {
   nodeExecutions: NodeExecution[];
   attempt: number;
+  /** Takeovers after a lost run, this claim included (ExecutionEntity.lostRuns). */
+  lostRuns: number;
   startedAt: Date;
   /** Set when a WAITING execution continues: the wait node, and the resume request if any. */
   waitNode: string | null;
@@ -118,7 +120,10 @@ export class ExecutionsRepository {
 
   /**
    * Takes ownership of executions that are PENDING, or RUNNING under an expired lease. Each claim
-   * bumps `attempt`, which fences every later write of a previous owner.
+   * bumps `attempt`, which fences every later write of a previous owner. `attempt` also counts
+   * claims that continue a wait, so lost runs have a counter of their own: `lostRuns` grows only
+   * when a RUNNING execution still held by an owner (`leaseOwner` set: not handed back on shutdown,
+   * releaseLeases) is taken over because that owner's lease expired — it died or stalled.
    */
   async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
     const claimed = await queryPrepared<ClaimedExecution>(
@@ -126,12 +131,13 @@ export class ExecutionsRepository {
       'executions_claim',
       `UPDATE workflow_executions
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
+              "lostRuns" = "lostRuns" + CASE WHEN status = 'RUNNING' AND "leaseOwner" IS NOT NULL THEN 1 ELSE 0 END,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
         WHERE id = ANY($1::uuid[])
           AND (status = 'PENDING'
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= now()))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt", "waitNode", "resumeData"`,
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData"`,
       [ids, owner, leaseMs],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
@@ -226,11 +232,14 @@ export class ExecutionsRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Hands executions back (SIGTERM) so another worker resumes them at once, not after the lease. */
+  /**
+   * Hands executions back (SIGTERM) so another worker resumes them at once, not after the lease.
+   * Without an owner, the next claim does not count the run as lost (claimMany's `lostRuns`).
+   */
   async releaseLeases(ids: string[], owner: string): Promise<void> {
     if (!ids.length) return;
     await this.dataSource.query(
-      `UPDATE workflow_executions SET "leaseExpiresAt" = now() - interval '1 second' WHERE id = ANY($1::uuid[]) AND "leaseOwner" = $2 AND status = 'RUNNING'`,
+      `UPDATE workflow_executions SET "leaseExpiresAt" = now() - interval '1 second', "leaseOwner" = NULL WHERE id = ANY($1::uuid[]) AND "leaseOwner" = $2 AND status = 'RUNNING'`,
       [ids, owner],
     );
   }

@@ -36,6 +36,32 @@ describe('node records as stored', () => {
     expect(JSON.parse(toJsonb({ a: '\\u0000' }))).toEqual({ a: '\\u0000' });
   });
 
+  it('replaces unpaired surrogates that jsonb cannot hold, and keeps pairs and escaped text', () => {
+    expect(JSON.parse(toJsonb({ a: 'x\ud800y', b: 'z\udfff', c: '\ud83d\ude00' }))).toEqual({ a: 'x\ufffdy', b: 'z\ufffd', c: '\ud83d\ude00' });
+    expect(JSON.parse(toJsonb({ a: '\\ud800' }))).toEqual({ a: '\\ud800' });
+  });
+
+  it('scrubs the encoded forms of a secret: JSON-escaped twice, URL- and form-encoded, base64 with Bearer/Basic and inside longer base64', () => {
+    const token = 'to"k\\en +&=x';
+    const secrets = new Set([token, 'user:pa55word']);
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const inJson = b64(JSON.stringify({ n: 12, token }));
+    // What a target echoed (as a node's output or error quotes it), and the part that must go.
+    const echoed: Array<[string, string]> = [
+      [`body ${JSON.stringify({ token })}`, JSON.stringify(token).slice(1, -1)],
+      [encodeURIComponent(token), encodeURIComponent(token)],
+      [new URLSearchParams({ token }).toString(), new URLSearchParams({ token }).toString().slice(6)],
+      [b64(`Bearer ${token}`), b64(`Bearer ${token}`)],
+      [b64(`Basic ${b64('user:pa55word')}`), b64(`Basic ${b64('user:pa55word')}`)],
+      [inJson, inJson.slice(12, -8)],
+    ];
+    for (const [text, secretPart] of echoed) {
+      const scrubbed = JSON.parse(scrubSecrets(JSON.stringify({ text }), secrets)).text;
+      expect(scrubbed, text).toContain('[redacted]');
+      expect(scrubbed, text).not.toContain(secretPart);
+    }
+  });
+
   it('scrubs credential values in raw, JSON-escaped and base64 form', () => {
     const secrets = new Set(['s3cr"et-token', 'user:pa55word']);
     const text = JSON.stringify({ echoed: 's3cr"et-token', header: `Basic ${Buffer.from('user:pa55word').toString('base64')}` });

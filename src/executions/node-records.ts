@@ -1,3 +1,5 @@
+import { isoTime } from '../common/iso-time.js';
+import { encodedForms, jsonEscaped } from '../common/secret-forms.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
 import type { NodeExecution } from './execution.types.js';
 
@@ -5,12 +7,69 @@ import type { NodeExecution } from './execution.types.js';
 export const MAX_STORED_VALUE_BYTES = 1024 * 1024;
 
 /**
- * JSON for a jsonb column. Postgres rejects the NUL character in jsonb text, which outside data can
- * carry; it becomes U+FFFD rather than failing the write.
+ * JSON for a jsonb column. Postgres rejects in jsonb text the NUL character and unpaired UTF-16
+ * surrogates ("Unicode low surrogate must follow a high surrogate"), which outside data and
+ * expressions (`"\ud800"`) can carry; they become U+FFFD rather than failing the write — for a
+ * batch, the write of every row in it. JSON.stringify escapes exactly those surrogates that are
+ * unpaired (a pair is written as is), so every `\ud8xx`–`\udfxx` escape it wrote is one.
  */
 export function toJsonb(value: unknown): string {
   const json = JSON.stringify(value ?? null);
-  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
+  return json.includes('\\u0000') || json.includes('\\ud') ? json.replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd') : json;
+}
+
+/**
+ * A node's result that cannot be stored at all (a cycle, a BigInt, a `toJSON` that throws): the
+ * execution fails naming the node, rather than staying RUNNING and being run again by the sweep.
+ */
+export class UnstorableResultError extends Error {
+  constructor(
+    readonly nodeName: string | null,
+    reason: string,
+  ) {
+    super(nodeName === null ? `The execution's records could not be stored: ${reason}` : `Node "${nodeName}": its result could not be stored: ${reason}`);
+  }
+}
+
+/** serializeNodeRecords, or an UnstorableResultError naming the node whose input or output is to blame. */
+export function serializeNodeRecordsOrExplain(records: NodeExecution[], settings: WorkflowSettings, secrets?: ReadonlySet<string>, references?: { triggerData: unknown }): string {
+  try {
+    return serializeNodeRecords(records, settings, secrets, references);
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    for (const record of records) if (!isSerialisable(record)) throw new UnstorableResultError(record.nodeName, reason);
+    throw new UnstorableResultError(null, reason);
+  }
+}
+
+/**
+ * Records that can be stored whatever went wrong (after an UnstorableResultError, or a database
+ * that refused them): values that do not serialise, or every input and output with `dataToo`, are
+ * dropped; the named node and any node still RUNNING end FAILED with `error`, unrun nodes as given.
+ */
+export function storableFailure(records: NodeExecution[], error: UnstorableResultError, message: string, dataToo: boolean): NodeExecution[] {
+  const now = isoTime(Date.now());
+  return records.map((record) => {
+    const blamed = record.nodeName === error.nodeName || record.status === 'RUNNING';
+    const keep = !dataToo && isSerialisable(record);
+    return {
+      ...record,
+      status: blamed ? 'FAILED' : record.status,
+      input: keep ? record.input : null,
+      output: keep && !blamed ? record.output : null,
+      error: blamed ? message : typeof record.error === 'string' ? record.error : null,
+      completedAt: blamed ? (record.completedAt ?? now) : record.completedAt,
+    };
+  });
+}
+
+function isSerialisable(record: NodeExecution): boolean {
+  try {
+    JSON.stringify([record.input, record.output, record.error]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -108,17 +167,24 @@ const NO_SECRETS: ReadonlySet<string> = new Set();
 export const REDACTED_SECRET = '[redacted]';
 
 /**
- * Replaces every credential value a run decrypted (raw, JSON-escaped and base64, as in Basic auth)
- * in text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
- * back, the record never holds a secret.
+ * Replaces every credential value a run decrypted, in each of its encoded forms (encodedForms), in
+ * text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
+ * back, the record never holds a secret. The text is JSON, so each form is also looked for as JSON
+ * escapes it (a token with a `"` echoed inside JSON by the target, then quoted in a node's error).
  */
 export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
+  if (secrets.size === 0) return text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')]) {
-      if (form.length >= MIN_SECRET_LENGTH && out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
+    for (const form of encodedForms(secret)) {
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      forms.add(form);
+      forms.add(jsonEscaped(form));
     }
   }
+  let out = text;
+  // Longest first, so a form holding another (base64 of "Bearer <secret>") is replaced whole.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) if (out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
   return out;
 }
 

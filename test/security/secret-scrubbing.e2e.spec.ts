@@ -13,6 +13,48 @@ import { RecordingServer, sendJson } from '../support/recording-server.js';
 import { ADMIN_KEY, TEST_ENCRYPTION_KEY } from '../support/test-app.js';
 import { testDatabaseUrl } from '../support/test-database.js';
 
+/** How /encoded/<ok|fail>/<form> echoes the credential it received. */
+const ENCODED_FORMS = ['json', 'uri', 'form', 'base64-header', 'base64-in-json'] as const;
+
+/** The text of one encoded form of `secret` (the token, or `user:password` of Basic auth). */
+function echoedForms(form: (typeof ENCODED_FORMS)[number], secret: string): string[] {
+  switch (form) {
+    case 'json':
+      return [JSON.stringify({ secret }).slice(1, -1)];
+    case 'uri':
+      return [encodeURIComponent(secret)];
+    case 'form':
+      return [new URLSearchParams({ secret }).toString()];
+    case 'base64-header':
+      return [Buffer.from(`Bearer ${secret}`).toString('base64')];
+    case 'base64-in-json': {
+      // The characters of a longer base64 text that encode only the secret.
+      const prefix = Buffer.byteLength('{"at":1,"secret":"');
+      const json = Buffer.from(JSON.stringify({ at: 1, secret }));
+      const encoded = json.toString('base64');
+      const end = prefix + Buffer.byteLength(JSON.stringify(secret).slice(1, -1));
+      return [encoded.slice(Math.ceil(prefix / 3) * 4, Math.floor(end / 3) * 4)];
+    }
+  }
+}
+
+/** A target that echoes the credential of the request encoded (`/encoded/<ok|fail>/<form>`), as text. */
+function echoEncoded(url: string, authorization: string, res: import('node:http').ServerResponse): void {
+  const [, , outcome, form] = url.split('/');
+  const space = authorization.indexOf(' ');
+  const scheme = authorization.slice(0, space);
+  const value = authorization.slice(space + 1);
+  const secret = scheme === 'Basic' ? Buffer.from(value, 'base64').toString() : value;
+  const text =
+    form === 'base64-header'
+      ? Buffer.from(authorization).toString('base64')
+      : form === 'base64-in-json'
+        ? Buffer.from(JSON.stringify({ at: 1, secret })).toString('base64')
+        : (echoedForms(form as (typeof ENCODED_FORMS)[number], secret)[0] ?? 'unknown form');
+  res.writeHead(outcome === 'fail' ? 500 : 200, { 'content-type': 'text/plain' });
+  res.end(`echo: ${text}`);
+}
+
 /** Fields that name rather than hide: the header an httpHeaderAuth credential sets. */
 const NOT_SECRET = new Set(['httpHeaderAuth.name']);
 
@@ -65,6 +107,7 @@ describe('secret scrubbing: canary credentials everywhere (SPEC §9.2)', () => {
   beforeAll(async () => {
     // A target that reflects the request it got, headers and all; /fail does so with a 500...
     echo = await new RecordingServer((req, res) => {
+      if (req.url.startsWith('/encoded')) return echoEncoded(req.url, String(req.headers.authorization ?? ''), res);
       const reflected = { method: req.method, url: req.url, headers: req.headers, body: req.body };
       // ...in the body and in a response header.
       sendJson(res, req.url.startsWith('/fail') ? 500 : 200, reflected, { 'x-echo-headers': JSON.stringify(req.headers) });
@@ -156,6 +199,61 @@ describe('secret scrubbing: canary credentials everywhere (SPEC §9.2)', () => {
       expect(received).toMatch(auth === 'httpHeaderAuth' ? secrets.httpHeaderAuth.value : auth === 'httpBearerAuth' ? secrets.httpBearerAuth.token : Buffer.from(`${secrets.httpBasicAuth.username}:${secrets.httpBasicAuth.password}`).toString('base64'));
     }
   });
+
+  it('keeps credentials out in every encoded form a target echoes: JSON-escaped, URL- and form-encoded, base64 (Bearer/Basic)', async () => {
+    // Values with `"`, `\\`, `+`, `&`, `=`, `/` and a space: each encoding changes them.
+    const hex = () => randomBytes(6).toString('hex');
+    const token = `canary-tok"en\\back+plus&and=eq/sl ash-${hex()}`;
+    const user = `canary-user-${hex()}`;
+    const password = `canary-pa"ss\\wd+&= x-${hex()}`;
+    const bearer = await keep('POST /credentials tricky bearer', http.post('/credentials').set(admin).send({ name: 'tricky bearer', type: 'httpBearerAuth', data: { token } }));
+    const basic = await keep('POST /credentials tricky basic', http.post('/credentials').set(admin).send({ name: 'tricky basic', type: 'httpBasicAuth', data: { username: user, password } }));
+    const ids = { httpBearerAuth: bearer.body.id as string, httpBasicAuth: basic.body.id as string };
+    const executionIds: string[] = [];
+    for (const auth of ['httpBearerAuth', 'httpBasicAuth'] as const) {
+      for (const form of ENCODED_FORMS) {
+        for (const outcome of ['ok', 'fail']) {
+          const call: NodeSpec = {
+            name: 'Call',
+            type: 'httpRequest',
+            credentials: { [auth]: { id: ids[auth] } },
+            parameters: { method: 'GET', url: `${echo.url}/encoded/${outcome}/${form}`, authentication: auth, responseFormat: 'text', failOnHttpError: true },
+            continueOnFail: outcome === 'fail',
+          };
+          const { hookId } = await workflow([{ name: 'Start', type: 'trigger' }, call, copy]);
+          const fired = await keep(`webhook tricky ${auth} ${form} ${outcome}`, http.post(`/webhook/handler/${hookId}`).send({}));
+          expect(fired.status, fired.text).toBe(200);
+          executionIds.push(fired.headers['x-execution-id'] ?? (await latestExecution(hookId)));
+          cases += 1;
+        }
+      }
+    }
+    // The forms the target echoed, which must be nowhere in what was stored or answered.
+    const basicValue = `${user}:${password}`;
+    const forms = new Set<string>();
+    for (const secret of [token, password, basicValue]) for (const form of ENCODED_FORMS) for (const text of echoedForms(form, secret)) forms.add(text);
+    for (const header of [`Bearer ${token}`, `Basic ${Buffer.from(basicValue).toString('base64')}`]) forms.add(Buffer.from(header).toString('base64'));
+    const found = (text: string) => [...forms].filter((form) => text.includes(form) || text.includes(JSON.stringify(form).slice(1, -1)));
+    // The search has teeth: the target got the credentials, and echoed these very forms.
+    expect(echo.requests.some((request) => request.headers.authorization === `Bearer ${token}`)).toBe(true);
+    const rows: Array<{ nodes: string; error: string | null }> = await app.get(DataSource).query('SELECT "nodeExecutions"::text AS nodes, error FROM workflow_executions WHERE id = ANY($1::uuid[])', [executionIds]);
+    expect(rows).toHaveLength(executionIds.length);
+    expect(rows.filter((row) => !row.nodes.includes("[redacted]")).map((row) => row.nodes.slice(0, 1500))).toEqual([]);
+    for (const row of rows) expect(found(`${row.nodes}\n${row.error ?? ''}`), row.nodes.slice(0, 3000)).toEqual([]);
+    for (const id of executionIds) {
+      const answer = await keep('GET tricky execution', http.get(`/executions/${id}`).set(admin).expect(200));
+      expect(found(answer.text), answer.text.slice(0, 3000)).toEqual([]);
+    }
+    for (const { what, text } of answers.filter((answer) => answer.what.startsWith('webhook tricky'))) expect(found(text), `${what}: ${text.slice(0, 2000)}`).toEqual([]);
+  });
+
+  /** The newest execution of a webhook, for answers that do not name it. */
+  async function latestExecution(hookId: string): Promise<string> {
+    const list = await http.get('/executions?limit=50').set(admin).expect(200);
+    const hook = (list.body.items as Array<{ id: string; webhookId: string }>).find((item) => item.webhookId === hookId);
+    if (!hook) throw new Error(`no execution for webhook ${hookId}`);
+    return hook.id;
+  }
 
   it('keeps the Resend API key out, when Resend quotes it in an error', async () => {
     const node = { ...email, credentials: { resend: { id: credentialIds.resend } } };

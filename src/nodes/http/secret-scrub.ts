@@ -1,3 +1,5 @@
+import { encodedForms } from '../../common/secret-forms.js';
+
 /**
  * Removes credential values from what a node returns or reports (SPEC §9.2): a target may echo the
  * Authorization header back, an error may quote a URL with a bot token in it. Nodes scrub their own
@@ -11,15 +13,13 @@ export const SCRUBBED = '[redacted]';
  */
 const MIN_SECRET_LENGTH = 3;
 
-/** The forms a secret may take once quoted into text: as is and URL-encoded. */
+/** Every form of the secrets (encodedForms), longest first, so a form holding another is replaced whole. */
 export function secretForms(values: Iterable<string | undefined>): string[] {
   const forms = new Set<string>();
   for (const value of values) {
     if (!value || value.length < MIN_SECRET_LENGTH) continue;
-    forms.add(value);
-    forms.add(encodeURIComponent(value));
+    for (const form of encodedForms(value)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
   }
-  // Longest first, so a secret containing another is replaced whole.
   return [...forms].sort((a, b) => b.length - a.length);
 }
 

@@ -127,7 +127,7 @@ export class WebhookIngestService {
 /** The new execution as its first run sees it. */
 function asClaimed(execution: NewExecution): ClaimedExecution {
   const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData } = execution;
-  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 1, startedAt: new Date(), waitNode: null, resumeData: null };
+  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 1, lostRuns: 0, startedAt: new Date(), waitNode: null, resumeData: null };
 }
 
 function methodMatches(registered: string, actual: string): boolean {

@@ -1,0 +1,48 @@
+/**
+ * The forms a secret takes once quoted into text (SPEC §9.2): as is; JSON-escaped (a target that
+ * echoes a token holding `"` or `\` inside JSON); URL-encoded by encodeURIComponent and as a form
+ * field (`+` for space); base64, alone and as the `Bearer <secret>`, `Basic <secret>` and
+ * `Basic base64(<secret>)` header values echoed back encoded; and the base64 characters that
+ * encode only the secret (or its JSON-escaped form) inside any longer base64 text, at each of the
+ * three byte alignments.
+ * Computed once per secret: scrubbing runs on every stored record of a run with credentials.
+ */
+export function encodedForms(secret: string): readonly string[] {
+  let forms = cache.get(secret);
+  if (!forms) {
+    const json = jsonEscaped(secret);
+    // Base64 of the JSON-escaped form too: a JSON document holding the secret, then encoded.
+    const all = new Set<string>([secret, json, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), ...base64Forms(secret), ...(json === secret ? [] : base64Forms(json))]);
+    forms = [...all];
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(secret, forms);
+  }
+  return forms;
+}
+
+/** The text between the quotes of JSON.stringify(text). */
+export function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+const cache = new Map<string, readonly string[]>();
+const CACHE_LIMIT = 1000;
+/** Shorter runs of base64 would match unrelated data. */
+const MIN_BASE64_CORE = 8;
+
+function base64Forms(secret: string): string[] {
+  const forms = [base64(secret), base64(`Bearer ${secret}`), base64(`Basic ${secret}`), base64(`Basic ${base64(secret)}`)];
+  const bytes = Buffer.byteLength(secret);
+  for (const shift of [0, 1, 2]) {
+    // Base64 turns 3 bytes into 4 characters: the groups mixing the secret with what surrounds it
+    // depend on those neighbours; the groups in between do not.
+    const encoded = base64('\0'.repeat(shift) + secret);
+    const core = encoded.slice(shift ? 4 : 0, (shift + bytes) % 3 ? encoded.length - 4 : encoded.length);
+    if (core.length >= MIN_BASE64_CORE) forms.push(core);
+  }
+  return forms;
+}
+
+function base64(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
