@@ -42,7 +42,7 @@ function setup(executor: NodeExecutor, node: Partial<WorkflowNode>) {
     {
       id: 'ex', workflowId: 'wf', workflowVersion: 1, webhookId: null, userId: 'u', mode: 'manual',
       triggerData: { body: { who: 'ada' }, headers: {}, query: {}, method: 'POST', receivedAt: '2026-01-01T00:00:00.000Z' },
-      nodeExecutions: [], attempt: 1, startedAt: new Date(), waitNode: null, resumeData: null,
+      nodeExecutions: [], attempt: 1, lostRuns: 0, startedAt: new Date(), waitNode: null, resumeData: null,
     },
     { id: 'wf', name: 'test', version: 1, settings: {}, graph, pure: false },
     null,

@@ -53,6 +53,7 @@ function contextFor(loaded: ReturnType<typeof workflow>, restored: NodeExecution
       triggerData: { body: { n: 1 }, headers: {}, query: {}, method: 'POST', receivedAt: '2026-01-01T00:00:00.000Z' },
       nodeExecutions: restored,
       attempt: 1,
+      lostRuns: 0,
       startedAt: new Date(),
       waitNode,
       resumeData: null,
