@@ -12,6 +12,8 @@ import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { NodeRegistry } from './nodes/node-registry.js';
+import { addNodeSchemas } from './nodes/node-openapi.js';
 import { requestLogger } from './logging/logger-options.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
@@ -101,5 +103,7 @@ function setUpSwagger(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (ADMIN_API_KEY or one created through POST /users/:id/api-keys)' })
       .build(),
   );
+  // One schema per registered node type, from the same descriptions that validate workflows.
+  addNodeSchemas(document, app.get(NodeRegistry).all());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 }

@@ -6,12 +6,17 @@ export const respondToWebhookDescription: NodeTypeDescription = {
   parameters: {
     type: 'object',
     properties: {
-      statusCode: { type: 'number', integer: true, min: 100, max: 599 },
-      headers: { type: 'object', additional: { type: 'string' } },
-      body: { type: 'any' },
+      statusCode: { type: 'number', integer: true, min: 100, max: 599, default: 200, description: 'HTTP status of the answer' },
+      headers: { type: 'object', additional: { type: 'string' }, description: 'Response headers by name' },
+      body: { type: 'any', description: 'The answer; absent: the node input' },
     },
   },
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: true,
+  docs: {
+    summary: 'Answers the waiting webhook caller at once (webhooks with responseMode responseNode); the execution goes on.',
+    output: 'its input, unchanged',
+    example: { name: 'Reply', parameters: { statusCode: 200, body: { received: true, id: '{{ $execution.id }}' } } },
+  },
 };
