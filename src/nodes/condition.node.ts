@@ -38,6 +38,7 @@ export const conditionDescription: NodeTypeDescription = {
             rules: {
               type: 'array',
               required: true,
+              description: 'At least one rule, `{ field, operator, value }`',
               minItems: 1,
               items: {
                 type: 'object',

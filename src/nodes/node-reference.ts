@@ -28,6 +28,8 @@ export interface ParameterReference {
   description: string | null;
   /** Bounds and nested shape, as JSON Schema. */
   schema: JsonSchema;
+  /** The fields of an object, or of each object of an array (`conditions[].rules`). */
+  fields?: ParameterReference[];
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -99,15 +101,7 @@ export function typeLabel(schema: ParamSchema): string {
 
 export function describeNodeType(description: NodeTypeDescription): NodeTypeReference {
   const docs = description.docs;
-  const parameters = Object.entries(description.parameters.properties ?? {}).map(([name, schema]): ParameterReference => ({
-    name,
-    type: typeLabel(schema),
-    required: schema.required === true,
-    ...(schema.default !== undefined ? { default: schema.default } : {}),
-    ...(schema.type === 'string' && schema.enum ? { allowedValues: schema.enum } : {}),
-    description: schema.description ?? null,
-    schema: toJsonSchema(schema),
-  }));
+  const parameters = parameterReferences(description.parameters);
   return {
     type: description.type,
     displayName: description.displayName,
@@ -123,6 +117,22 @@ export function describeNodeType(description: NodeTypeDescription): NodeTypeRefe
     credentials: { types: [...description.credentials.types], required: description.credentials.required },
     example: docs ? exampleNode(description) : null,
   };
+}
+
+function parameterReferences(schema: Extract<ParamSchema, { type: 'object' }>): ParameterReference[] {
+  return Object.entries(schema.properties ?? {}).map(([name, child]): ParameterReference => {
+    const nested = child.type === 'array' && child.items?.type === 'object' ? child.items : child.type === 'object' && child.properties ? child : undefined;
+    return {
+      name,
+      type: typeLabel(child),
+      required: child.required === true,
+      ...(child.default !== undefined ? { default: child.default } : {}),
+      ...(child.type === 'string' && child.enum ? { allowedValues: child.enum } : {}),
+      description: child.description ?? null,
+      schema: toJsonSchema(child),
+      ...(nested?.type === 'object' && nested.properties ? { fields: parameterReferences(nested) } : {}),
+    };
+  });
 }
 
 /** The documented example as a whole node: `{ id, name, type, parameters, credentials? }`. */

@@ -9,6 +9,7 @@ export class NodeParameterDto implements ParameterReference {
   @ApiPropertyOptional({ type: [String], example: ['GET', 'POST'] }) allowedValues?: readonly string[];
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of the value: bounds and nested fields. Any value may also be a `{{ expression }}`' }) schema: JsonSchema;
+  @ApiPropertyOptional({ type: () => [NodeParameterDto], description: 'The fields of an object parameter, or of each object of an array parameter' }) fields?: NodeParameterDto[];
 }
 
 export class NodeOutputsDto {
