@@ -38,6 +38,13 @@ export class ExecutionService {
     return execution;
   }
 
+  /** The execution whoever asks: only for a caller already authorised another way (a signed view link). */
+  async getExecutionUnscoped(id: string): Promise<ExecutionEntity> {
+    const execution = await this.executions.findById(id);
+    if (!execution) throw notFound('Execution', id);
+    return execution;
+  }
+
   getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
     return this.listExecutions({ workflowId }, principal, limit, cursor, withNodes);
   }
