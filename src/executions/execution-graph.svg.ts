@@ -19,8 +19,8 @@ export interface GraphDefinition {
 const BOX_HEIGHT = 48;
 const MIN_WIDTH = 120;
 const MAX_WIDTH = 230;
-/** Approximate width of a 13px system-ui character, enough to size boxes without a font engine. */
-const CHAR_PX = 7.4;
+/** Approximate width of a bold 13px system-ui character, enough to size boxes without a font engine. */
+const CHAR_PX = 8.2;
 const MAX_LABEL_CHARS = 28;
 const MARGIN = 12;
 
@@ -38,12 +38,12 @@ export const GRAPH_STYLE = `
 .g-notrun rect{fill:#fff;stroke:#c3c8d1;stroke-dasharray:2 3}.g-notrun text{fill:#8a919d}
 .g-edge{fill:none;stroke:#c3c8d1;stroke-width:1.5}
 .g-edge.g-taken{stroke:#1f8a4c;stroke-width:2.75}
-.g-out{font:11px system-ui,sans-serif;fill:#5a6475}
+.g-out{font:600 11px system-ui,sans-serif;fill:#5a6475}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0 0;padding:0;list-style:none;color:#5a6475;font-size:12px}
 .legend span{display:inline-block;width:12px;height:12px;border-radius:3px;border:2px solid;vertical-align:-2px;margin-right:4px}
-.lg-ok{background:#e6f4ec;border-color:#1f8a4c}.lg-failed{background:#fdecee;border-color:#c62f3a}.lg-running{background:#e8f0fd;border-color:#2f6fde}
-.lg-skipped{background:#f1f2f4;border-color:#b7bcc6;border-style:dashed}.lg-notrun{background:#fff;border-color:#c3c8d1;border-style:dotted}
-.lg-taken{width:18px!important;height:0!important;border-width:2px 0 0!important;border-color:#1f8a4c;border-radius:0!important}
+.legend .lg-ok{background:#e6f4ec;border-color:#1f8a4c}.legend .lg-failed{background:#fdecee;border-color:#c62f3a}.legend .lg-running{background:#e8f0fd;border-color:#2f6fde}
+.legend .lg-skipped{background:#f1f2f4;border-color:#b7bcc6;border-style:dashed}.legend .lg-notrun{background:#fff;border-color:#c3c8d1;border-style:dotted}
+.legend .lg-taken{width:18px;height:0;border-width:3px 0 0;border-color:#1f8a4c;border-radius:0;vertical-align:3px}
 `;
 
 export function renderGraphSvg(definition: GraphDefinition, records: readonly NodeExecution[]): string {
@@ -69,8 +69,14 @@ export function renderGraphSvg(definition: GraphDefinition, records: readonly No
     const taken = wasTaken(edge, byName, nodes);
     const path = `M${points.map((point) => `${num(point.x)},${num(point.y)}`).join(' L')}`;
     // Which output a connection leaves from, where a node has several.
-    const label = multiOutput.has(edge.from) ? `<text class="g-out" x="${num(points[0].x + 4)}" y="${num(points[0].y - 4)}">${edge.output}</text>` : '';
-    return `<path class="g-edge${taken ? ' g-taken' : ''}" d="${path}" marker-end="url(#${taken ? 'arrow-taken' : 'arrow'})"/>${label}`;
+    return `<path class="g-edge${taken ? ' g-taken' : ''}" d="${path}" marker-end="url(#${taken ? 'arrow-taken' : 'arrow'})"/>`;
+  });
+  // Which output a connection leaves from, where a node has several: drawn over the boxes, along
+  // the first segment of the connection.
+  const outputLabels = edges.map((edge, index) => {
+    const points: Array<{ x: number; y: number }> = graph.edge({ v: edge.from, w: edge.to, name: `${index}` })?.points ?? [];
+    if (!multiOutput.has(edge.from) || points.length < 2) return '';
+    return `<text class="g-out" x="${num((points[0].x + points[1].x) / 2)}" y="${num((points[0].y + points[1].y) / 2 - 5)}">${edge.output}</text>`;
   });
   const boxes = nodes.map((node) => {
     const layout = graph.node(node.name);
@@ -86,6 +92,7 @@ export function renderGraphSvg(definition: GraphDefinition, records: readonly No
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#c3c8d1"/></marker><marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f8a4c"/></marker></defs>
 ${edgePaths.join('\n')}
 ${boxes.join('\n')}
+${outputLabels.join('')}
 </svg></div>
 <ul class="legend"><li><span class="lg-ok"></span>succeeded</li><li><span class="lg-failed"></span>failed</li><li><span class="lg-running"></span>running</li><li><span class="lg-skipped"></span>skipped</li><li><span class="lg-notrun"></span>not run</li><li><span class="lg-taken"></span>connection followed</li></ul>`;
 }
