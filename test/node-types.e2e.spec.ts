@@ -130,4 +130,14 @@ describe('GET /node-types', () => {
     expect(schemas[nodeSchemaName('httpRequest')].properties.parameters.properties.failOnHttpError).toMatchObject({ default: true, anyOf: [{ type: 'boolean' }, { $ref: '#/components/schemas/Expression' }] });
     expect(doc.paths['/node-types'].get.security).toEqual([{ bearer: [] }]);
   });
+
+  it("keeps one example for a workflow's node list, and the body built from the examples saves", async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    const properties = doc.components.schemas.CreateWorkflowDto.properties as Record<string, { example?: unknown }>;
+    expect(properties.nodes.example).toEqual([expect.objectContaining({ type: 'trigger' }), expect.objectContaining({ type: 'condition' })]);
+    const body = Object.fromEntries(Object.entries(properties).filter(([, property]) => property.example !== undefined).map(([name, property]) => [name, property.example]));
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['name', 'nodes', 'connections']));
+    const created = await t.http.post('/workflows').set(t.admin).send(body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  });
 });
