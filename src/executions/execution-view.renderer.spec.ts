@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionDto } from './dto/execution.dto.js';
 import type { NodeExecution } from './execution.types.js';
+import { renderGraphSvg } from './execution-graph.svg.js';
 import { escapeHtml, renderExecutionView } from './execution-view.renderer.js';
 
 function execution(overrides: Partial<ExecutionDto> = {}): ExecutionDto {
@@ -162,5 +163,20 @@ describe('renderExecutionView: the workflow graph', () => {
 
   it('leaves the graph out when the workflow version is not known', () => {
     expect(renderExecutionView(execution())).not.toContain('<svg');
+  });
+});
+
+describe('renderGraphSvg layout cache', () => {
+  it('lays out a version once: the same key reuses the layout, another key computes its own', () => {
+    const nodes = [
+      { id: 'a', name: 'A', type: 'trigger', parameters: {} },
+      { id: 'b', name: 'B', type: 'set', parameters: {} },
+    ];
+    const connections = { A: { main: [[{ node: 'B', type: 'main', index: 0 }]] } };
+    const first = renderGraphSvg({ nodes, connections, layoutKey: 'wf-cache-test:1' }, []);
+    // Same key, different definition: the cached layout wins (versions are immutable, so this cannot happen for real).
+    const reused = renderGraphSvg({ nodes, connections: {}, layoutKey: 'wf-cache-test:1' }, []);
+    expect(reused).toBe(first);
+    expect(renderGraphSvg({ nodes, connections: {}, layoutKey: 'wf-cache-test:2' }, [])).not.toContain('<path class="g-edge');
   });
 });
