@@ -29,7 +29,7 @@ export class WorkflowNodeDto implements WorkflowNode {
   @MaxLength(100)
   type: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { requiredFields: ['email'] }, description: "The type's parameters; any string may hold `{{ expression }}`" })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { requiredFields: ['email'] }, description: "The type's parameters (GET /node-types lists each type's); any value may be a `{{ expression }}`" })
   @IsOptional()
   @IsObject()
   parameters: Record<string, unknown>;
