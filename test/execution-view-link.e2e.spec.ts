@@ -77,7 +77,11 @@ describe('execution view links', () => {
     const before = Date.now();
     const created = await t.http.post(`/executions/${executionId}/view-link`).set(owner.auth).send({ expiresInSeconds: 3600 }).expect(201);
     expect(Date.parse(created.body.expiresAt) - before).toBeGreaterThan(59 * 60_000);
+    // No body at all (curl -X POST) is the default lifetime.
+    const bare = await t.http.post(`/executions/${executionId}/view-link`).set(owner.auth).expect(201);
+    expect(Date.parse(bare.body.expiresAt) - before).toBeLessThanOrEqual(15 * 60_000 + 1000);
     await t.http.post(`/executions/${executionId}/view-link`).set(owner.auth).send({ expiresInSeconds: 30 }).expect(400);
+    await t.http.post(`/executions/${executionId}/view-link`).set(owner.auth).send({ lifetime: 60 }).expect(400);
     await t.http.post(`/executions/${executionId}/view-link`).set(owner.auth).send({ expiresInSeconds: 86_401 }).expect(400);
   });
 
