@@ -15,7 +15,7 @@ export const respondToWebhookDescription: NodeTypeDescription = {
   outputs: oneOutput,
   sideEffects: true,
   docs: {
-    summary: 'Answers the waiting webhook caller at once (webhooks with responseMode responseNode); the execution goes on.',
+    summary: 'For webhooks with responseMode responseNode: answers the waiting caller right away, and the execution goes on.',
     output: 'its input, unchanged',
     example: { name: 'Reply', parameters: { statusCode: 200, body: { received: true, id: '{{ $execution.id }}' } } },
   },

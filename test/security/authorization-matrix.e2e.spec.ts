@@ -145,6 +145,8 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'GET /executions/workflow/{id}': { ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
     'GET /executions/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
     'GET /executions/{id}/view': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
+    'POST /executions/{id}/view-link': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.execution }, body: {} }) },
+    'GET /node-types': { ok: 200, prepare: async () => ({ params: {} }) },
     'POST /executions/{id}/retry': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.failed }, body: { from: 'start' } }) },
     'POST /executions/{id}/cancel': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await waitingExecution(actor) } }) },
   };
