@@ -14,6 +14,8 @@ import { SWAGGER_UI_CSP, WEBHOOK_ANSWER_HEADERS } from './common/security-header
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { NodeRegistry } from './nodes/node-registry.js';
+import { addNodeSchemas } from './nodes/node-openapi.js';
 import { requestLogger } from './logging/logger-options.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
@@ -132,6 +134,8 @@ function setUpSwagger(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (ADMIN_API_KEY or one created through POST /users/:id/api-keys)' })
       .build(),
   );
+  // One schema per registered node type, from the same descriptions that validate workflows.
+  addNodeSchemas(document, app.get(NodeRegistry).all());
   // The key is not kept across reloads (no localStorage copy for a script on this origin to read):
   // pressing Authorize again after a reload is the price (docs/security.md).
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: false } });

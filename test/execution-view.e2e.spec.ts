@@ -109,6 +109,18 @@ describe('GET /executions/:id/view', () => {
     expect(nodeSections(html).get('Say &lt;b&gt;hi&lt;/b&gt;')).toContain('&quot;greeting&quot;: &quot;Hello &lt;script&gt;alert(\\&quot;pwned\\&quot;)&lt;/script&gt;&quot;');
   });
 
+  it('draws the graph with escaped labels: markup in node names stays text inside the SVG', async () => {
+    const html = (await t.http.get(`/executions/${completedId}/view`).set(owner.auth).expect(200)).text;
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    expect(svg.length).toBeGreaterThan(0);
+    expect(svg).toContain('<title>Say &lt;b&gt;hi&lt;/b&gt; (set): SUCCESS</title>');
+    expect(svg).toContain('>Say &lt;b&gt;hi&lt;/b&gt;</text>');
+    expect(svg).not.toContain('<b>');
+    const states = [...svg.matchAll(/<g class="g-node g-(\w+)"><title>(.*?) \(/g)].map(([, state, name]) => `${name}:${state}`);
+    expect(states).toEqual(['Webhook:ok', 'Say &lt;b&gt;hi&lt;/b&gt;:ok', 'Check:ok', 'High:ok', 'Low:skipped', 'Explode:failed']);
+    expect(html).toContain('<p class="warn">Completed, but 1 node failed and the run went on (continueOnFail): Explode</p>');
+  });
+
   it('sends a strict Content-Security-Policy and keeps the page out of caches', async () => {
     const response = await t.http.get(`/executions/${completedId}/view`).set(owner.auth).expect(200);
     expect(response.headers['content-security-policy']).toBe(EXECUTION_VIEW_CSP);

@@ -67,8 +67,13 @@ describe('error workflows', () => {
       failedNode: { name: 'Boom', type: 'set', error: expect.stringContaining('Expression error in parameter "values.n"') },
       startedAt: failed.startedAt,
       completedAt: failed.completedAt,
-      viewUrl: expect.stringMatching(/^http:\/\/wfe\.test\/executions\/.+\/view/),
+      viewUrl: expect.stringMatching(/^http:\/\/wfe\.test\/executions\/.+\/signed-view\?expires=\d+&signature=/),
     });
+    // The link opens the failed execution's view without an API key, for 7 days.
+    const viewUrl = new URL(done.triggerData.body.execution.viewUrl);
+    const page = await t.http.get(viewUrl.pathname + viewUrl.search).expect(200);
+    expect(page.text).toContain('Nightly import');
+    expect(Number(viewUrl.searchParams.get('expires')) * 1000 - Date.now()).toBeGreaterThan(6.9 * 24 * 3600_000);
     expect(done.nodeExecutions.find((record: { nodeName: string }) => record.nodeName === 'Report').output).toEqual({ failed: failedId });
     // Exactly one, however long we look.
     await new Promise((resolve) => setTimeout(resolve, 1200));

@@ -7,6 +7,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWAGGER_UI_CSP } from '../src/common/security-headers.js';
 import { EXECUTION_VIEW_CSP } from '../src/executions/execution-view.renderer.js';
+import { ViewLinks } from '../src/executions/view-links.js';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app.js';
 
 /** Debian's build (`apt-get install -y chromium`, done by .ci/run): nothing is downloaded here. */
@@ -228,6 +229,85 @@ describe('Swagger UI and the execution view in Debian chromium', () => {
     expect(viewed.status).toBe('200');
     expect(viewed.body).toMatch(/^<!doctype html>/);
     expect(viewed.body).toContain('<span class="node-name">Greet</span>');
+    expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('opens a view link in the browser without the API key: the graph coloured by status, screenshot', async () => {
+    const workflow = await t.http
+      .post('/workflows')
+      .set(t.admin)
+      .send({
+        name: 'Browser check: <route> leads',
+        nodes: [
+          { id: 'v1', name: 'Webhook', type: 'trigger', parameters: {} },
+          { id: 'v2', name: 'Check score', type: 'condition', parameters: { conditions: [{ output: 0, rules: [{ field: '{{ $context.score }}', operator: 'greaterThan', value: 90 }] }], defaultOutput: 1 } },
+          { id: 'v3', name: 'VIP <b>offer</b>', type: 'set', parameters: { values: { tier: 'vip' } } },
+          { id: 'v4', name: 'Standard offer', type: 'set', parameters: { values: { tier: 'standard' } } },
+          { id: 'v5', name: 'Enrich', type: 'set', continueOnFail: true, parameters: { values: { x: "{{ $error('CRM unavailable') }}" } } },
+          { id: 'v6', name: 'Done', type: 'noOp', parameters: {} },
+        ],
+        connections: {
+          Webhook: { main: [[{ node: 'Check score', type: 'main', index: 0 }]] },
+          'Check score': { main: [[{ node: 'VIP <b>offer</b>', type: 'main', index: 0 }], [{ node: 'Standard offer', type: 'main', index: 0 }]] },
+          'VIP <b>offer</b>': { main: [[{ node: 'Enrich', type: 'main', index: 0 }]] },
+          Enrich: { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+        },
+      })
+      .expect(201);
+    await t.http.post(`/workflows/${workflow.body.id}/run`).set(t.admin).send({ body: { score: 97 } }).expect(200);
+    const executionId = (await t.http.get(`/executions?workflowId=${workflow.body.id}`).set(t.admin).expect(200)).body.items[0].id as string;
+    const link = (await t.http.post(`/executions/${executionId}/view-link`).set(t.admin).send({}).expect(201)).body as { url: string; expiresAt: string };
+    const signed = new URL(link.url);
+    // PUBLIC_URL of the tests is not where the app listens: same path and query, on the app.
+    const url = `${base}${signed.pathname}${signed.search}`;
+
+    const page = await (await browser()).newPage();
+    const sentHeaders: Array<Record<string, string>> = [];
+    page.on('request', (request) => sentHeaders.push(request.headers()));
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') violations.push(message.text());
+    });
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toBe(EXECUTION_VIEW_CSP);
+    expect(sentHeaders.every((headers) => !('authorization' in headers))).toBe(true);
+    expect(await page.title()).toBe(`Execution ${executionId}`);
+    expect(await page.locator('.wf-name').innerText()).toBe('Browser check: <route> leads');
+    const graph = page.locator('.graph svg');
+    expect(await graph.isVisible()).toBe(true);
+    const boxes = graph.locator('g.g-node');
+    expect(await boxes.locator('title').allTextContents()).toEqual([
+      'Webhook (trigger): SUCCESS',
+      'Check score (condition): SUCCESS',
+      'VIP <b>offer</b> (set): SUCCESS',
+      'Standard offer (set): SKIPPED',
+      'Enrich (set): FAILED',
+      'Done (noOp): SUCCESS',
+    ]);
+    expect(await boxes.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('class')))).toEqual(['g-node g-ok', 'g-node g-ok', 'g-node g-ok', 'g-node g-skipped', 'g-node g-failed', 'g-node g-ok']);
+    // The inline stylesheet colours the boxes (CSP allows it): a failed node is red, a skipped one grey.
+    expect(await boxes.nth(4).locator('rect').evaluate((rect) => getComputedStyle(rect).stroke)).toBe('rgb(198, 47, 58)');
+    expect(await boxes.nth(3).locator('rect').evaluate((rect) => getComputedStyle(rect).strokeDasharray)).toBe('5px, 4px');
+    // Webhook→Check, Check→VIP, VIP→Enrich and Enrich→Done (continueOnFail) were followed; Check→Standard was not.
+    expect(await graph.locator('path.g-edge.g-taken').count()).toBe(4);
+    expect(await graph.locator('path.g-edge:not(.g-taken)').count()).toBe(1);
+    expect(await page.locator('.warn').innerText()).toContain('Enrich');
+    expect(await page.locator('script').count()).toBe(0);
+    const shot = join(ARTIFACTS, 'execution-view-link.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(violations).toEqual([]);
+
+    // Altered or expired, the link opens nothing.
+    const signature = signed.searchParams.get('signature')!;
+    const altered = `${base}${signed.pathname}?expires=${Number(signed.searchParams.get('expires')) + 60}&signature=${signature}`;
+    expect((await page.goto(altered))?.status()).toBe(403);
+    expect(await page.locator('body').innerText()).toContain('This view link is not valid');
+    const stale = new URL(t.app.get(ViewLinks).create(executionId, 60, Date.now() - 120_000).url);
+    expect((await page.goto(`${base}${stale.pathname}${stale.search}`))?.status()).toBe(403);
+    expect(await page.locator('body').innerText()).toContain('expired');
+    await page.close();
     expect(outside).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 60_000);

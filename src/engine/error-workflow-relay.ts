@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../database/uuid.js';
 import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
+import { ViewLinks } from '../executions/view-links.js';
 import { ExecutionQueue } from './execution-queue.js';
 
 /** How often the relay looks for FAILED executions (an index scan of a near-empty table). */
 const POLL_MS = 500;
 const BATCH = 100;
-/** The error workflow's `viewUrl` stays valid this long (docs/executions.md). */
-export const ERROR_VIEW_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
+/** The error workflow's `viewUrl` stays valid this long (docs/failure-handling.md). */
+export const ERROR_VIEW_LINK_SECONDS = 7 * 24 * 3600;
 
 /**
  * Starts error workflows (docs/executions.md): every FAILED execution leaves an outbox row in the
@@ -25,6 +26,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly outbox: ErrorWorkflowOutboxRepository,
     private readonly queue: ExecutionQueue,
+    private readonly viewLinks: ViewLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,11 +95,8 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
       failedNode: failedNode ? { name: failedNode.nodeName, type: failedNode.nodeType, error: failedNode.error } : null,
       startedAt: failed.startedAt ? new Date(failed.startedAt).toISOString() : null,
       completedAt: failed.completedAt ? new Date(failed.completedAt).toISOString() : null,
-      viewUrl: this.viewUrl(failed.id),
+      // A signed link: it opens the failed execution's view in a browser, without an API key.
+      viewUrl: this.viewLinks.create(failed.id, ERROR_VIEW_LINK_SECONDS).url,
     };
-  }
-
-  private viewUrl(executionId: string): string {
-    return `${this.config.publicUrl.replace(/\/$/, '')}/executions/${executionId}/view`;
   }
 }

@@ -1,5 +1,7 @@
 import type { ExecutionDto } from './dto/execution.dto.js';
+import { GRAPH_STYLE, renderGraphSvg, type GraphDefinition } from './execution-graph.svg.js';
 import type { NodeExecution } from './execution.types.js';
+import { escapeHtml } from './html-escape.js';
 
 /**
  * The admin's HTML view of one execution: a server-rendered page with no script and no outside
@@ -8,12 +10,7 @@ import type { NodeExecution } from './execution.types.js';
  * classes are the only values written raw.
  */
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Safe in element content and in quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
-}
+export { escapeHtml };
 
 /** A node's stored input/output may be up to 1 MiB (SPEC §7.5): beyond this the page shows a prefix. */
 const MAX_JSON_CHARS = 100_000;
@@ -60,11 +57,34 @@ ol.timeline{list-style:none;margin:0;padding:0}
 details{margin-top:6px}summary{cursor:pointer;color:#2f4a7a}
 pre.json{background:#f3f5f8;border:1px solid #e2e6ec;border-radius:6px;padding:8px 10px;margin:6px 0 0;max-height:420px;overflow:auto;white-space:pre-wrap;word-break:break-word}
 .muted{color:#7b8494}
-`;
+.wf-name{margin:0 0 4px;font-size:15px;font-weight:600;color:#2f4a7a;word-break:break-word}
+.warn{background:#fff6e0;border:1px solid #f0d08a;color:#6b4a00;border-radius:6px;padding:8px 10px;margin:8px 0 0}
+.mark{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#fff6e0;border:1px solid #f0d08a;color:#6b4a00}
+.links{margin:10px 0 0}a{color:#2f4a7a}
+ol.attempts{margin:6px 0 0;padding-left:18px}
+${GRAPH_STYLE}`;
 
-export function renderExecutionView(execution: ExecutionDto): string {
+/**
+ * What the page shows besides the execution: the workflow version it ran (name and graph), when it
+ * is still stored, and how it was opened (a signed link cannot open the JSON without the API key).
+ */
+export interface ExecutionViewContext {
+  workflow?: { name: string } & GraphDefinition;
+  /** Opened through a signed view link (no API key in the browser). */
+  signedLink?: boolean;
+}
+
+/**
+ * Related executions. SPEC §8.3 adds `parentExecutionId` and `children` to the execution resource
+ * (sub-workflows, §7.10); when they exist the page links them, so nothing here changes then.
+ */
+type Related = { parentExecutionId?: string | null; children?: ReadonlyArray<string | { id: string }> | null };
+
+export function renderExecutionView(execution: ExecutionDto & Related, context: ExecutionViewContext = {}): string {
   const nodes = execution.nodeExecutions ?? [];
   const title = `Execution ${execution.id}`;
+  const workflow = context.workflow;
+  const continued = execution.status === 'COMPLETED' ? nodes.filter((node) => node.status === 'FAILED') : [];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -76,25 +96,51 @@ export function renderExecutionView(execution: ExecutionDto): string {
 </head>
 <body>
 <header class="card">
+${workflow ? `<p class="wf-name">${escapeHtml(workflow.name)}</p>` : ''}
 <h1>${escapeHtml(title)} ${badge(execution.status)}</h1>
 <dl class="meta">
-${fact('Workflow', `<code>${escapeHtml(execution.workflowId)}</code> · version ${escapeHtml(execution.workflowVersion)}`)}
+${fact('Workflow', `${workflow ? `${escapeHtml(workflow.name)} · ` : ''}<code>${escapeHtml(execution.workflowId)}</code> · version ${escapeHtml(execution.workflowVersion)}`)}
 ${fact('Mode', escapeHtml(execution.mode))}
 ${execution.webhookId ? fact('Webhook', `<code>${escapeHtml(execution.webhookId)}</code>`) : ''}
 ${execution.retryOf ? fact('Retry of', `<code>${escapeHtml(execution.retryOf)}</code>`) : ''}
+${relatedFacts(execution)}
 ${fact('Created', escapeHtml(execution.createdAt))}
 ${fact('Started', escapeHtml(execution.startedAt ?? '—'))}
 ${fact('Completed', escapeHtml(execution.completedAt ?? '—'))}
 ${fact('Duration', formatMs(execution.durationMs))}
 </dl>
 ${execution.error ? `<pre class="error">${escapeHtml(execution.error)}</pre>` : ''}
+${continued.length ? `<p class="warn">Completed, but ${continued.length} node${continued.length > 1 ? 's' : ''} failed and the run went on (continueOnFail): ${continued.map((node) => escapeHtml(node.nodeName)).join(', ')}</p>` : ''}
 ${jsonBlock('Trigger data', execution.triggerData)}
+<p class="links">JSON: <a href="/executions/${escapeHtml(encodeURIComponent(execution.id))}">GET /executions/${escapeHtml(execution.id)}</a> <span class="muted">(needs <code>Authorization: Bearer &lt;api key&gt;</code>${context.signedLink ? '; this page was opened with a view link, which opens only this page' : ''})</span></p>
 </header>
+${workflow?.nodes.length ? `<h2>Graph</h2>\n${renderGraphSvg(workflow, nodes)}` : ''}
 <h2>Nodes (${nodes.length}, in the order they started)</h2>
 ${nodes.length ? `<ol class="timeline">\n${nodes.map((node, index) => renderNode(node, index, execution)).join('\n')}\n</ol>` : '<p class="muted">No node has run yet.</p>'}
 </body>
 </html>
 `;
+}
+
+/** Parent and children, as links to their views (which, like this one, need the key or a view link). */
+function relatedFacts(execution: Related): string {
+  const view = (id: string) => `<a href="/executions/${escapeHtml(encodeURIComponent(id))}/view"><code>${escapeHtml(id)}</code></a>`;
+  const children = (execution.children ?? []).map((child) => (typeof child === 'string' ? child : child.id));
+  return [
+    execution.parentExecutionId ? fact('Parent', view(execution.parentExecutionId)) : '',
+    children.length ? fact('Children', children.map(view).join(' ')) : '',
+  ].join('');
+}
+
+/** Every try's error where the record keeps them; else the last error with the number of tries. */
+function errorBlock(node: NodeExecution & { attemptErrors?: readonly string[] }): string {
+  const attempts = node.attemptErrors ?? [];
+  if (attempts.length > 1) {
+    return `<ol class="attempts">${attempts.map((error, i) => `<li><span class="muted">attempt ${i + 1}</span><pre class="error">${escapeHtml(error)}</pre></li>`).join('')}</ol>`;
+  }
+  if (!node.error) return '';
+  const label = node.attempts > 1 ? `<div class="muted">error of the last of ${escapeHtml(node.attempts)} attempts</div>` : '';
+  return `${label}<pre class="error">${escapeHtml(node.error)}</pre>`;
 }
 
 function renderNode(node: NodeExecution, index: number, execution: ExecutionDto): string {
@@ -106,10 +152,10 @@ function renderNode(node: NodeExecution, index: number, execution: ExecutionDto)
     `duration: ${node.status === 'RUNNING' ? 'running' : formatMs(node.executionTime)}`,
   ].filter(Boolean);
   return `<li class="node edge-${tone(node.status)}">
-<div class="node-head"><span class="muted">#${index + 1}</span><span class="node-name">${escapeHtml(node.nodeName)}</span><span class="node-type">${escapeHtml(node.nodeType)}</span>${badge(node.status)}</div>
+<div class="node-head"><span class="muted">#${index + 1}</span><span class="node-name">${escapeHtml(node.nodeName)}</span><span class="node-type">${escapeHtml(node.nodeType)}</span>${badge(node.status)}${node.status === 'FAILED' && execution.status === 'COMPLETED' ? '<span class="mark">continued after failure</span>' : ''}</div>
 <div class="facts">${facts.join(' · ')}</div>
 ${timingBar(node, execution)}
-${node.error ? `<pre class="error">${escapeHtml(node.error)}</pre>` : ''}
+${errorBlock(node)}
 ${jsonBlock('Input', node.input)}
 ${jsonBlock('Output', node.output)}
 </li>`;

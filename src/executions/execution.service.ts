@@ -38,6 +38,13 @@ export class ExecutionService {
     return execution;
   }
 
+  /** The execution whoever asks: only for a caller already authorised another way (a signed view link). */
+  async getExecutionUnscoped(id: string): Promise<ExecutionEntity> {
+    const execution = await this.executions.findById(id);
+    if (!execution) throw notFound('Execution', id);
+    return execution;
+  }
+
   /**
    * SPEC §9.1: another user's workflow is a 404, and so is an id that names no workflow. A deleted
    * workflow's executions stay (SPEC §8.2) and are still listed to whoever may see them.

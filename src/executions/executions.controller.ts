@@ -31,9 +31,15 @@ export class ExecutionsController {
   }
 
   @Get(':id')
-  @ApiRoute({ summary: 'One execution with every node record', type: ExecutionDto, errors: [400, 404] })
+  @ApiRoute({
+    summary: 'One execution with every node record',
+    description: 'To read it as a page in a browser: POST its `viewLinkPath` (/executions/:id/view-link) for a signed link.',
+    type: ExecutionDto,
+    errors: [400, 404],
+  })
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
-    return toExecutionDto(await this.executions.getExecution(id, principal));
+    const execution = toExecutionDto(await this.executions.getExecution(id, principal));
+    return { ...execution, viewLinkPath: `/executions/${execution.id}/view-link` };
   }
 
   @Post(':id/cancel')

@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ErrorWorkflowOutboxRepository } from './error-workflows/error-workflow-outbox.repository.js';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 import { ExecutionEvents } from './execution-events.js';
 import { ExecutionViewController } from './execution-view.controller.js';
 import { ExecutionService } from './execution.service.js';
 import { ExecutionsController } from './executions.controller.js';
 import { ExecutionsRepository } from './executions.repository.js';
+import { ExecutionViewRepository } from './execution-view.repository.js';
+import { ViewLinks } from './view-links.js';
 
 @Module({
+  // CredentialCipher: view links are signed with a key derived from the encryption key.
+  imports: [CredentialsModule],
   controllers: [ExecutionsController, ExecutionViewController],
-  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository],
-  exports: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository],
+  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ExecutionViewRepository, ViewLinks],
+  exports: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ViewLinks],
 })
 export class ExecutionsModule {}

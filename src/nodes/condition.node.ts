@@ -28,30 +28,32 @@ export const conditionDescription: NodeTypeDescription = {
       conditions: {
         type: 'array',
         required: true,
+        description: 'Groups tried in order; the first that matches picks its output',
         items: {
           type: 'object',
           required: true,
           properties: {
-            output: { type: 'number', integer: true, min: 0, max: 63, required: true },
-            combinator: { type: 'string', enum: ['AND', 'OR'] },
+            output: { type: 'number', integer: true, min: 0, max: 63, required: true, description: 'The output this group leads to' },
+            combinator: { type: 'string', enum: ['AND', 'OR'], default: 'AND', description: 'AND: every rule must match; OR: one is enough' },
             rules: {
               type: 'array',
               required: true,
+              description: 'At least one rule, `{ field, operator, value }`',
               minItems: 1,
               items: {
                 type: 'object',
                 required: true,
                 properties: {
-                  field: { type: 'any' },
-                  operator: { type: 'string', enum: CONDITION_OPERATORS, required: true },
-                  value: { type: 'any' },
+                  field: { type: 'any', description: 'The value tested, usually an expression' },
+                  operator: { type: 'string', enum: CONDITION_OPERATORS, required: true, description: 'Numbers compare as numbers when both sides are numeric' },
+                  value: { type: 'any', description: 'What the field is compared with (not used by exists, notExists, isEmpty, isNotEmpty)' },
                 },
               },
             },
           },
         },
       },
-      defaultOutput: { type: 'number', integer: true, min: 0, max: 63 },
+      defaultOutput: { type: 'number', integer: true, min: 0, max: 63, description: 'The output taken when no group matches; absent: no branch runs' },
     },
   },
   credentials: { types: [], required: false },
@@ -62,6 +64,15 @@ export const conditionDescription: NodeTypeDescription = {
   },
   sideEffects: false,
   instant: true,
+  docs: {
+    summary: 'Routes its input to one output: the first group of rules that matches picks it.',
+    output: 'its input, unchanged; the node record notes the output taken',
+    outputs: 'One per distinct `output` of its groups and `defaultOutput` (numbered from 0, up to the highest used)',
+    example: {
+      name: 'Check score',
+      parameters: { conditions: [{ output: 0, combinator: 'AND', rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }], defaultOutput: 1 },
+    },
+  },
   validate(node) {
     const errors: string[] = [];
     groupsOf(node.parameters).forEach((group, g) =>

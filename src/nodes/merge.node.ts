@@ -6,12 +6,24 @@ export const mergeDescription: NodeTypeDescription = {
   displayName: 'Merge',
   parameters: {
     type: 'object',
-    properties: { mode: { type: 'string', enum: ['append', 'mergeObjects', 'passThrough'] } },
+    properties: {
+      mode: {
+        type: 'string',
+        enum: ['append', 'mergeObjects', 'passThrough'],
+        default: 'append',
+        description: "append: an array of the inputs' outputs by input index; mergeObjects: a shallow merge, later inputs win; passThrough: input 0",
+      },
+    },
   },
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
   instant: true,
+  docs: {
+    summary: 'Waits for all its live inputs (inputs whose branch was not taken are left out), then combines their outputs.',
+    output: 'as the mode says',
+    example: { name: 'Join', parameters: { mode: 'mergeObjects' } },
+  },
 };
 
 /**

@@ -9,6 +9,11 @@ export const noOpDescription: NodeTypeDescription = {
   outputs: oneOutput,
   sideEffects: false,
   instant: true,
+  docs: {
+    summary: 'Does nothing: a junction or placeholder.',
+    output: 'its input, unchanged',
+    example: { name: 'Done', parameters: {} },
+  },
 };
 
 @Injectable()

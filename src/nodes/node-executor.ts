@@ -20,6 +20,26 @@ export interface NodeTypeDescription {
   instant?: boolean;
   /** Validation beyond the schema (cross-field rules); messages name the parameter. */
   validate?(node: WorkflowNode): string[];
+  /**
+   * The documentation GET /node-types, the OpenAPI node schemas and docs/nodes.md are generated from
+   * (with `parameters`): optional so that a type under construction still registers, but a test
+   * requires it of every registered type.
+   */
+  docs?: NodeTypeDocs;
+}
+
+export interface NodeTypeDocs {
+  /** What the node does, in a sentence or two. */
+  summary: string;
+  /** The JSON value the node outputs, as later nodes see it in `$node.Name`. */
+  output: string;
+  /** For types with several outputs: what decides which one is taken. */
+  outputs?: string;
+  /**
+   * A node of this type that passes validation as it is. Credential ids are placeholders
+   * (`<credential id>`): put the id of one of your credentials of that type.
+   */
+  example: { name: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> };
 }
 
 /** What a node produces (STYLE §13): a discriminated union, not a bag of flags. */

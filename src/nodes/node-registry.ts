@@ -33,4 +33,9 @@ export class NodeRegistry {
   types(): string[] {
     return [...this.descriptions.keys()].sort();
   }
+
+  /** Every registered type's description, by type name: what GET /node-types and Swagger show. */
+  all(): NodeTypeDescription[] {
+    return this.types().map((type) => this.descriptions.get(type)!);
+  }
 }

@@ -4,6 +4,7 @@ import { HttpRequestNode } from './http-request.node.js';
 import { MergeNode } from './merge.node.js';
 import { NODE_EXECUTORS, type NodeExecutor } from './node-executor.js';
 import { NodeRegistry } from './node-registry.js';
+import { NodeTypesController } from './node-types.controller.js';
 import { NoOpNode } from './no-op.node.js';
 import { SendEmailNode } from './send-email.node.js';
 import { SendTelegramNode } from './send-telegram.node.js';
@@ -17,6 +18,7 @@ const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, Me
 
 @Global()
 @Module({
+  controllers: [NodeTypesController],
   providers: [
     ...EXECUTORS,
     { provide: NODE_EXECUTORS, useFactory: (...executors: NodeExecutor[]) => executors, inject: EXECUTORS },

@@ -3,14 +3,26 @@
  * field must also accept an expression (`{{ … }}`) in place of its value (SPEC §5), and messages
  * must name the parameter path.
  */
-export type ParamSchema =
-  | { type: 'string'; required?: boolean; enum?: readonly string[]; maxLength?: number; description?: string }
-  | { type: 'number'; required?: boolean; min?: number; max?: number; integer?: boolean; description?: string }
-  | { type: 'boolean'; required?: boolean; description?: string }
-  | { type: 'array'; required?: boolean; items?: ParamSchema; minItems?: number; maxItems?: number; description?: string }
-  | { type: 'object'; required?: boolean; properties?: Record<string, ParamSchema>; additional?: ParamSchema | 'any'; description?: string }
-  | { type: 'any'; required?: boolean; description?: string }
-  | { type: 'oneOf'; required?: boolean; options: readonly ParamSchema[]; description?: string };
+export type ParamSchema = ParamDoc &
+  (
+    | { type: 'string'; enum?: readonly string[]; maxLength?: number }
+    | { type: 'number'; min?: number; max?: number; integer?: boolean }
+    | { type: 'boolean' }
+    | { type: 'array'; items?: ParamSchema; minItems?: number; maxItems?: number }
+    | { type: 'object'; properties?: Record<string, ParamSchema>; additional?: ParamSchema | 'any' }
+    | { type: 'any' }
+    | { type: 'oneOf'; options: readonly ParamSchema[] }
+  );
+
+/**
+ * What every schema may say besides its shape. `description` and `default` only document (GET
+ * /node-types, Swagger, docs/nodes.md): the executor applies its own default when a value is absent.
+ */
+export interface ParamDoc {
+  required?: boolean;
+  description?: string;
+  default?: unknown;
+}
 
 export type ObjectSchema = Extract<ParamSchema, { type: 'object' }>;
 
@@ -59,7 +71,7 @@ export function validateParameters(schema: ParamSchema, value: unknown, path: st
         if (key in properties) continue;
         if (schema.additional === 'any') continue;
         if (schema.additional) errors.push(...validateParameters(schema.additional, record[key], join(path, key)));
-        else errors.push(`parameter "${join(path, key)}" is not a known parameter`);
+        else errors.push(`parameter "${join(path, key)}" is not a known parameter (known: ${Object.keys(properties).join(', ') || 'none'})`);
       }
       return errors;
     }

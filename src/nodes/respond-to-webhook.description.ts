@@ -14,10 +14,10 @@ export const respondToWebhookDescription: NodeTypeDescription = {
   parameters: {
     type: 'object',
     properties: {
-      statusCode: { type: 'number', integer: true, min: MIN_ANSWER_STATUS, max: MAX_ANSWER_STATUS },
-      headers: { type: 'object', additional: { type: 'string' } },
-      body: { type: 'any' },
-      responseFormat: { type: 'string', enum: [...RESPONSE_FORMATS] },
+      statusCode: { type: 'number', integer: true, min: MIN_ANSWER_STATUS, max: MAX_ANSWER_STATUS, default: 200, description: 'HTTP status of the answer (200–599)' },
+      headers: { type: 'object', additional: { type: 'string' }, description: 'Response headers by name; security headers and Set-Cookie are refused (docs/security.md)' },
+      body: { type: 'any', description: 'The answer; absent: the node input. A string is sent as it is, objects and arrays as JSON' },
+      responseFormat: { type: 'string', enum: [...RESPONSE_FORMATS], default: 'auto', description: 'auto: a string as text, anything else as JSON; json: always JSON; text: always text' },
     },
   },
   credentials: { types: [], required: false },
@@ -27,6 +27,11 @@ export const respondToWebhookDescription: NodeTypeDescription = {
     const headers = node.parameters.headers;
     if (!headers || typeof headers !== 'object' || Array.isArray(headers)) return [];
     return reservedHeaderErrors(Object.keys(headers));
+  },
+  docs: {
+    summary: 'For webhooks with responseMode responseNode: answers the waiting caller right away, and the execution goes on.',
+    output: 'its input, unchanged',
+    example: { name: 'Reply', parameters: { statusCode: 200, body: { received: true, id: '{{ $execution.id }}' } } },
   },
 };
 

@@ -8,13 +8,18 @@ export const setDescription: NodeTypeDescription = {
     type: 'object',
     properties: {
       values: { type: 'object', required: true, additional: 'any', description: 'The object to build; values may be expressions' },
-      includeInput: { type: 'boolean', description: 'Merge the values over the input object' },
+      includeInput: { type: 'boolean', default: false, description: 'Merge the values over the input object' },
     },
   },
   credentials: { types: [], required: false },
   outputs: oneOutput,
   sideEffects: false,
   instant: true,
+  docs: {
+    summary: 'Builds an object whose values may be expressions, optionally merged over its input.',
+    output: 'the built object',
+    example: { name: 'Shape lead', parameters: { values: { email: '{{ $trigger.body.email }}', vip: '{{ $trigger.body.score > 90 }}' } } },
+  },
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -7,8 +7,8 @@ export const triggerDescription: NodeTypeDescription = {
   parameters: {
     type: 'object',
     properties: {
-      requiredFields: { type: 'array', items: { type: 'string', required: true }, description: 'Body fields that must be present' },
-      schema: { type: 'object', additional: 'any', description: 'JSON Schema the body must satisfy; its patterns use RE2 syntax (linear time: no lookaround, no backreferences)' },
+      requiredFields: { type: 'array', items: { type: 'string', required: true }, description: 'Body fields that must be present; a request without one gets 400 and no execution' },
+      schema: { type: 'object', additional: 'any', description: 'JSON Schema the body must satisfy (a request that fails it gets 400 and no execution); its patterns use RE2 syntax (linear time: no lookaround, no backreferences)' },
     },
   },
   credentials: { types: [], required: false },
@@ -17,5 +17,10 @@ export const triggerDescription: NodeTypeDescription = {
   instant: true,
   validate(node) {
     return schemaPatternErrors(node.parameters.schema);
+  },
+  docs: {
+    summary: "Starts the workflow with the webhook's request (exactly one trigger node per workflow); it validates the request before any execution is created.",
+    output: '`{ body, headers, query, method, receivedAt }`; secret headers (authorization, cookie, signature headers) are redacted',
+    example: { name: 'Webhook', parameters: { requiredFields: ['email', 'score'] } },
   },
 };

@@ -136,7 +136,7 @@ describe('validateWorkflow', () => {
         'node "Bad set": parameter "values" is required',
         'node "Bad set": parameter "includeInput" must be a boolean, got string',
         'node "Bad merge": parameter "mode" must be one of append, mergeObjects, passThrough, got "zip"',
-        'node "Bad merge": parameter "extra" is not a known parameter',
+        'node "Bad merge": parameter "extra" is not a known parameter (known: mode)',
       ]);
     });
 

@@ -149,6 +149,8 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'POST /executions/retry': { ok: 201, prepare: async () => ({ params: {}, body: { status: 'FAILED', workflowId: base.workflow, limit: 1 } }) },
     'GET /settings': { adminOnly: true, ok: 200, prepare: async () => ({ params: {} }) },
     'PUT /settings': { adminOnly: true, ok: 200, prepare: async () => ({ params: {}, body: { defaultErrorWorkflowId: null } }) },
+    'POST /executions/{id}/view-link': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.execution }, body: {} }) },
+    'GET /node-types': { ok: 200, prepare: async () => ({ params: {} }) },
     'POST /executions/{id}/retry': { ownerScoped: true, ok: 201, prepare: async () => ({ params: { id: base.failed }, body: { from: 'start' } }) },
     'POST /executions/{id}/cancel': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await waitingExecution(actor) } }) },
   };

@@ -15,7 +15,10 @@ const METHODS: HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 /** Paths the admin API key does not guard (SPEC §8.1). */
 export const PUBLIC_PREFIXES = ['/webhook', '/health', '/metrics', '/docs'];
 
-export const isPublicPath = (path: string): boolean => PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+/** Public routes among the admin ones: an execution view opened through a signed link (SPEC §8.3) is guarded by its signature. */
+export const PUBLIC_PATHS = ['/executions/{id}/signed-view'];
+
+export const isPublicPath = (path: string): boolean => PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
 /** Every operation the running application documents at GET /docs-json. */
 export async function documentedRoutes(http: TestAgent): Promise<DocumentedRoute[]> {

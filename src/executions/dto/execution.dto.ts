@@ -36,6 +36,11 @@ export class ExecutionDto {
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
+  @ApiPropertyOptional({
+    example: '/executions/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/view-link',
+    description: 'In GET /executions/:id: POST here for a signed link that opens the HTML view in a browser without the API key',
+  })
+  viewLinkPath?: string;
 }
 
 export class ExecutionPageDto extends PageDto(ExecutionDto, 'ExecutionPage') {}

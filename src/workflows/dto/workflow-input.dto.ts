@@ -19,6 +19,17 @@ const SETTINGS_DOC = {
   example: { timeoutMs: 300000 },
 } as const;
 
+/** The nodes of the `connections` example below: a valid workflow as it stands. */
+const NODES_EXAMPLE = [
+  { id: 'a1', name: 'Webhook', type: 'trigger', parameters: { requiredFields: ['email', 'score'] } },
+  {
+    id: 'a2',
+    name: 'Check score',
+    type: 'condition',
+    parameters: { conditions: [{ output: 0, combinator: 'AND', rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }], defaultOutput: 1 },
+  },
+];
+
 export class CreateWorkflowDto {
   @ApiProperty({ example: 'Score router' })
   @IsString()
@@ -32,7 +43,12 @@ export class CreateWorkflowDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiProperty({ type: [WorkflowNodeDto], description: 'At most 200 nodes, exactly one of type `trigger`' })
+  @ApiProperty({
+    type: [WorkflowNodeDto],
+    description: 'At most 200 nodes, exactly one of type `trigger`. Each type has its own schema (by `type`); GET /node-types lists them with an example node each',
+    // One example for the list: Swagger UI would otherwise show every node type's example at once.
+    example: NODES_EXAMPLE,
+  })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WorkflowNodeDto)

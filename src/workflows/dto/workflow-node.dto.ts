@@ -23,13 +23,13 @@ export class WorkflowNodeDto implements WorkflowNode {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 'trigger', description: 'A node type (SPEC §6): trigger, httpRequest, sendEmail, sendTelegram, condition, set, merge, wait, respondToWebhook, noOp' })
+  @ApiProperty({ example: 'trigger', description: 'A node type: GET /node-types lists them with their parameters' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   type: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { requiredFields: ['email'] }, description: "The type's parameters; any string may hold `{{ expression }}`" })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { requiredFields: ['email'] }, description: "The type's parameters (GET /node-types lists each type's); any value may be a `{{ expression }}`" })
   @IsOptional()
   @IsObject()
   parameters: Record<string, unknown>;
