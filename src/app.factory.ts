@@ -7,8 +7,7 @@ import helmet from 'helmet';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { AppError } from './common/app-error.js';
-import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
+import { adminJsonBody } from './common/admin-json-body.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -16,9 +15,6 @@ import { requestLogger } from './logging/logger-options.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
 import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.js';
-
-/** Admin bodies (workflows of up to 200 nodes) stay far below this. */
-const ADMIN_BODY_LIMIT = '5mb';
 
 /**
  * Builds the configured application without listening: main.ts and the tests share it, so what is
@@ -44,14 +40,11 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   serveWebhooksAheadOfExpress(app, config, server, securityHeaders);
   app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
-  const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
   // its real content type later (SPEC §7.6.3).
   const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
-  // Parsed admin bodies are checked for depth before validation walks them recursively.
-  const shallowJson = (request: Request, response: Response, next: NextFunction) =>
-    json(request, response, (error?: unknown) => next(error ?? (exceedsJsonDepth(request.body) ? new AppError('invalid', TOO_DEEP_MESSAGE) : undefined)));
-  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : shallowJson(request, response, next)));
+  const adminJson = adminJsonBody();
+  app.use((request: Request, response: Response, next: NextFunction) => (request.path.startsWith('/webhook/') ? raw(request, response, next) : adminJson(request, response, next)));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;

@@ -47,13 +47,13 @@ export class WorkflowsController {
   @Put(':id')
   @ApiRoute({
     summary: 'Replace a workflow',
-    description: `Full replace of name, description, nodes, connections and settings (omitted optional fields are reset; an omitted \`active\` is kept). \`version\` must be the current version, else 409. Running executions finish on the version they started with. ${VALIDATION_RULES}`,
+    description: `Full replace of name, description, nodes, connections and settings (omitted optional fields are reset; an omitted \`active\` is kept). \`version\` must be the current version, else 409. What \`GET /workflows/:id\` answered can be sent back as it is: its read-only fields (\`id\`, \`ownerId\`, \`triggerCount\`, \`createdAt\`, \`updatedAt\`, \`warnings\`) are ignored; unknown fields are refused. Running executions finish on the version they started with. ${VALIDATION_RULES}`,
     type: WorkflowDto,
     errors: [400, 404, 409],
   })
   async replace(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReplaceWorkflowDto): Promise<WorkflowDto> {
-    const { version, ...input } = body;
-    const { workflow, warnings } = await this.workflows.replaceWorkflow(principal, id, input, version);
+    const { version, name, description, nodes, connections, settings, active } = body;
+    const { workflow, warnings } = await this.workflows.replaceWorkflow(principal, id, { name, description, nodes, connections, settings, active }, version);
     return toWorkflowDto(workflow, warnings);
   }
 
