@@ -98,7 +98,7 @@ export class WebhookIngestService {
 
     this.stats.record(route.workflowId, route.id, receivedAt);
     if (finished) {
-      this.engine.reportCommitted(execution.mode, finished);
+      this.engine.reportCommitted(execution, finished);
       if (route.responseMode === 'onReceived') return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
       return this.waiters.answer(result.id, { kind: 'outcome', outcome: { status: finished.status, output: finished.output, error: finished.error } });
     }
