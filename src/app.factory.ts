@@ -7,10 +7,9 @@ import helmet from 'helmet';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { AppError } from './common/app-error.js';
-import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from './common/json-depth.js';
-import { nulInBody, nulInUrl, urlHasNul, valueHasNul } from './common/nul-bytes.js';
+import { nulInUrl, urlHasNul } from './common/nul-bytes.js';
 import { SWAGGER_UI_CSP, WEBHOOK_ANSWER_HEADERS } from './common/security-headers.js';
+import { adminJsonBody } from './common/admin-json-body.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -20,9 +19,6 @@ import { requestLogger } from './logging/logger-options.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
 import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.js';
-
-/** Admin bodies (workflows of up to 200 nodes) stay far below this. */
-const ADMIN_BODY_LIMIT = '5mb';
 
 /**
  * Everything that is not a webhook answer, Swagger UI or the execution view (which set their own):
@@ -57,17 +53,11 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   serveWebhooksAheadOfExpress(app, config, server, securityHeaders);
   app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
-  const json = express.json({ limit: ADMIN_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
   // its real content type later (SPEC §7.6.3).
   const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
-  // Parsed admin bodies are checked for depth before validation walks them recursively.
-  // A NUL in any string is refused too (admin bodies only: webhooks check their raw bytes, parseBody).
-  const shallowJson = (request: Request, response: Response, next: NextFunction) =>
-    json(request, response, (error?: unknown) =>
-      next(error ?? (exceedsJsonDepth(request.body) ? new AppError('invalid', TOO_DEEP_MESSAGE) : valueHasNul(request.body) ? nulInBody() : undefined)),
-    );
-  app.use((request: Request, response: Response, next: NextFunction) => (isWebhookPath(request.path) ? raw(request, response, next) : shallowJson(request, response, next)));
+  const adminJson = adminJsonBody();
+  app.use((request: Request, response: Response, next: NextFunction) => (isWebhookPath(request.path) ? raw(request, response, next) : adminJson(request, response, next)));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: false }));
   if (config.swaggerEnabled) setUpSwagger(app);
   return app;

@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { loadDotEnv } from './config/env-file.js';
 import { createApp } from './app.factory.js';
 import { ShutdownState } from './health/shutdown-state.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
+  let dotEnv: string | undefined;
   try {
+    // A .env in the working directory, as .env.example describes; the environment wins.
+    dotEnv = loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, '0.0.0.0');
   const logger = new Logger('Main');
+  if (dotEnv) logger.log(`Read ${dotEnv} (variables set in the environment take precedence)`);
   logger.log(`Workflow Executor (${config.appRole}) listening on port ${config.port} after ${Date.now() - started} ms; Swagger UI: ${config.swaggerEnabled ? `${config.publicUrl}/docs` : 'disabled'}`);
 
   // A rejected promise nobody awaited (a connection dropped mid-call while the database or Redis

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { newId } from '../src/database/uuid.js';
 import { ExecutionEngine } from '../src/engine/execution-engine.js';
 import type { ClaimedExecution } from '../src/executions/executions.repository.js';
+import { workflowBody } from './support/factories.js';
 import { ADMIN_KEY, TEST_ENCRYPTION_KEY } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
 
@@ -125,5 +126,53 @@ describe('structured logs (SPEC §10)', () => {
     const { logged } = await after(() => app.get(ExecutionEngine).executeWorkflow(claimed as unknown as ClaimedExecution));
     const line = logged.find((entry) => entry.executionId === executionId);
     expect(line).toMatchObject({ level: 'error', context: 'ExecutionEngine', executionId, workflowId: 'not-a-uuid' });
+  });
+
+  describe('executions (SPEC §10)', () => {
+    const failing = { name: 'Boom', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } } };
+    const create = async (body: Record<string, unknown>) => (await http.post('/workflows').set(admin).send(body).expect(201)).body.id as string;
+    const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+    it('logs a webhook run’s end at info with its ids, mode, status and duration', async () => {
+      const workflowId = await create(workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Copy', type: 'set', parameters: { values: { a: '{{ $context.a }}' } } }], [['Start', 'Copy']]));
+      const hook = (await http.post('/webhooks').set(admin).send({ workflowId, method: 'POST' }).expect(201)).body.id;
+      const { result, logged } = await after(() => http.post(`/webhook/handler/${hook}`).send({ a: 1 }).expect(202));
+      const line = logged.find((entry) => entry.executionId === result.body.executionId);
+      expect(line).toMatchObject({ level: 'info', msg: 'Execution finished', context: 'ExecutionEngine', workflowId, mode: 'webhook', status: 'COMPLETED' });
+      expect(typeof line!.durationMs).toBe('number');
+    });
+
+    it('logs a failed manual run at warn naming the node, and no made-up error with a stack', async () => {
+      const workflowId = await create(workflowBody([{ name: 'Start', type: 'trigger' }, failing], [['Start', 'Boom']]));
+      const { result, logged } = await after(() => http.post(`/workflows/${workflowId}/run`).set(admin).send({ body: {} }).expect(500));
+      const executionId = result.body.executionId;
+      const end = logged.find((entry) => entry.executionId === executionId && entry.msg === 'Execution failed');
+      expect(end).toMatchObject({ level: 'warn', workflowId, mode: 'manual', status: 'FAILED', nodeName: 'Boom', error: expect.stringContaining('Node "Boom" failed: Expression error') });
+      expect(typeof end!.durationMs).toBe('number');
+      const request = logged.find((entry) => entry.req?.url === `/workflows/${workflowId}/run`);
+      expect(request).toMatchObject({ level: 'error', res: { statusCode: 500 } });
+      expect(request!.err).toBeUndefined();
+      expect(JSON.stringify(logged)).not.toContain('failed with status code');
+      expect(JSON.stringify(logged)).not.toContain('pino-http');
+    });
+
+    it('logs a node failure under continueOnFail at warn with nodeName, the execution’s end at info', async () => {
+      const workflowId = await create(workflowBody([{ name: 'Start', type: 'trigger' }, { ...failing, continueOnFail: true }], [['Start', 'Boom']]));
+      const { result, logged } = await after(() => http.post(`/workflows/${workflowId}/run`).set(admin).send({ body: {} }).expect(200));
+      const node = logged.find((entry) => entry.nodeName === 'Boom' && entry.workflowId === workflowId);
+      expect(node).toMatchObject({ level: 'warn', nodeType: 'set', attempts: 1, error: expect.stringContaining('Expression error') });
+      const end = logged.find((entry) => entry.executionId === node!.executionId && entry.msg === 'Execution finished');
+      expect(end).toMatchObject({ level: 'info', status: 'COMPLETED', mode: 'manual' });
+      expect(result.body).toEqual({ error: expect.any(String) });
+    });
+
+    it('logs a cancel at info', async () => {
+      const workflowId = await create(workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 60000 } }], [['Start', 'Pause']]));
+      const hook = (await http.post('/webhooks').set(admin).send({ workflowId, method: 'POST' }).expect(201)).body.id;
+      const { executionId } = (await http.post(`/webhook/handler/${hook}`).send({}).expect(202)).body;
+      for (let i = 0; i < 200 && (await http.get(`/executions/${executionId}`).set(admin)).body.status !== 'WAITING'; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      const { logged } = await after(() => http.post(`/executions/${executionId}/cancel`).set(admin).expect(200));
+      expect(logged.find((entry) => entry.executionId === executionId)).toMatchObject({ level: 'info', msg: 'Execution canceled', status: 'CANCELED', workflowId, mode: 'webhook' });
+    });
   });
 });

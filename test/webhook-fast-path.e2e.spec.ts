@@ -52,6 +52,18 @@ describe('webhook fast path answers exactly like the Express route', () => {
     return fast;
   }
 
+  it('says that an inactive webhook or workflow is not active, and how to activate it', async () => {
+    const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']], { active: false }));
+    const hook = await createWebhook(t, workflow.id);
+    const off = await expectSame({ path: `/webhook/handler/${hook.id}`, body: '{}' }, 404);
+    // Ids read <id> here (contract()); webhook-ingest.e2e.spec.ts checks them.
+    expect(off.body.message).toBe('Webhook <id> does not run: its workflow <id> is not active; activate it with POST /workflows/<id>/activate');
+    await t.http.post(`/workflows/${workflow.id}/activate`).set(t.admin).expect(200);
+    await t.http.patch(`/webhooks/${hook.id}`).set(t.admin).send({ active: false }).expect(200);
+    const hookOff = await expectSame({ path: `/webhook/handler/${hook.id}`, body: '{}' }, 404);
+    expect(hookOff.body.message).toBe('Webhook <id> does not run: it is not active; activate it with PATCH /webhooks/<id> { "active": true }');
+  });
+
   it('on success, duplicates, and every refusal of SPEC §7.6', async () => {
     const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger', parameters: { requiredFields: ['email'] } }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']]));
     const hook = await createWebhook(t, workflow.id, { idempotencyHeader: 'X-Delivery' });

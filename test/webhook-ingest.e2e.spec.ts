@@ -23,12 +23,16 @@ describe('webhook ingestion (SPEC §7.6)', () => {
     const workflow = await createWorkflow(t, echo());
     const hook = await createWebhook(t, workflow.id);
     await t.http.post(`/webhook/handler/${hook.id}`).send({}).expect(202);
+    const unknown = await t.http.post('/webhook/handler/0190b6a5-0000-7000-8000-000000000000').send({}).expect(404);
+    expect(unknown.body.message).toBe('Webhook 0190b6a5-0000-7000-8000-000000000000 not found');
     await t.http.patch(`/webhooks/${hook.id}`).set(t.admin).send({ active: false }).expect(200);
-    await t.http.post(`/webhook/handler/${hook.id}`).send({}).expect(404);
+    const hookOff = await t.http.post(`/webhook/handler/${hook.id}`).send({}).expect(404);
+    expect(hookOff.body.message).toBe(`Webhook ${hook.id} does not run: it is not active; activate it with PATCH /webhooks/${hook.id} { "active": true }`);
     await t.http.patch(`/webhooks/${hook.id}`).set(t.admin).send({ active: true }).expect(200);
     await t.http.post(`/workflows/${workflow.id}/deactivate`).set(t.admin).expect(200);
     const response = await t.http.post(`/webhook/handler/${hook.id}`).send({}).expect(404);
     expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(response.body.message).toBe(`Webhook ${hook.id} does not run: its workflow ${workflow.id} is not active; activate it with POST /workflows/${workflow.id}/activate`);
   });
 
   it('answers 405 with Allow for a method the webhook does not register', async () => {

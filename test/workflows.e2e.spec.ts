@@ -317,6 +317,22 @@ describe('workflows API', () => {
       expect(missing.body.message).toContain('version must be an integer number');
     });
 
+    it('accepts what GET answered, read-only fields ignored, version still checked and unknown fields refused', async () => {
+      const workflow = await create(t.admin);
+      await t.http.post('/webhooks').set(t.admin).send({ workflowId: workflow.id, method: 'POST' }).expect(201);
+      const fetched = (await t.http.get(`/workflows/${workflow.id}`).set(t.admin).expect(200)).body;
+      const sentBack = { ...fetched, name: 'Round trip', id: newId(), ownerId: newId(), triggerCount: 99, createdAt: '2000-01-01T00:00:00.000Z', warnings: ['x'] };
+      const replaced = (await t.http.put(`/workflows/${workflow.id}`).set(t.admin).send(sentBack).expect(200)).body;
+      expect(replaced).toMatchObject({ id: workflow.id, ownerId: fetched.ownerId, name: 'Round trip', version: 2, triggerCount: fetched.triggerCount, createdAt: fetched.createdAt, nodes: fetched.nodes });
+      // Every field GET answers goes back unchanged.
+      const again = (await t.http.get(`/workflows/${workflow.id}`).set(t.admin).expect(200)).body;
+      await t.http.put(`/workflows/${workflow.id}`).set(t.admin).send(again).expect(200);
+      const stale = await t.http.put(`/workflows/${workflow.id}`).set(t.admin).send(fetched).expect(409);
+      expect(stale.body.message).toContain('not 1');
+      const unknown = await t.http.put(`/workflows/${workflow.id}`).set(t.admin).send({ ...again, version: 3, colour: 'red' }).expect(400);
+      expect(unknown.body.message).toEqual(['property colour should not exist']);
+    });
+
     it('validates like create', async () => {
       const workflow = await create(t.admin);
       const response = await t.http.put(`/workflows/${workflow.id}`).set(t.admin).send({ ...withNodeChange('High', { maxTries: 0 }), version: 1 }).expect(400);
@@ -413,6 +429,43 @@ describe('workflows API', () => {
       const version = await service.getVersion(workflow.id, 1);
       expect(version).toMatchObject({ workflowId: workflow.id, version: 1, name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings });
       expect(await service.getVersion(workflow.id, 9)).toBeNull();
+    });
+  });
+
+  describe('bodies that are not a JSON object (SPEC §8)', () => {
+    const bodies: Array<[string, string | undefined, string]> = [
+      ['no Content-Type', undefined, '{"name":"x"}'],
+      ['text/plain', 'text/plain', '{"name":"x"}'],
+      ['XML', 'application/xml', '<workflow><name>x</name></workflow>'],
+      ['a form', 'application/x-www-form-urlencoded', 'name=x'],
+    ];
+    for (const [label, contentType, text] of bodies) {
+      it(`answers 415 naming application/json for a body sent as ${label}`, async () => {
+        const workflow = await create(t.admin);
+        const requests = [t.http.post('/workflows'), t.http.put(`/workflows/${workflow.id}`), t.http.patch(`/workflows/${workflow.id}`), t.http.post('/credentials'), t.http.post('/webhooks')];
+        for (const request of requests) {
+          const sent = request.set(t.admin);
+          if (contentType) sent.set('Content-Type', contentType);
+          else sent.unset('Content-Type');
+          const response = await sent.send(Buffer.from(text));
+          expect(response.status, JSON.stringify(response.body)).toBe(415);
+          expect(response.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+          expect(response.body.message).toContain('application/json');
+        }
+      });
+    }
+
+    for (const json of ['null', '[]', '[{"name":"x"}]', '42', '"text"', 'true']) {
+      it(`answers 400 saying an object is expected for ${json}`, async () => {
+        const response = await t.http.post('/workflows').set(t.admin).set('Content-Type', 'application/json').send(json).expect(400);
+        expect(response.body.message).toBe('Request body must be a JSON object ({ … })');
+      });
+    }
+
+    it('still takes an empty POST (no body, no Content-Type) and JSON with a charset', async () => {
+      const workflow = await create(t.admin);
+      await t.http.post(`/workflows/${workflow.id}/activate`).set(t.admin).expect(200);
+      await t.http.post('/workflows').set(t.admin).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(workflowBody())).expect(201);
     });
   });
 

@@ -11,7 +11,8 @@ import { ExecutionContext } from './execution-context.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
-import { runGraph } from './run-loop.js';
+import { logExecutionEnd, logNodeFailure } from '../executions/execution-log.js';
+import { runGraph, type RunResult } from './run-loop.js';
 import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
 
 /** Abort reason when the process stops: the execution is released to another worker, not failed. */
@@ -31,6 +32,8 @@ export interface FinishedRun {
   /** Serialised as completeMany would store them. */
   nodeExecutionsJson: string;
   error: string | null;
+  /** The node whose failure ended the run, for the log. */
+  failedNode: string | undefined;
   /** The output of the last node that ran, for a `lastNode` answer. */
   output: unknown;
   startedAt: Date;
@@ -105,7 +108,7 @@ export class ExecutionEngine {
     try {
       const workflow = await this.definitions.load(claimed.workflowId, claimed.workflowVersion);
       if (!workflow) {
-        await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null);
+        await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null, undefined);
         return;
       }
       const context = this.contextFor(claimed, workflow);
@@ -120,7 +123,10 @@ export class ExecutionEngine {
       try {
         result = await runGraph(context, this.runner, controller.signal, {
           beforeSideEffect: () => this.commitProgress(context, controller),
-          nodeSettled: (node, status, ms) => this.metrics.nodeFinished(node.type, status, ms / 1000),
+          nodeSettled: (node, result, ms) => {
+            this.metrics.nodeFinished(node.type, result.status, ms / 1000);
+            if (result.status === 'FAILED') logNodeFailure(claimed, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
+          },
           respond: (response) => this.respond(context, response),
         });
       } finally {
@@ -137,7 +143,7 @@ export class ExecutionEngine {
           return;
         }
         const json = serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData });
-        await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response);
+        await this.complete(claimed, result.status, json, result.status === 'FAILED' ? context.scrub(result.error) : null, context.lastOutput(), response, result.status === 'FAILED' ? result.node : undefined);
       } catch (error) {
         const unstorable = asUnstorable(error);
         if (!unstorable) throw error;
@@ -164,12 +170,15 @@ export class ExecutionEngine {
     const nodes: FinishedRun['nodes'] = [];
     try {
       const context = this.contextFor(execution, workflow);
-      const result = await runGraph(context, this.runner, NEVER_ABORTED, {
+      const result: RunResult = await runGraph(context, this.runner, NEVER_ABORTED, {
         beforeSideEffect: async () => {
           needsTheQueue = true;
           throw new Error('A pure run has no outside effects');
         },
-        nodeSettled: (node, status, ms) => nodes.push({ type: node.type, status, ms }),
+        nodeSettled: (node, result, ms) => {
+          nodes.push({ type: node.type, status: result.status, ms });
+          if (result.status === 'FAILED') logNodeFailure(execution, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
+        },
         respond: () => (needsTheQueue = true),
       });
       if (needsTheQueue || result.status === 'WAITING') return undefined;
@@ -180,6 +189,7 @@ export class ExecutionEngine {
           status: result.status,
           nodeExecutionsJson: serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData }),
           error: result.status === 'FAILED' ? context.scrub(result.error) : null,
+          failedNode: result.status === 'FAILED' ? result.node : undefined,
           output: context.lastOutput(),
         };
       } catch (error) {
@@ -187,7 +197,7 @@ export class ExecutionEngine {
         // Stored FAILED in the same insert: queued instead, it would only fail the same way.
         const message = context.scrub(error.message);
         const records = storableFailure(context.records, error, message, false);
-        return { ...finished, status: 'FAILED', nodeExecutionsJson: serializeNodeRecords(records, workflow.settings, context.secrets), error: message, output: null };
+        return { ...finished, status: 'FAILED', nodeExecutionsJson: serializeNodeRecords(records, workflow.settings, context.secrets), error: message, failedNode: error.nodeName ?? undefined, output: null };
       }
     } catch (error) {
       this.logger.error({ msg: `Execution ${execution.id} (workflow ${execution.workflowId}) could not run before its commit, queued instead: ${(error as Error).message}`, executionId: execution.id, workflowId: execution.workflowId });
@@ -195,11 +205,13 @@ export class ExecutionEngine {
     }
   }
 
-  /** Metrics of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
-  reportCommitted(mode: ClaimedExecution['mode'], run: FinishedRun): void {
-    this.metrics.executionStarted(mode);
+  /** Metrics and the log line of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
+  reportCommitted(execution: { id: string; workflowId: string; mode: ClaimedExecution['mode'] }, run: FinishedRun): void {
+    const durationMs = run.completedAt.getTime() - run.startedAt.getTime();
+    this.metrics.executionStarted(execution.mode);
     for (const node of run.nodes) this.metrics.nodeFinished(node.type, node.status, node.ms / 1000);
-    this.metrics.executionFinished(run.status, (run.completedAt.getTime() - run.startedAt.getTime()) / 1000);
+    this.metrics.executionFinished(run.status, durationMs / 1000);
+    logExecutionEnd(execution, run.status, durationMs, run.error, run.failedNode);
   }
 
   private contextFor(execution: ClaimedExecution, workflow: LoadedWorkflow): ExecutionContext {
@@ -219,11 +231,22 @@ export class ExecutionEngine {
     for (const run of this.active.values()) run.controller.abort(reason);
   }
 
-  private async complete(claimed: ClaimedExecution, status: 'COMPLETED' | 'FAILED', nodeExecutionsJson: string, error: string | null, output: unknown, webhookResponseJson: string | null): Promise<void> {
-    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt: new Date(), webhookResponseJson });
+  private async complete(
+    claimed: ClaimedExecution,
+    status: 'COMPLETED' | 'FAILED',
+    nodeExecutionsJson: string,
+    error: string | null,
+    output: unknown,
+    webhookResponseJson: string | null,
+    failedNode: string | undefined,
+  ): Promise<void> {
+    const completedAt = new Date();
+    const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt, webhookResponseJson });
     if (accepted instanceof Error) throw accepted;
     if (accepted) {
-      this.metrics.executionFinished(status, (Date.now() - new Date(claimed.startedAt).getTime()) / 1000);
+      const durationMs = completedAt.getTime() - new Date(claimed.startedAt).getTime();
+      this.metrics.executionFinished(status, durationMs / 1000);
+      logExecutionEnd(claimed, status, durationMs, error, failedNode);
       this.waiters.notify(claimed.id, { status, output, error });
       return;
     }
@@ -243,7 +266,7 @@ export class ExecutionEngine {
     this.logger.error({ msg: `Execution ${claimed.id}: ${message}`, executionId: claimed.id, workflowId: claimed.workflowId });
     for (const node of context.workflow.graph.nodes.values()) context.skip(node);
     const store = (dataToo: boolean) =>
-      this.complete(claimed, 'FAILED', serializeNodeRecords(storableFailure(context.records, error, message, dataToo), context.workflow.settings, context.secrets), message, null, null);
+      this.complete(claimed, 'FAILED', serializeNodeRecords(storableFailure(context.records, error, message, dataToo), context.workflow.settings, context.secrets), message, null, null, error.nodeName ?? undefined);
     try {
       await store(false);
     } catch (refused) {
@@ -258,7 +281,7 @@ export class ExecutionEngine {
     context.abandon(reason);
     this.logger.error({ msg: `Execution ${claimed.id}: ${reason}`, executionId: claimed.id, workflowId: claimed.workflowId });
     const json = serializeNodeRecords(context.records, context.workflow.settings, context.secrets, { triggerData: context.triggerData });
-    await this.complete(claimed, 'FAILED', json, reason, null, null);
+    await this.complete(claimed, 'FAILED', json, reason, null, null, undefined);
   }
 
   private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {

@@ -24,8 +24,8 @@ export interface NodeRunHooks {
   beforeSideEffect(): Promise<void>;
   /** A respondToWebhook node's answer for the waiting caller. */
   respond(response: WebhookResponse): void;
-  /** A node's run ended, retries included (metrics). */
-  nodeSettled?(node: WorkflowNode, status: NodeResult['status'], durationMs: number): void;
+  /** A node's run ended, retries included (metrics, and the log of node failures). */
+  nodeSettled?(node: WorkflowNode, result: NodeResult, durationMs: number): void;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Edge } from './workflow-graph.js';
 
 export type RunResult =
   | { status: 'COMPLETED' }
-  | { status: 'FAILED'; error: string }
+  /** `node`: the node whose failure ended the run (or one a timeout or cancel interrupted), if any. */
+  | { status: 'FAILED'; error: string; node?: string }
   /** Paused at a wait node; the committed records let a later claim continue from there. */
   | { status: 'WAITING'; node: string; until: Date | null };
 
@@ -23,6 +24,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
   for (const [name, edges] of graph.incoming) unresolved.set(name, edges.length);
   const running = new Set<Promise<void>>();
   let failure: string | null = null;
+  let failedNode: string | undefined;
   let waiting: { node: string; until: Date | null } | null = null;
 
   const resolveEdge = (edge: Edge, live: boolean, output: unknown) => {
@@ -65,6 +67,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
         } else {
           context.finish(record, 'FAILED', null, result.error, null);
           failure ??= `Node "${node.name}" failed: ${result.error}`;
+          failedNode ??= node.name;
         }
     }
   };
@@ -90,7 +93,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
     const task = runner
       .run(context, node, record, input ?? null, inputs, signal, hooks)
       .then((result) => {
-        hooks.nodeSettled?.(node, result.status, performance.now() - started);
+        hooks.nodeSettled?.(node, result, performance.now() - started);
         settle(node, record, result);
       })
       .finally(() => running.delete(task));
@@ -101,8 +104,8 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
   while (running.size > 0) await Promise.race(running);
 
   // A timeout or cancellation explains the end better than the node it interrupted.
-  if (signal.aborted) return finishSkipped(context, { status: 'FAILED', error: abortReason(signal) });
-  if (failure !== null) return finishSkipped(context, { status: 'FAILED', error: failure });
+  if (signal.aborted) return finishSkipped(context, { status: 'FAILED', error: abortReason(signal), node: failedNode });
+  if (failure !== null) return finishSkipped(context, { status: 'FAILED', error: failure, node: failedNode });
   const paused = waiting as { node: string; until: Date | null } | null;
   if (paused) return { status: 'WAITING', node: paused.node, until: paused.until };
   return finishSkipped(context, { status: 'COMPLETED' });

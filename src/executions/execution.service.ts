@@ -3,6 +3,7 @@ import { conflict, notFound } from '../common/app-error.js';
 import { Batcher } from '../common/batcher.js';
 import type { Principal } from '../common/principal.js';
 import { ExecutionEvents } from './execution-events.js';
+import { logExecutionEnd } from './execution-log.js';
 import type { ExecutionEntity } from './execution.entity.js';
 import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
 
@@ -72,6 +73,8 @@ export class ExecutionService {
     const execution = await this.getExecution(id, principal);
     if (!(await this.executions.cancel(id))) throw conflict(`Execution ${id} is ${execution.status} and cannot be canceled`);
     this.events.canceled(id);
-    return this.getExecution(id, principal);
+    const canceled = await this.getExecution(id, principal);
+    logExecutionEnd(canceled, 'CANCELED', canceled.completedAt && canceled.startedAt ? canceled.completedAt.getTime() - canceled.startedAt.getTime() : 0, canceled.error, undefined);
+    return canceled;
   }
 }

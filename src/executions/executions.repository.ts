@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
+import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
 
@@ -266,16 +267,31 @@ export class ExecutionsRepository {
     );
   }
 
+  /**
+   * PENDING, RUNNING or WAITING → CANCELED, with final node records (canceledRecords): the row is
+   * locked while they are computed, so a run's progress cannot be written in between, and every
+   * later write of that run is fenced off by the status.
+   */
   async cancel(id: string): Promise<boolean> {
-    const rows = unwrapUpdate(
-      await this.dataSource.query(
-        `UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), error = COALESCE(error, 'Canceled'),
-                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
-          WHERE id = $1 AND status IN ('PENDING', 'RUNNING', 'WAITING') RETURNING id`,
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ nodeExecutions: NodeExecution[] | null; nodes: Array<{ id: string; name: string; type: string }> | null }> = await manager.query(
+        `SELECT e."nodeExecutions", v.nodes
+           FROM workflow_executions e
+           LEFT JOIN workflow_versions v ON v."workflowId" = e."workflowId" AND v.version = e."workflowVersion"
+          WHERE e.id = $1 AND e.status IN ('PENDING', 'RUNNING', 'WAITING')
+            FOR UPDATE OF e`,
         [id],
-      ),
-    );
-    return rows.length === 1;
+      );
+      if (!rows.length) return false;
+      const records = canceledRecords(rows[0].nodeExecutions ?? [], rows[0].nodes ?? [], new Date());
+      await manager.query(
+        `UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), error = COALESCE(error, 'Canceled'), "nodeExecutions" = $2::jsonb,
+                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
+          WHERE id = $1`,
+        [id, toJsonb(records)],
+      );
+      return true;
+    });
   }
 
   /**

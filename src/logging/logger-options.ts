@@ -136,7 +136,16 @@ function requestLogOptions(): HttpOptions {
     },
     genReqId: requestId,
     customSuccessObject: (request, _response, value) => ({ requestId: request.id, ...value }),
-    customErrorObject: (request, _response, _error, value) => ({ requestId: request.id, ...value }),
+    customErrorObject: (request, response, error, value) => {
+      // A 5xx the application answered on purpose (a failed manual run's 500) has no error:
+      // pino-http makes one up whose stack points into itself. The failure is logged where it
+      // happened (the execution's own line; toErrorAnswer for unexpected errors), so none here.
+      if (error?.message === `failed with status code ${response.statusCode}`) {
+        const { err: _synthetic, ...rest } = value as Record<string, unknown>;
+        return { requestId: request.id, ...rest };
+      }
+      return { requestId: request.id, ...value };
+    },
     customLogLevel: requestLogLevel,
     customSuccessMessage: (request, response, ms) => requestMessage(request, response.statusCode, ms),
     customErrorMessage: (request, response) => requestMessage(request, response.statusCode),

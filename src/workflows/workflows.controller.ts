@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../common/api-docs.js';
 import { pageLimit, toPage, type Page } from '../common/pagination.js';
 import { CurrentPrincipal, type Principal } from '../common/principal.js';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, PatchWorkflowDto, ReplaceWorkflowDto } from './dto/workflow-input.dto.js';
+import { SCORE_ROUTER_EXAMPLE } from './dto/workflow-examples.js';
 import { WorkflowDto, WorkflowPageDto, WorkflowSummaryDto } from './dto/workflow.dto.js';
 import { toWorkflowDto, toWorkflowSummaryDto } from './workflow.mapper.js';
 import { WorkflowsService } from './workflows.service.js';
@@ -19,6 +20,7 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post()
+  @ApiBody({ type: CreateWorkflowDto, examples: { scoreRouter: { summary: 'SPEC §5 score router (runs as it is)', value: SCORE_ROUTER_EXAMPLE } } })
   @ApiRoute({ summary: 'Create a workflow', description: `Owned by the caller. ${VALIDATION_RULES}`, status: 201, type: WorkflowDto, errors: [400] })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWorkflowDto): Promise<WorkflowDto> {
     const { workflow, warnings } = await this.workflows.createWorkflow(principal, body);
@@ -45,15 +47,16 @@ export class WorkflowsController {
   }
 
   @Put(':id')
+  @ApiBody({ type: ReplaceWorkflowDto, examples: { scoreRouter: { summary: 'The score router, based on version 1', value: { ...SCORE_ROUTER_EXAMPLE, version: 1 } } } })
   @ApiRoute({
     summary: 'Replace a workflow',
-    description: `Full replace of name, description, nodes, connections and settings (omitted optional fields are reset; an omitted \`active\` is kept). \`version\` must be the current version, else 409. Running executions finish on the version they started with. ${VALIDATION_RULES}`,
+    description: `Full replace of name, description, nodes, connections and settings (omitted optional fields are reset; an omitted \`active\` is kept). \`version\` must be the current version, else 409. What \`GET /workflows/:id\` answered can be sent back as it is: its read-only fields (\`id\`, \`ownerId\`, \`triggerCount\`, \`createdAt\`, \`updatedAt\`, \`warnings\`) are ignored; unknown fields are refused. Running executions finish on the version they started with. ${VALIDATION_RULES}`,
     type: WorkflowDto,
     errors: [400, 404, 409],
   })
   async replace(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReplaceWorkflowDto): Promise<WorkflowDto> {
-    const { version, ...input } = body;
-    const { workflow, warnings } = await this.workflows.replaceWorkflow(principal, id, input, version);
+    const { version, name, description, nodes, connections, settings, active } = body;
+    const { workflow, warnings } = await this.workflows.replaceWorkflow(principal, id, { name, description, nodes, connections, settings, active }, version);
     return toWorkflowDto(workflow, warnings);
   }
 

@@ -368,8 +368,7 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
       ['post', '/workflows', { ...simpleWorkflow(), triggerCount: 1000 }],
       ['post', '/workflows', { ...simpleWorkflow(), id: base.workflow }],
       ['post', '/workflows', { ...simpleWorkflow(), createdAt: '2000-01-01T00:00:00Z' }],
-      ['put', `/workflows/${base.workflow}`, { ...simpleWorkflow(), version: workflow.body.version, ownerId: other.id }],
-      ['put', `/workflows/${base.workflow}`, { ...simpleWorkflow(), version: workflow.body.version, triggerCount: 0 }],
+      ['put', `/workflows/${base.workflow}`, { ...simpleWorkflow(), version: workflow.body.version, role: 'admin' }],
       ['patch', `/workflows/${base.workflow}`, { ownerId: other.id }],
       ['patch', `/workflows/${base.workflow}`, { version: 99 }],
       ['patch', `/workflows/${base.workflow}`, { name: 'x', active: false, nodes: [] }],
@@ -396,6 +395,13 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
       expect(response.status, `${method.toUpperCase()} ${path} with ${Object.keys(body).join(',')}: ${JSON.stringify(response.body)}`).toBe(400);
       expect(JSON.stringify(response.body.message)).toMatch(/should not exist/);
     }
+    // PUT accepts what GET answered (SPEC §8): its read-only fields are ignored, never assigned.
+    cases += 1;
+    const mine = await newWorkflow(owner);
+    const read = (await t.http.get(`/workflows/${mine}`).set(owner.auth).expect(200)).body;
+    const put = await send('put', `/workflows/${mine}`, owner.auth, { ...read, id: base.workflow, ownerId: other.id, triggerCount: 1000, createdAt: '2000-01-01T00:00:00Z' });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({ id: mine, ownerId: owner.id, triggerCount: read.triggerCount, createdAt: read.createdAt, version: read.version + 1 });
     // A member cannot make itself (or anyone) an admin.
     cases += 1;
     await t.http.post('/users').set(owner.auth).send({ email: `esc-${randomBytes(3).toString('hex')}@example.com`, name: 'x', role: 'admin' }).expect(403);

@@ -30,7 +30,7 @@ export class UpdateCredentialDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: `Replaces the whole secret. ${DATA_DESCRIPTION}` })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: `Replaces the whole secret. ${DATA_DESCRIPTION}`, example: { apiKey: 're_987654321' } })
   @ValidateIf((_, value) => value !== undefined)
   @IsObject()
   data?: Record<string, unknown>;

@@ -8,7 +8,11 @@ export class NodeExecutionDto {
   @ApiProperty() nodeId: string;
   @ApiProperty() nodeName: string;
   @ApiProperty() nodeType: string;
-  @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED', 'SKIPPED'] }) status: string;
+  @ApiProperty({
+    enum: ['RUNNING', 'SUCCESS', 'FAILED', 'SKIPPED'],
+    description: 'RUNNING only while the execution runs or waits. A node interrupted by a cancel or an execution timeout ends FAILED with the reason in `error`; nodes that never ran are SKIPPED.',
+  })
+  status: string;
   @ApiProperty({ description: 'The node input ($json)', nullable: true }) input: unknown;
   @ApiProperty({ description: 'The node output', nullable: true }) output: unknown;
   @ApiProperty({ type: String, nullable: true }) error: string | null;

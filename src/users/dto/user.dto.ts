@@ -29,7 +29,7 @@ export class CreateApiKeyDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601 instant after which the key stops working' })
+  @ApiPropertyOptional({ description: 'ISO-8601 instant after which the key stops working; omitted: never', format: 'date-time', example: '2099-12-31T23:59:59Z' })
   @IsOptional()
   @IsDateString()
   expiresAt?: string;

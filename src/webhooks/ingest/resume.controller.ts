@@ -1,5 +1,6 @@
-import { All, Controller, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { All, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiError } from '../../common/api-docs.js';
 import type { Request, Response } from 'express';
 import { notFound } from '../../common/app-error.js';
 import { Public } from '../../common/auth.decorators.js';
@@ -20,17 +21,32 @@ export class ResumeController {
     private readonly queue: ExecutionQueue,
   ) {}
 
+  @Get(':token')
+  @ApiResponse({ status: 202, description: 'The execution continues', schema: { type: 'object', properties: { executionId: { type: 'string' } } } })
+  @ApiError(404, 'Unknown, used or expired token')
+  @ApiOperation({ summary: 'Resume a waiting execution', description: '202 `{ executionId }`; 404 for an unknown, used or expired token. The wait node outputs `{ body: {}, query }` of this request.' })
+  resumeByGet(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.resume(token, request, response);
+  }
+
+  @Post(':token')
+  @ApiBody({ required: false, description: 'Any body; the wait node outputs it as `body`', schema: { type: 'object', additionalProperties: true, example: { approved: true } } })
+  @ApiResponse({ status: 202, description: 'The execution continues', schema: { type: 'object', properties: { executionId: { type: 'string' } } } })
+  @ApiError(404, 'Unknown, used or expired token')
+  @ApiOperation({ summary: 'Resume a waiting execution', description: '202 `{ executionId }`; 404 for an unknown, used or expired token. The wait node outputs `{ body, query }` of this request.' })
+  resumeByPost(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.resume(token, request, response);
+  }
+
+  /** Any other method: 405 naming the two that work (undocumented: there is nothing to try). */
   @All(':token')
-  @ApiOperation({
-    summary: 'Resume a waiting execution',
-    description: 'GET or POST. 202 `{ executionId }`; 404 for an unknown, used or expired token. The wait node outputs `{ body, query }` of this request.',
-  })
-  async resume(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    if (request.method !== 'GET' && request.method !== 'POST') {
-      response.setHeader('Allow', 'GET, POST');
-      response.status(405).json({ statusCode: 405, error: 'Method Not Allowed', message: 'Use GET or POST' });
-      return;
-    }
+  @ApiExcludeEndpoint()
+  otherMethod(@Res() response: Response): void {
+    response.setHeader('Allow', 'GET, POST');
+    response.status(405).json({ statusCode: 405, error: 'Method Not Allowed', message: 'Use GET or POST' });
+  }
+
+  private async resume(token: string, request: Request, response: Response): Promise<void> {
     const target = this.tokens.verify(token);
     if (!target) throw notFound('Resume token');
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

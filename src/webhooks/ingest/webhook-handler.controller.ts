@@ -1,5 +1,6 @@
 import { All, Controller, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiError, ApiRunAnswers } from '../../common/api-docs.js';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/auth.decorators.js';
 import { WebhookIngestService } from './webhook-ingest.service.js';
@@ -14,6 +15,19 @@ export class WebhookHandlerController {
   constructor(private readonly ingest: WebhookIngestService) {}
 
   @All('handler/:id')
+  @ApiBody({
+    required: false,
+    description: 'Any body: JSON, a form, text or bytes, as the sender sends it (Swagger UI sends JSON). The trigger node sees it as `$trigger.body`.',
+    schema: { type: 'object', additionalProperties: true, example: { email: 'ada@example.com', score: 95 } },
+  })
+  @ApiRunAnswers('The last node output (responseMode lastNode), or `{ executionId, status, duplicate: true }` for an idempotency key seen before')
+  @ApiError(400, 'The body does not parse as its Content-Type says, or misses a field the trigger requires')
+  @ApiError(401, 'The webhook authentication (header, basic, hmac) failed')
+  @ApiError(404, 'No such webhook, or it or its workflow is not active (the message says which, and how to activate it)')
+  @ApiError(405)
+  @ApiError(413)
+  @ApiError(429)
+  @ApiError(503)
   @ApiOperation({
     summary: 'Trigger a workflow',
     description:

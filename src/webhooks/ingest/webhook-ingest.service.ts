@@ -65,7 +65,8 @@ export class WebhookIngestService {
 
   async ingest(request: IncomingWebhook): Promise<WebhookAnswer> {
     const route = await this.routes.find(request.webhookId);
-    if (!route || !route.active || !route.workflowActive) throw notFound('Webhook', request.webhookId);
+    if (!route) throw notFound('Webhook', request.webhookId);
+    if (!route.active || !route.workflowActive) throw notActive(route);
     if (!methodMatches(route.method, request.method)) {
       throw new AppError('method_not_allowed', `This webhook accepts ${route.method} only`, { Allow: route.method });
     }
@@ -103,7 +104,7 @@ export class WebhookIngestService {
 
     this.stats.record(route.workflowId, route.id, receivedAt);
     if (finished) {
-      this.engine.reportCommitted(execution.mode, finished);
+      this.engine.reportCommitted(execution, finished);
       if (route.responseMode === 'onReceived') return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
       return this.waiters.answer(result.id, { kind: 'outcome', outcome: { status: finished.status, output: finished.output, error: finished.error } });
     }
@@ -140,4 +141,16 @@ function idempotencyKey(route: WebhookRoute, headers: Record<string, string | st
   if (!key) return null;
   if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new AppError('invalid', `${route.idempotencyHeader} is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   return key;
+}
+
+/**
+ * A known webhook that does not run now: still 404 (a public endpoint says no more than that it
+ * would not run), worded so its owner sees why and what to do. Whoever holds the webhook's id, the
+ * secret-ish part of its URL, learns only that it exists but is switched off.
+ */
+function notActive(route: { id: string; active: boolean; workflowId: string }): AppError {
+  const fix = route.active
+    ? `its workflow ${route.workflowId} is not active; activate it with POST /workflows/${route.workflowId}/activate`
+    : `it is not active; activate it with PATCH /webhooks/${route.id} { "active": true }`;
+  return new AppError('not_found', `Webhook ${route.id} does not run: ${fix}`);
 }

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import type { WorkflowConnections, WorkflowSettings } from '../workflow.types.js';
 import { WorkflowNodeDto } from './workflow-node.dto.js';
@@ -76,6 +76,16 @@ export class ReplaceWorkflowDto extends CreateWorkflowDto {
   @IsInt()
   @Min(1)
   version: number;
+
+  // What GET /workflows/:id answers besides the definition: accepted and ignored, so that a
+  // workflow read, edited and sent back (export → edit → import) goes through (SPEC §8). Unknown
+  // fields are still refused. Hidden from the schema: nobody needs to send them.
+  @ApiHideProperty() @Allow() id?: unknown;
+  @ApiHideProperty() @Allow() ownerId?: unknown;
+  @ApiHideProperty() @Allow() triggerCount?: unknown;
+  @ApiHideProperty() @Allow() createdAt?: unknown;
+  @ApiHideProperty() @Allow() updatedAt?: unknown;
+  @ApiHideProperty() @Allow() warnings?: unknown;
 }
 
 export class PatchWorkflowDto {
