@@ -206,6 +206,8 @@ describe('ExpressionEvaluator', () => {
     await Promise.all(Array.from({ length: 60 }, () => evaluator.evaluate(work, bindings(), 'p')));
     const total = performance.now() - started;
     clearInterval(timer);
+    // The stretch since the timer last ran counts too (before, it never ran during the batch).
+    longestGap = Math.max(longestGap, performance.now() - last);
     // Held for all of them before (the gap was the whole batch); now a 10 ms slice and one evaluation.
     expect(longestGap, `longest gap ${longestGap.toFixed(0)} ms of ${total.toFixed(0)} ms`).toBeLessThan(total / 3);
   });

@@ -129,8 +129,8 @@ export class ExpressionEvaluator {
         // Every step that builds a value is measured as it ends: a string doubled by `&` is refused
         // at 10 Mi characters, long before V8's own limit would abort the process.
         expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (step: { type: string }, _input: unknown, _environment: unknown, result: unknown) => {
-          this.checkBudget();
-          if (!NAVIGATION.has(step.type)) checkBuilt(result);
+          // Numbers, booleans and null cannot grow: most steps end here.
+          if ((typeof result === 'string' || (typeof result === 'object' && result !== null)) && !NAVIGATION.has(step.type)) checkBuilt(result);
         });
         registerBoundedBuiltIns(expr, (units) => this.charge(units));
         return expr;
