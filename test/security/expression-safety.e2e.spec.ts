@@ -1,7 +1,10 @@
+import { Agent, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebhook, createWorkflow, workflowBody } from '../support/factories.js';
 import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/test-app.js';
+import { percentile } from './security-support.js';
 
 /** Generous wall-clock bound for a whole webhook round trip whose expression hits a 50 ms bound. */
 const HOSTILE_ROUND_TRIP_MS = 2_000;
@@ -14,11 +17,12 @@ const HEAVY_REQUESTS = 6;
 /** SPEC §9.6: `/health/live` answers within this while they run (the median: the machine is shared). */
 const LIVE_MS = 100;
 /**
- * No probe waits longer than this. Before the fix each request held the loop 0.86 s. Receiving six
- * 1 MB bodies alone (a plain `{{ $context.x }}`, no evaluation) shows spikes near 200 ms on a busy
- * machine, which is the ingest's work, not the expression's.
+ * No probe waits longer. Before the fix a probe waited behind whole evaluations (1.7 s for this
+ * one, more on a busy machine). The margin is wide because receiving six 1 MB bodies alone, without
+ * any expression, shows single probes of 100–300 ms when the machine is shared (parsing and storing
+ * the bodies, the test's own client, the scheduler), which is not the expression's part.
  */
-const LIVE_MAX_MS = 500;
+const LIVE_MAX_MS = 1_200;
 
 interface HostileCase {
   name: string;
@@ -214,34 +218,47 @@ describe('expression safety corpus (SPEC §7.2)', () => {
 
   it('keeps /health/live fast while outsiders send large bodies to a regex expression (issue 22)', async () => {
     cases += 1;
-    // 0.86 s of a blocked loop per request before: a regex step ran through a million matches at once.
-    const hook = (await hostileHook('$replace($context.t, /a/, "b")')) as string;
-    const body = { t: 'a'.repeat(1_000_000) };
+    // Before: one `$replace` step ran through a million matches at once, 0.86 s of a blocked loop
+    // per request (issue 22); two in a row hold it 1.7 s, which no busy machine's noise reaches.
+    const hook = (await hostileHook('$replace($replace($context.t, /a/, "b"), /b/, "a")')) as string;
+    const body = JSON.stringify({ t: 'a'.repeat(1_000_000) });
+    const post = () => t.http.post(`/webhook/handler/${hook}`).set('Content-Type', 'application/json').send(body);
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    // One kept-alive connection: a probe costs the server two turns of its loop, nothing else.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const probe = () =>
+      new Promise<number>((resolve, reject) => {
+        const started = performance.now();
+        get({ host: '127.0.0.1', port, path: '/health/live', agent }, (answer) => {
+          answer.resume();
+          answer.on('end', () => (answer.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`live ${answer.statusCode}`))));
+        }).on('error', reject);
+      });
+    await post(); // warm up (JIT, the connection)
+    await probe();
     const live: number[] = [];
     let done = false;
-    const probe = (async () => {
+    const probing = (async () => {
       while (!done) {
-        const started = performance.now();
-        await t.http.get('/health/live').expect(200);
-        live.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        live.push(await probe());
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    const answers = await Promise.all(Array.from({ length: HEAVY_REQUESTS }, () => fire(hook, body)));
+    const answers = await Promise.all(Array.from({ length: HEAVY_REQUESTS }, post));
     done = true;
-    await probe;
-    for (const { response } of answers) {
-      // The expression fails its node (its budget, or the regex input bound); the request gets an answer.
+    await probing;
+    agent.destroy();
+    const [median, p90] = [percentile(live, 50), percentile(live, 90)];
+    console.log(`/health/live during ${HEAVY_REQUESTS} concurrent 1 MB regex requests: ${live.length} probes, median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${Math.max(...live).toFixed(0)} ms`);
+    for (const response of answers) {
+      // The expression fails its node at its 50 ms budget; the request gets an answer.
       expect(response.status, response.text).toBe(500);
-      expect(response.body.error).toMatch(/Expression error in parameter "values\.result": (evaluation took longer than 50 ms|\$replace accepts strings)/);
+      expect(response.body.error).toMatch(/Expression error in parameter "values\.result": evaluation took longer than 50 ms/);
     }
-    const sorted = [...live].sort((a, b) => a - b);
-    const p90 = sorted[Math.floor(sorted.length * 0.9)];
-    console.log(`/health/live during ${HEAVY_REQUESTS} 1 MB regex requests: ${live.length} probes, median ${sorted[sorted.length >> 1].toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`);
     expect(live.length).toBeGreaterThan(3);
-    expect(sorted[sorted.length >> 1]).toBeLessThan(LIVE_MS);
-    expect(sorted[sorted.length - 1]).toBeLessThan(LIVE_MAX_MS);
-  });
+    expect(median).toBeLessThan(LIVE_MS);
+    expect(Math.max(...live)).toBeLessThan(LIVE_MAX_MS);
+  }, 60_000);
 
   it('leaves Object.prototype and the app\'s own objects unpolluted', async () => {
     cases += 1;

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import type { Pacing } from './evaluation-budget.js';
 import { MAX_EXPRESSION_BYTES } from './template.js';
 import {
   codePointLength,
@@ -23,8 +24,6 @@ interface BuiltIn {
   signature: { definition: string };
 }
 
-/** `charge(units)`: work done inside a built-in (characters scanned, matches found) for the CPU budget. */
-export type Charge = (units: number) => void;
 
 /** JSONata's own implementation of a built-in, taken from a JSONata evaluation once. */
 const originals = new Map<string, BuiltIn>();
@@ -38,7 +37,8 @@ function checkString(name: string, text: unknown, max = MAX_STRING_LENGTH): void
 }
 
 /** Registers the bounded built-ins on one compiled expression. */
-export function registerBoundedBuiltIns(expression: jsonata.Expression, charge: Charge): void {
+export function registerBoundedBuiltIns(expression: jsonata.Expression, pacing: Pacing): void {
+  const charge = (units: number) => pacing.charge(units);
   const register = (name: string, implementation: Implementation) => expression.registerFunction(name, implementation as never, originals.get(name)!.signature.definition);
   const original = (name: string) => originals.get(name)!.implementation;
 
@@ -74,7 +74,7 @@ export function registerBoundedBuiltIns(expression: jsonata.Expression, charge: 
       // Native and linear; JSONata's loop over the same occurrences costs a JavaScript round per match.
       if (most === undefined) return text.replaceAll(pattern, replacement.replaceAll('$', '$$$$'));
     }
-    return original('replace').call(this, text, pattern, replacement, most);
+    return original('replace').call(this, text, paced(pattern, pacing), replacement, most);
   });
   register('split', function (this: unknown, text, separator, most) {
     regexInput('split', text, separator);
@@ -82,11 +82,11 @@ export function registerBoundedBuiltIns(expression: jsonata.Expression, charge: 
       const pieces = separator === '' ? text.length : occurrences(text, separator, undefined, charge, MAX_ARRAY_LENGTH) + 1;
       if (Math.min(pieces, typeof most === 'number' ? most : pieces) > MAX_ARRAY_LENGTH) throw limit(`$split would build an array of more than ${MAX_ARRAY_LENGTH} elements`);
     }
-    return original('split').call(this, text, separator, most);
+    return original('split').call(this, text, paced(separator, pacing), most);
   });
   register('match', function (this: unknown, text, pattern, most) {
     regexInput('match', text, pattern);
-    return original('match').call(this, text, pattern, most);
+    return original('match').call(this, text, paced(pattern, pacing), most);
   });
   register('contains', function (this: unknown, text, pattern) {
     regexInput('contains', text, pattern);
@@ -123,8 +123,35 @@ function regexInput(name: string, text: unknown, pattern: unknown): void {
   else checkString(name, text);
 }
 
+interface MatchResult {
+  next?: () => unknown;
+}
+
+/**
+ * A regular expression (JSONata hands it over as a matcher function) whose successive matches may
+ * wait for a turn of the event loop: JSONata awaits each `next()`, so `$replace` over a body with
+ * a million matches lets other requests run every few milliseconds instead of holding the loop
+ * until its budget ends. Anything else passes through unchanged.
+ */
+function paced(pattern: unknown, pacing: Pacing): unknown {
+  if (typeof pattern !== 'function') return pattern;
+  const withPacedNext = (result: MatchResult | undefined): MatchResult | undefined => {
+    if (!result || typeof result.next !== 'function') return result;
+    const next = result.next;
+    result.next = async () => {
+      const paused = pacing.pause();
+      if (paused) await paused;
+      return withPacedNext(next() as MatchResult | undefined);
+    };
+    return result;
+  };
+  return function (this: unknown, text: string) {
+    return withPacedNext((pattern as (this: unknown, text: string) => MatchResult | undefined).call(this, text));
+  };
+}
+
 /** Occurrences of `pattern` in `text` (at most `most`), stopping past `stopAfter`; long scans are charged. */
-function occurrences(text: string, pattern: string, most: number | undefined, charge: Charge, stopAfter: number): number {
+function occurrences(text: string, pattern: string, most: number | undefined, charge: (units: number) => void, stopAfter: number): number {
   let count = 0;
   let index = text.indexOf(pattern);
   while (index !== -1 && (most === undefined || count < most) && count <= stopAfter) {

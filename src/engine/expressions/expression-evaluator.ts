@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import jsonata from 'jsonata';
-import { performance } from 'node:perf_hooks';
 import { registerBoundedBuiltIns } from './bounded-built-ins.js';
-import { checkBuilt, ExpressionLimitError, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, NotPlainJsonError, plainJsonCopy } from './expression-limits.js';
+import { EVALUATION_TIMEOUT_MS, EvaluationBudget, type Pacing } from './evaluation-budget.js';
+import { checkBuilt, ExpressionLimitError, MAX_ARRAY_LENGTH, MAX_REGEX_INPUT, MAX_STRING_LENGTH, NotPlainJsonError, plainJsonCopy } from './expression-limits.js';
 import { Re2RegexEngine } from './re2-regex-engine.js';
 import { compileTemplate, hasExpression, type CompiledTemplate, type SimplePath } from './template.js';
 
-/** SPEC §7.2: every evaluation is bounded in time. */
-export const EVALUATION_TIMEOUT_MS = 50;
+export { EVALUATION_TIMEOUT_MS };
+
 /** Call depth; sizes of what an expression builds are in expression-limits.ts. */
 const MAX_DEPTH = 300;
 const CACHE_LIMIT = 20_000;
-/**
- * Evaluations run one at a time (see `exclusive`); once they have held the event loop this long in
- * a row, the next one waits for a turn of the loop, so that requests such as `/health/live` get in
- * between (SPEC §9.6). One evaluation holds it at most its own 50 ms budget.
- */
-const SLICE_MS = 10;
-/** Work units (characters scanned, matches) inside built-ins between two forced CPU-time checks. */
-const WORK_PER_CHECK = 64 * 1024;
 /**
  * Step kinds whose result is navigation into data that already exists (inputs, outputs, variables):
  * not measured, since the expression did not build it. Every other step's result is (checkBuilt).
@@ -42,12 +34,10 @@ export class ExpressionError extends Error {
 }
 
 /**
- * Wall-clock backstop. The 50 ms bound itself is on CPU time (see `budget`): on a busy machine a
- * process can be descheduled for longer than that, which must not fail honest expressions.
+ * Wall-clock backstop. The 50 ms bound itself is on CPU time (see EvaluationBudget): on a busy
+ * machine a process can be descheduled for longer than that, which must not fail honest expressions.
  */
 const WALL_CLOCK_LIMIT_MS = 2000;
-/** How many evaluation steps pass between two CPU-time checks (a check costs about a microsecond). */
-const STEPS_PER_CHECK = 32;
 
 /** Bare variables whose value is a live object of the engine rather than stored JSON: copied when read. */
 const LIVE_VARIABLES = new Set(['node', 'execution', 'workflow']);
@@ -60,25 +50,23 @@ const LIVE_VARIABLES = new Set(['node', 'execution', 'workflow']);
 export class ExpressionEvaluator {
   private readonly cache = new Map<string, CompiledTemplate>();
   private queue: Promise<unknown> = Promise.resolve();
-  /** When the current run of back-to-back evaluations began holding the event loop; null after a turn. */
-  private sliceStart: number | null = null;
+  private readonly budget = new EvaluationBudget();
   private readonly options = {
     timeout: WALL_CLOCK_LIMIT_MS,
     stack: MAX_DEPTH,
     sequence: MAX_ARRAY_LENGTH,
-    RegexEngine: budgetedRegexEngine((units) => this.charge(units)) as unknown as RegExpConstructor,
+    RegexEngine: budgetedRegexEngine(this.budget) as unknown as RegExpConstructor,
   };
 
   /**
    * One JSONata evaluation at a time. JSONata is asynchronous, so concurrent evaluations would
    * interleave step by step and each one's 50 ms bound would count the others' time: under load,
-   * honest expressions would time out. Serialised, the bound measures the expression's own work,
-   * and no evaluation holds the event loop longer than the bound.
+   * honest expressions would time out. Serialised, the bound measures the expression's own work.
+   * The loop still turns every SLICE_MS, between steps and between evaluations (EvaluationBudget).
    */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const start = async () => {
-      await this.yieldIfHeld();
-      this.budget = { cpuStart: process.cpuUsage(), steps: 0, work: 0 };
+      await this.budget.begin();
       return work();
     };
     const run = this.queue.then(start, start);
@@ -86,53 +74,19 @@ export class ExpressionEvaluator {
     return run;
   }
 
-  /**
-   * Evaluations queued behind each other would otherwise follow one another in microtasks, holding
-   * the loop for all of them: after SLICE_MS of that, wait for a turn of the loop first.
-   */
-  private async yieldIfHeld(): Promise<void> {
-    if (this.sliceStart !== null && performance.now() - this.sliceStart < SLICE_MS) return;
-    if (this.sliceStart !== null) await new Promise<void>((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
-    setImmediate(() => {
-      this.sliceStart = null;
-    });
-  }
-
-  /** The running evaluation's CPU start; evaluations are serialised, so there is one at a time. */
-  private budget = { cpuStart: process.cpuUsage(), steps: 0, work: 0 };
-
-  private checkBudget(): void {
-    if (++this.budget.steps % STEPS_PER_CHECK !== 0) return;
-    this.checkCpu();
-  }
-
-  private checkCpu(): void {
-    const used = process.cpuUsage(this.budget.cpuStart);
-    if ((used.user + used.system) / 1000 > EVALUATION_TIMEOUT_MS) throw { code: 'D1012' };
-  }
-
-  /** Work inside one built-in call (a step of its own, however long): checked against the budget too. */
-  private charge(units: number): void {
-    this.budget.work += units;
-    if (this.budget.work < WORK_PER_CHECK) return;
-    this.budget.work = 0;
-    this.checkCpu();
-  }
-
   template(source: string): CompiledTemplate {
     let compiled = this.cache.get(source);
     if (!compiled) {
       compiled = compileTemplate(source, (expression) => {
         const expr = jsonata(expression, this.options);
-        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.checkBudget());
+        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.budget.step());
         // Every step that builds a value is measured as it ends: a string doubled by `&` is refused
         // at 10 Mi characters, long before V8's own limit would abort the process.
         expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (step: { type: string }, _input: unknown, _environment: unknown, result: unknown) => {
           // Numbers, booleans and null cannot grow: most steps end here.
           if ((typeof result === 'string' || (typeof result === 'object' && result !== null)) && !NAVIGATION.has(step.type)) checkBuilt(result);
         });
-        registerBoundedBuiltIns(expr, (units) => this.charge(units));
+        registerBoundedBuiltIns(expr, this.budget);
         return expr;
       });
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -297,12 +251,16 @@ function render(value: unknown, path: string): string {
  * built-ins check them first) and charging every match attempt, so that `$replace` over a large
  * body stops at the evaluation's budget instead of running through a million matches in one step.
  */
-function budgetedRegexEngine(charge: (units: number) => void): typeof Re2RegexEngine {
+function budgetedRegexEngine(pacing: Pacing): typeof Re2RegexEngine {
   return class BudgetedRe2RegexEngine extends Re2RegexEngine {
     override exec(text: string): RegExpExecArray | null {
-      // A match attempt scans from lastIndex, and costs more than a character even when it is short.
-      charge(Math.max(64, text.length - this.lastIndex));
-      return super.exec(text);
+      // The built-ins check first; `value ~> /regex/` comes straight here.
+      if (text.length > MAX_REGEX_INPUT) throw new ExpressionLimitError(`regular expressions run on strings of at most ${MAX_REGEX_INPUT} characters`);
+      const from = this.lastIndex;
+      const match = super.exec(text);
+      // What the attempt scanned (to the match's end, or to the end), and a floor for its fixed cost.
+      pacing.charge(64 + (match ? this.lastIndex : text.length) - from);
+      return match;
     }
   };
 }
