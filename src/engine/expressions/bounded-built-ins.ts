@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import type { Pacing } from './evaluation-budget.js';
+import type { Pacing } from './evaluation-scheduler.js';
 import { MAX_EXPRESSION_BYTES } from './template.js';
 import {
   codePointLength,
@@ -135,18 +135,19 @@ interface MatchResult {
  */
 function paced(pattern: unknown, pacing: Pacing): unknown {
   if (typeof pattern !== 'function') return pattern;
+  // JSONata hands function arguments over wrapped, answering with a promise: await them all.
   const withPacedNext = (result: MatchResult | undefined): MatchResult | undefined => {
     if (!result || typeof result.next !== 'function') return result;
     const next = result.next;
     result.next = async () => {
       const paused = pacing.pause();
       if (paused) await paused;
-      return withPacedNext(next() as MatchResult | undefined);
+      return withPacedNext((await next()) as MatchResult | undefined);
     };
     return result;
   };
-  return function (this: unknown, text: string) {
-    return withPacedNext((pattern as (this: unknown, text: string) => MatchResult | undefined).call(this, text));
+  return async function (this: unknown, text: string) {
+    return withPacedNext(await (pattern as (this: unknown, text: string) => Promise<MatchResult | undefined>).call(this, text));
   };
 }
 

@@ -211,4 +211,24 @@ describe('ExpressionEvaluator', () => {
     // Held for all of them before (the gap was the whole batch); now a 10 ms slice and one evaluation.
     expect(longestGap, `longest gap ${longestGap.toFixed(0)} ms of ${total.toFixed(0)} ms`).toBeLessThan(total / 3);
   });
+
+  it('lets the event loop turn while one evaluation runs, between steps and between regex matches', async () => {
+    const b = bindings({ json: { text: 'a'.repeat(500_000) } });
+    for (const source of ['{{ ($f := function($n) { $f($n + 1) }; $f(0)) }}', '{{ $replace(text, /a/, "b") }}']) {
+      let longestGap = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longestGap = Math.max(longestGap, now - last);
+        last = now;
+      }, 1);
+      const started = performance.now();
+      // Both run into their 50 ms budget; before, each held the loop from start to end.
+      await expect(evaluator.evaluate(source, b, 'p')).rejects.toThrow(/evaluation took longer than 50 ms/);
+      const total = performance.now() - started;
+      clearInterval(timer);
+      longestGap = Math.max(longestGap, performance.now() - last);
+      expect(longestGap, `${source}: longest gap ${longestGap.toFixed(0)} ms of ${total.toFixed(0)} ms`).toBeLessThan(total / 2);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import jsonata from 'jsonata';
 import { registerBoundedBuiltIns } from './bounded-built-ins.js';
-import { EVALUATION_TIMEOUT_MS, EvaluationBudget, type Pacing } from './evaluation-budget.js';
+import { EVALUATION_TIMEOUT_MS, EvaluationScheduler, type Pacing } from './evaluation-scheduler.js';
 import { checkBuilt, ExpressionLimitError, MAX_ARRAY_LENGTH, MAX_REGEX_INPUT, MAX_STRING_LENGTH, NotPlainJsonError, plainJsonCopy } from './expression-limits.js';
 import { Re2RegexEngine } from './re2-regex-engine.js';
 import { compileTemplate, hasExpression, type CompiledTemplate, type SimplePath } from './template.js';
@@ -49,44 +49,27 @@ const LIVE_VARIABLES = new Set(['node', 'execution', 'workflow']);
 @Injectable()
 export class ExpressionEvaluator {
   private readonly cache = new Map<string, CompiledTemplate>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly budget = new EvaluationBudget();
+  private readonly scheduler = new EvaluationScheduler();
   private readonly options = {
     timeout: WALL_CLOCK_LIMIT_MS,
     stack: MAX_DEPTH,
     sequence: MAX_ARRAY_LENGTH,
-    RegexEngine: budgetedRegexEngine(this.budget) as unknown as RegExpConstructor,
+    RegexEngine: budgetedRegexEngine(this.scheduler) as unknown as RegExpConstructor,
   };
-
-  /**
-   * One JSONata evaluation at a time. JSONata is asynchronous, so concurrent evaluations would
-   * interleave step by step and each one's 50 ms bound would count the others' time: under load,
-   * honest expressions would time out. Serialised, the bound measures the expression's own work.
-   * The loop still turns every SLICE_MS, between steps and between evaluations (EvaluationBudget).
-   */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const start = async () => {
-      await this.budget.begin();
-      return work();
-    };
-    const run = this.queue.then(start, start);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
 
   template(source: string): CompiledTemplate {
     let compiled = this.cache.get(source);
     if (!compiled) {
       compiled = compileTemplate(source, (expression) => {
         const expr = jsonata(expression, this.options);
-        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.budget.step());
+        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.scheduler.step());
         // Every step that builds a value is measured as it ends: a string doubled by `&` is refused
         // at 10 Mi characters, long before V8's own limit would abort the process.
         expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (step: { type: string }, _input: unknown, _environment: unknown, result: unknown) => {
           // Numbers, booleans and null cannot grow: most steps end here.
           if ((typeof result === 'string' || (typeof result === 'object' && result !== null)) && !NAVIGATION.has(step.type)) checkBuilt(result);
         });
-        registerBoundedBuiltIns(expr, this.budget);
+        registerBoundedBuiltIns(expr, this.scheduler);
         return expr;
       });
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -133,7 +116,12 @@ export class ExpressionEvaluator {
       }
       const value = readPlain(part, bindings);
       if (value === NEEDS_JSONATA) return NEEDS_JSONATA;
-      rendered += render(value, '');
+      // Objects render as JSON; one past the bound is left to evaluate, which names the parameter.
+      if (typeof value === 'object' && value !== null) {
+        const text = JSON.stringify(value);
+        if (text.length > MAX_STRING_LENGTH) return NEEDS_JSONATA;
+        rendered += text;
+      } else rendered += render(value, '');
     }
     return rendered.length > MAX_STRING_LENGTH ? NEEDS_JSONATA : rendered;
   }
@@ -144,7 +132,7 @@ export class ExpressionEvaluator {
       if (read !== NEEDS_JSONATA) return read;
     }
     try {
-      const result = await this.exclusive(() => part.compiled.evaluate(bindings.json, bindings as unknown as Record<string, unknown>));
+      const result = await this.scheduler.run(() => part.compiled.evaluate(bindings.json, bindings as unknown as Record<string, unknown>));
       // The whole result too: a block or condition hands on what its parts built or read.
       checkBuilt(result);
       return plainJsonCopy(result);
