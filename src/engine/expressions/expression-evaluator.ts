@@ -34,7 +34,7 @@ export class ExpressionError extends Error {
 }
 
 /**
- * Wall-clock backstop. The 50 ms bound itself is on CPU time (see EvaluationBudget): on a busy
+ * Wall-clock backstop. The 50 ms bound itself is on CPU time (see EvaluationScheduler): on a busy
  * machine a process can be descheduled for longer than that, which must not fail honest expressions.
  */
 const WALL_CLOCK_LIMIT_MS = 2000;
