@@ -231,4 +231,14 @@ describe('ExpressionEvaluator', () => {
       expect(longestGap, `${source}: longest gap ${longestGap.toFixed(0)} ms of ${total.toFixed(0)} ms`).toBeLessThan(total / 2);
     }
   });
+
+  it('lets a short evaluation finish while a long one is still running (evaluations take turns)', async () => {
+    const order: string[] = [];
+    const long = evaluator.evaluate('{{ ($f := function($n) { $f($n + 1) }; $f(0)) }}', bindings(), 'long').catch(() => order.push('long'));
+    // Queued behind the long one; before, it waited for the long one's whole 50 ms budget.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const short = evaluator.evaluate('{{ $context.score * 2 }}', bindings(), 'short').then((value) => order.push(`short ${value}`));
+    await Promise.all([long, short]);
+    expect(order).toEqual(['short 190', 'long']);
+  });
 });
