@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import jsonata from 'jsonata';
+import { registerBoundedBuiltIns } from './bounded-built-ins.js';
+import { EVALUATION_TIMEOUT_MS, EvaluationScheduler, type Pacing } from './evaluation-scheduler.js';
+import { checkBuilt, ExpressionLimitError, MAX_ARRAY_LENGTH, MAX_REGEX_INPUT, MAX_STRING_LENGTH, NotPlainJsonError, plainJsonCopy } from './expression-limits.js';
 import { Re2RegexEngine } from './re2-regex-engine.js';
 import { compileTemplate, hasExpression, type CompiledTemplate, type SimplePath } from './template.js';
 
-/** SPEC §7.2: every evaluation is bounded in time. */
-export const EVALUATION_TIMEOUT_MS = 50;
-/** Bounds on what an expression may build: call depth, sequence length, string length. */
+export { EVALUATION_TIMEOUT_MS };
+
+/** Call depth; sizes of what an expression builds are in expression-limits.ts. */
 const MAX_DEPTH = 300;
-const MAX_SEQUENCE = 100_000;
-const MAX_RESULT_STRING = 5 * 1024 * 1024;
 const CACHE_LIMIT = 20_000;
+/**
+ * Step kinds whose result is navigation into data that already exists (inputs, outputs, variables):
+ * not measured, since the expression did not build it. Every other step's result is (checkBuilt).
+ */
+const NAVIGATION = new Set(['path', 'name', 'variable', 'parent', 'wildcard', 'descendant', 'string', 'number', 'value', 'regex', 'lambda', 'condition', 'block', 'bind']);
 
 /** The variables bound for every evaluation (SPEC §7.2), without their `$`. */
 export interface ExpressionBindings {
@@ -28,19 +34,13 @@ export class ExpressionError extends Error {
 }
 
 /**
- * Wall-clock backstop. The 50 ms bound itself is on CPU time (see `budget`): on a busy machine a
- * process can be descheduled for longer than that, which must not fail honest expressions.
+ * Wall-clock backstop. The 50 ms bound itself is on CPU time (see EvaluationScheduler): on a busy
+ * machine a process can be descheduled for longer than that, which must not fail honest expressions.
  */
 const WALL_CLOCK_LIMIT_MS = 2000;
-/** How many evaluation steps pass between two CPU-time checks (a check costs about a microsecond). */
-const STEPS_PER_CHECK = 32;
 
-const JSONATA_OPTIONS = {
-  timeout: WALL_CLOCK_LIMIT_MS,
-  stack: MAX_DEPTH,
-  sequence: MAX_SEQUENCE,
-  RegexEngine: Re2RegexEngine as unknown as RegExpConstructor,
-};
+/** Bare variables whose value is a live object of the engine rather than stored JSON: copied when read. */
+const LIVE_VARIABLES = new Set(['node', 'execution', 'workflow']);
 
 /**
  * Compiles each distinct template once (sources are shared across runs and versions) and evaluates
@@ -49,41 +49,27 @@ const JSONATA_OPTIONS = {
 @Injectable()
 export class ExpressionEvaluator {
   private readonly cache = new Map<string, CompiledTemplate>();
-  private queue: Promise<unknown> = Promise.resolve();
-
-  /**
-   * One JSONata evaluation at a time. JSONata is asynchronous, so concurrent evaluations would
-   * interleave step by step and each one's 50 ms bound would count the others' time: under load,
-   * honest expressions would time out. Serialised, the bound measures the expression's own work,
-   * and no evaluation holds the event loop longer than the bound.
-   */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const start = () => {
-      this.budget = { cpuStart: process.cpuUsage(), steps: 0 };
-      return work();
-    };
-    const run = this.queue.then(start, start);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** The running evaluation's CPU start; evaluations are serialised, so there is one at a time. */
-  private budget = { cpuStart: process.cpuUsage(), steps: 0 };
-
-  private checkBudget(): void {
-    if (++this.budget.steps % STEPS_PER_CHECK !== 0) return;
-    const used = process.cpuUsage(this.budget.cpuStart);
-    if ((used.user + used.system) / 1000 > EVALUATION_TIMEOUT_MS) throw { code: 'D1012' };
-  }
+  private readonly scheduler = new EvaluationScheduler();
+  private readonly options = {
+    timeout: WALL_CLOCK_LIMIT_MS,
+    stack: MAX_DEPTH,
+    sequence: MAX_ARRAY_LENGTH,
+    RegexEngine: budgetedRegexEngine(this.scheduler) as unknown as RegExpConstructor,
+  };
 
   template(source: string): CompiledTemplate {
     let compiled = this.cache.get(source);
     if (!compiled) {
       compiled = compileTemplate(source, (expression) => {
-        const expr = jsonata(expression, JSONATA_OPTIONS);
-        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.checkBudget());
-        // JSONata's own $pad builds its result one character at a time, unbounded.
-        expr.registerFunction('pad', boundedPad, '<s-ns?:s>');
+        const expr = jsonata(expression, this.options);
+        expr.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => this.scheduler.step());
+        // Every step that builds a value is measured as it ends: a string doubled by `&` is refused
+        // at 10 Mi characters, long before V8's own limit would abort the process.
+        expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (step: { type: string }, _input: unknown, _environment: unknown, result: unknown) => {
+          // Numbers, booleans and null cannot grow: most steps end here.
+          if ((typeof result === 'string' || (typeof result === 'object' && result !== null)) && !NAVIGATION.has(step.type)) checkBuilt(result);
+        });
+        registerBoundedBuiltIns(expr, this.scheduler);
         return expr;
       });
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -103,8 +89,8 @@ export class ExpressionEvaluator {
     if (template.whole) return this.run(template.parts[0] as ExpressionPart, bindings, path);
     let rendered = '';
     for (const part of template.parts) {
-      rendered += part.kind === 'text' ? part.text : render(await this.run(part, bindings, path));
-      if (rendered.length > MAX_RESULT_STRING) throw new ExpressionError(path, 'the rendered string is too large');
+      rendered += part.kind === 'text' ? part.text : render(await this.run(part, bindings, path), path);
+      if (rendered.length > MAX_STRING_LENGTH) throw new ExpressionError(path, `the rendered string is longer than ${MAX_STRING_LENGTH} characters`);
     }
     return rendered;
   }
@@ -130,24 +116,29 @@ export class ExpressionEvaluator {
       }
       const value = readPlain(part, bindings);
       if (value === NEEDS_JSONATA) return NEEDS_JSONATA;
-      rendered += render(value);
+      // Objects render as JSON; one past the bound is left to evaluate, which names the parameter.
+      if (typeof value === 'object' && value !== null) {
+        const text = JSON.stringify(value);
+        if (text.length > MAX_STRING_LENGTH) return NEEDS_JSONATA;
+        rendered += text;
+      } else rendered += render(value, '');
     }
-    return rendered.length > MAX_RESULT_STRING ? NEEDS_JSONATA : rendered;
+    return rendered.length > MAX_STRING_LENGTH ? NEEDS_JSONATA : rendered;
   }
 
   private async run(part: ExpressionPart, bindings: ExpressionBindings, path: string): Promise<unknown> {
     if (part.path) {
-      const read = readSimplePath(part.path, bindings);
-      if (read.found) return read.value ?? null;
+      const read = readPlain(part, bindings, path);
+      if (read !== NEEDS_JSONATA) return read;
     }
-    let result: unknown;
     try {
-      result = await this.exclusive(() => part.compiled.evaluate(bindings.json, bindings as unknown as Record<string, unknown>));
+      const result = await this.scheduler.run(() => part.compiled.evaluate(bindings.json, bindings as unknown as Record<string, unknown>));
+      // The whole result too: a block or condition hands on what its parts built or read.
+      checkBuilt(result);
+      return plainJsonCopy(result);
     } catch (error) {
       throw new ExpressionError(path, describe(error));
     }
-    if (typeof result === 'string' && result.length > MAX_RESULT_STRING) throw new ExpressionError(path, 'the result is too large');
-    return normalise(result);
   }
 
   /** Resolves every expression in a parameter tree; values without expressions are returned as they are. */
@@ -201,11 +192,27 @@ type ExpressionPart = Extract<CompiledTemplate['parts'][number], { kind: 'expres
 /** Marks a value that only JSONata (or evaluate's error report) can give. */
 const NEEDS_JSONATA = Symbol('needs JSONata');
 
-/** A plain path's value as `run` gives it, or NEEDS_JSONATA. */
-function readPlain(part: ExpressionPart, bindings: ExpressionBindings): unknown {
+/**
+ * A plain path's value as `run` gives it, or NEEDS_JSONATA. Plain paths hand on references, not
+ * copies: what they reach is the trigger's output and node outputs, which are plain JSON already
+ * (every expression result is copied, and executors return parsed JSON), and copying a 1 MB body
+ * per request would cost the hot path for nothing. The exception is a bare live variable: `$node`
+ * is the engine's map of outputs, which would contain itself once a node stored it, so `$node`,
+ * `$execution` and `$workflow` alone are copied (`$node.X` is X's output, plain already).
+ * `path` names the parameter for a copy that fails; without it (the synchronous pass) such a value
+ * is left to `run`, which reports it.
+ */
+function readPlain(part: ExpressionPart, bindings: ExpressionBindings, path?: string): unknown {
   if (!part.path) return NEEDS_JSONATA;
   const read = readSimplePath(part.path, bindings);
-  return read.found ? (read.value ?? null) : NEEDS_JSONATA;
+  if (!read.found) return NEEDS_JSONATA;
+  if (part.path.keys.length > 0 || !LIVE_VARIABLES.has(part.path.variable ?? '')) return read.value ?? null;
+  try {
+    return plainJsonCopy(read.value);
+  } catch (error) {
+    if (path === undefined) return NEEDS_JSONATA;
+    throw new ExpressionError(path, describe(error));
+  }
 }
 
 /** True when a parameter tree holds any expression: nodes without one skip resolution entirely. */
@@ -216,31 +223,34 @@ export function containsExpression(value: unknown): boolean {
   return false;
 }
 
-function render(value: unknown): string {
+/** Values are plain JSON here (results are copied), so JSON.stringify cannot meet a cycle. */
+function render(value: unknown, path: string): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const text = JSON.stringify(value);
+    if (text.length > MAX_STRING_LENGTH) throw new ExpressionError(path, `the rendered string is longer than ${MAX_STRING_LENGTH} characters`);
+    return text;
+  }
   return String(value);
 }
 
 /**
- * JSONata sequences are arrays with extra flags and functions, and lambdas are not data: what it
- * builds becomes plain JSON. (Plain paths skip JSONata and this copy.)
+ * The regular-expression engine for one evaluator: RE2 (linear time), refusing long inputs (the
+ * built-ins check them first) and charging every match attempt, so that `$replace` over a large
+ * body stops at the evaluation's budget instead of running through a million matches in one step.
  */
-function normalise(value: unknown): unknown {
-  if (value === undefined || value === null || typeof value === 'function') return null;
-  if (typeof value === 'object') return JSON.parse(JSON.stringify(value));
-  return value;
-}
-
-/** `$pad(str, width, char?)`: positive width pads on the right, negative on the left (JSONata's semantics). */
-function boundedPad(text: string | undefined, width: number, char?: string): string | undefined {
-  if (text === undefined) return undefined;
-  if (!Number.isFinite(width) || Math.abs(width) > MAX_RESULT_STRING) throw { code: 'D3141', message: `$pad width must be at most ${MAX_RESULT_STRING}` };
-  const fill = char === undefined || char === '' ? ' ' : char;
-  const missing = Math.abs(Math.trunc(width)) - [...text].length;
-  if (missing <= 0) return text;
-  const padding = [...fill.repeat(Math.ceil(missing / [...fill].length))].slice(0, missing).join('');
-  return width > 0 ? text + padding : padding + text;
+function budgetedRegexEngine(pacing: Pacing): typeof Re2RegexEngine {
+  return class BudgetedRe2RegexEngine extends Re2RegexEngine {
+    override exec(text: string): RegExpExecArray | null {
+      // The built-ins check first; `value ~> /regex/` comes straight here.
+      if (text.length > MAX_REGEX_INPUT) throw new ExpressionLimitError(`regular expressions run on strings of at most ${MAX_REGEX_INPUT} characters`);
+      const from = this.lastIndex;
+      const match = super.exec(text);
+      // What the attempt scanned (to the match's end, or to the end), and a floor for its fixed cost.
+      pacing.charge(64 + (match ? this.lastIndex : text.length) - from);
+      return match;
+    }
+  };
 }
 
 const VARIABLES = new Set(['trigger', 'context', 'json', 'node', 'execution', 'workflow']);
@@ -262,6 +272,7 @@ function readSimplePath(path: SimplePath, bindings: ExpressionBindings): { found
 }
 
 function describe(error: unknown): string {
+  if (error instanceof ExpressionLimitError || error instanceof NotPlainJsonError) return error.message;
   const candidate = error as { message?: string; code?: string };
   if (candidate?.code === 'D1012') return `evaluation took longer than ${EVALUATION_TIMEOUT_MS} ms`;
   if (candidate?.code === 'D1011') return 'expression nested too deeply';
