@@ -1,10 +1,11 @@
 import { CredentialEntity } from '../credentials/credential.entity.js';
 import { ExecutionEntity } from '../executions/execution.entity.js';
 import { ApiKeyEntity } from '../users/api-key.entity.js';
+import { WorkflowScheduleEntity } from '../schedules/workflow-schedule.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { WebhookEntity } from '../webhooks/webhook.entity.js';
 import { WorkflowVersionEntity } from '../workflows/workflow-version.entity.js';
 import { WorkflowEntity } from '../workflows/workflow.entity.js';
 
 /** Listed as classes, not globs: globs break under vitest and match .d.ts files in dist. */
-export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, WorkflowVersionEntity, CredentialEntity, WebhookEntity, ExecutionEntity];
+export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, WorkflowVersionEntity, CredentialEntity, WebhookEntity, ExecutionEntity, WorkflowScheduleEntity];

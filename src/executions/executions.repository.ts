@@ -4,7 +4,7 @@ import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
-import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
+import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
 
 /** What identifies a run: the columns an execution is created with and a worker reads back. */
 interface ExecutionIdentity {
@@ -14,7 +14,7 @@ interface ExecutionIdentity {
   webhookId: string | null;
   userId: string;
   mode: ExecutionMode;
-  triggerData: TriggerData | null;
+  triggerData: TriggerData | ScheduleTriggerData | null;
 }
 
 export interface NewExecution extends ExecutionIdentity {
@@ -118,7 +118,9 @@ export class ExecutionsRepository {
 
   /**
    * Takes ownership of executions that are PENDING, or RUNNING under an expired lease. Each claim
-   * bumps `attempt`, which fences every later write of a previous owner.
+   * bumps `attempt`, which fences every later write of a previous owner. A PENDING execution with
+   * `startsAfter` (a schedule's buffered firing, SPEC §7.9 bufferOne) waits until that one has
+   * ended; every other row skips the subquery on the null check.
    */
   async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
     const claimed = await queryPrepared<ClaimedExecution>(
@@ -128,7 +130,10 @@ export class ExecutionsRepository {
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
         WHERE id = ANY($1::uuid[])
-          AND (status = 'PENDING'
+          AND ((status = 'PENDING'
+                AND ("startsAfter" IS NULL
+                     OR NOT EXISTS (SELECT 1 FROM workflow_executions p
+                                     WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= now()))
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "startedAt", "waitNode", "resumeData"`,

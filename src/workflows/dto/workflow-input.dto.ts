@@ -32,7 +32,7 @@ export class CreateWorkflowDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiProperty({ type: [WorkflowNodeDto], description: 'At most 200 nodes, exactly one of type `trigger`' })
+  @ApiProperty({ type: [WorkflowNodeDto], description: 'At most 200 nodes, exactly one of type `trigger` or `schedule`' })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WorkflowNodeDto)

@@ -23,7 +23,7 @@ export class WorkflowNodeDto implements WorkflowNode {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 'trigger', description: 'A node type (SPEC §6): trigger, httpRequest, sendEmail, sendTelegram, condition, set, merge, wait, respondToWebhook, noOp' })
+  @ApiProperty({ example: 'trigger', description: 'A node type (SPEC §6): trigger, httpRequest, sendEmail, sendTelegram, condition, set, merge, wait, respondToWebhook, noOp, schedule' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
