@@ -36,6 +36,7 @@ export interface Firing {
   idempotencyKey: string;
   /** bufferOne: the running firing this one waits for. */
   startsAfter: string | null;
+  /** The pass's time (the transaction's start); the row's createdAt is the insert's own clock. */
   createdAt: Date;
 }
 
@@ -132,10 +133,10 @@ export class SchedulesRepository {
       if (firings.length) {
         const inserted: Array<{ id: string }> = await manager.query(
           `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt")
-           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, v.created
-             FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid, created timestamptz)
+           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp()
+             FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid)
            ON CONFLICT DO NOTHING RETURNING id`,
-          [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter, created: f.createdAt })))],
+          [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter })))],
         );
         const ok = new Set(inserted.map((row) => row.id));
         created = firings.filter((firing) => ok.has(firing.id));
