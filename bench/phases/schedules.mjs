@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CpuUsage } from '../lib/cpu-usage.mjs';
+import { cpuSecondsOf } from '../lib/cpu-usage.mjs';
 
 /** Requests in flight while the schedule workflows are created and edited through the API. */
 const API_CONCURRENCY = 16;
@@ -15,6 +15,25 @@ async function call(baseUrl, apiKey, method, path, body) {
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text);
+}
+
+/**
+ * CPU of the service process and of the PostgreSQL backends serving the bench database (not every
+ * postgres process of the machine: on a shared host other databases' backends come and go, and one
+ * that exits mid-window would make the sum negative). A backend the pool closes meanwhile counts
+ * until it exits; one it opens later is not counted.
+ */
+async function cpuWindow(db, servicePid) {
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  const backends = rows.map((row) => row.pid);
+  const read = () => ({ service: cpuSecondsOf([servicePid]), postgres: cpuSecondsOf(backends) });
+  const before = read();
+  const started = performance.now();
+  return () => {
+    const after = read();
+    const wall = (performance.now() - started) / 1000;
+    return { wallSeconds: wall, serviceCores: (after.service - before.service) / wall, postgresCores: Math.max(0, after.postgres - before.postgres) / wall, backends: backends.length };
+  };
 }
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` at once. */
@@ -66,10 +85,9 @@ export async function schedulesPhase(ctx, { count, seconds }) {
   const createSeconds = (Date.now() - setupStarted) / 1000;
 
   await sleep(2000);
-  const rest = new CpuUsage(service.pid);
-  rest.start();
+  const rest = await cpuWindow(db, service.pid);
   await sleep(REST_SECONDS * 1000);
-  const restUsage = rest.stop();
+  const restUsage = rest();
 
   const editStarted = Date.now();
   await pooled(count, API_CONCURRENCY, async (i) => {
@@ -80,11 +98,10 @@ export async function schedulesPhase(ctx, { count, seconds }) {
   // From the next whole second after the last edit: every schedule is firing by then.
   const windowStart = Math.ceil((Date.now() + 1000) / 1000) * 1000;
   const windowEnd = windowStart + seconds * 1000;
-  const firing = new CpuUsage(service.pid);
   await sleep(windowStart - Date.now());
-  firing.start();
+  const firing = await cpuWindow(db, service.pid);
   await sleep(windowEnd - Date.now());
-  const firingUsage = firing.stop();
+  const firingUsage = firing();
   // Firings of the window's last seconds get a moment to commit.
   await sleep(3000);
 
@@ -117,7 +134,7 @@ export async function schedulesPhase(ctx, { count, seconds }) {
     skipped,
     firingsPerSecond: rows.length / seconds,
     lagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? null },
-    cpuAtRest: { serviceCores: restUsage.target / restUsage.wall, postgresCores: restUsage.postgres / restUsage.wall, wallSeconds: restUsage.wall },
-    cpuFiring: { serviceCores: firingUsage.target / firingUsage.wall, postgresCores: firingUsage.postgres / firingUsage.wall },
+    cpuAtRest: restUsage,
+    cpuFiring: firingUsage,
   };
 }
