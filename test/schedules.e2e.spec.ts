@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ScheduleFirer } from '../src/schedules/schedule-firer.js';
@@ -324,6 +325,40 @@ describe('schedules (SPEC §7.9)', () => {
         await stop(t);
       },
       45_000,
+    );
+  });
+
+  describe('queue mode', () => {
+    const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+    const prefix = `wfe_test_sched_${process.pid}_${Date.now()}`;
+    afterAll(async () => {
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+      try {
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
+    it(
+      'fires in the worker role, through BullMQ, and not in the api role',
+      async () => {
+        const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, APP_ROLE: 'api', EXECUTION_SWEEP_INTERVAL_MS: '600000' };
+        const api = await start(env);
+        const created = await createWorkflow(api, scheduleWorkflow({ cron: '* * * * * *', overlap: 'allow' }));
+        await sleep(2_500);
+        expect(await firings(created.id)).toEqual([]);
+        const worker = await start({ ...env, APP_ROLE: 'worker' });
+        await until('two completed firings', async () => (await firings(created.id)).filter((row) => row.status === 'COMPLETED').length >= 2, 15_000);
+        await api.http.post(`/workflows/${created.id}/deactivate`).set(api.admin).expect(200);
+        // The seconds before the worker came were late, not missed (under SCHEDULE_MISSED_AFTER_MS): each fired once.
+        const times = (await firings(created.id)).map((row) => row.scheduledFor);
+        for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBe(1000);
+        await stop(worker);
+        await stop(api);
+      },
+      40_000,
     );
   });
 

@@ -88,17 +88,27 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     const firings: Firing[] = [];
     const advances: ScheduleAdvance[] = [];
     for (const row of rows) {
-      const timetable = this.timetableOf(row.workflowId, row.timetable);
-      const plan = planFirings({
-        timetable,
-        nextDueAt: new Date(row.nextDueAt),
-        anchorAt: new Date(row.anchorAt),
-        lastExecutionId: row.lastExecutionId,
-        bufferedExecutionId: row.bufferedExecutionId,
-        statuses,
-        now,
-        missedAfterMs: this.config.scheduleMissedAfterMs,
-      });
+      let timetable: Timetable;
+      let plan: ReturnType<typeof planFirings>;
+      try {
+        timetable = this.timetableOf(row.workflowId, row.timetable);
+        plan = planFirings({
+          timetable,
+          nextDueAt: new Date(row.nextDueAt),
+          anchorAt: new Date(row.anchorAt),
+          lastExecutionId: row.lastExecutionId,
+          bufferedExecutionId: row.bufferedExecutionId,
+          statuses,
+          now,
+          missedAfterMs: this.config.scheduleMissedAfterMs,
+        });
+      } catch (error) {
+        // One schedule that cannot be computed (a bug, a timetable an upgrade no longer reads) must
+        // not hold up the others in its batch: it is looked at again a minute later.
+        this.logger.error({ msg: `Schedule of workflow ${row.workflowId} could not be computed (retried in 60 s): ${(error as Error).message}`, workflowId: row.workflowId });
+        advances.push({ ...unchanged(row), nextDueAt: new Date(now.getTime() + 60_000) });
+        continue;
+      }
       this.metrics.scheduleDueTimesSkipped('overlap', plan.skippedOverlap);
       this.metrics.scheduleDueTimesSkipped('missed', plan.skippedMissed);
       const made = plan.firings.map(
@@ -147,4 +157,9 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     this.timetables.set(workflowId, { json, timetable });
     return timetable;
   }
+}
+
+/** A row's state as it is, for a pass that changes nothing but what it says. */
+function unchanged(row: DueSchedule): ScheduleAdvance {
+  return { workflowId: row.workflowId, nextDueAt: row.nextDueAt, lastScheduledFor: row.lastScheduledFor, lastExecutionId: row.lastExecutionId, bufferedExecutionId: row.bufferedExecutionId, skippedBy: 0 };
 }

@@ -44,7 +44,7 @@ export async function syncSchedule(schedules: SchedulesRepository, workflow: Wor
   const spec = timetableOf(trigger);
   const existing = await schedules.find(workflow.id, true);
   const changed = !existing || !sameTimetable(existing.timetable, spec);
-  const now = new Date();
+  const now = await schedules.now();
   if (!workflow.active) {
     await schedules.upsert(workflow.id, spec, existing?.anchorAt ?? now, null, changed);
   } else if (changed || activated) {

@@ -85,6 +85,12 @@ export class SchedulesRepository {
     );
   }
 
+  /** The database's clock: replicas whose own clocks differ by seconds still agree on it. */
+  async now(): Promise<Date> {
+    const rows: Array<{ now: Date }> = await this.manager.query('SELECT clock_timestamp() AS now');
+    return new Date(rows[0].now);
+  }
+
   async delete(workflowId: string): Promise<void> {
     await this.manager.query('DELETE FROM workflow_schedules WHERE "workflowId" = $1', [workflowId]);
   }
