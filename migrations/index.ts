@@ -1,7 +1,7 @@
 import { InitialSchema1795767737750 } from './1795767737750-InitialSchema.js';
 import { ExecutionWaiting1795768829585 } from './1795768829585-ExecutionWaiting.js';
 import { ExecutionRetentionIndex1795769076173 } from './1795769076173-ExecutionRetentionIndex.js';
-import { WorkflowSchedules1796299646487 } from './1796299646487-WorkflowSchedules.js';
+import { WorkflowSchedules1796310000000 } from './1796310000000-WorkflowSchedules.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
-export const MIGRATIONS: Function[] = [InitialSchema1795767737750, ExecutionWaiting1795768829585, ExecutionRetentionIndex1795769076173, WorkflowSchedules1796299646487];
+export const MIGRATIONS: Function[] = [InitialSchema1795767737750, ExecutionWaiting1795768829585, ExecutionRetentionIndex1795769076173, WorkflowSchedules1796310000000];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -31,8 +31,17 @@ describe('schedules (SPEC §7.9)', () => {
     await db.initialize();
   });
 
-  afterAll(async () => {
+  /**
+   * After a test that fired, even one that failed half-way: no replica of it keeps running and no
+   * schedule of it stays due, so the next test sees only its own firings.
+   */
+  const cleanUp = async (): Promise<void> => {
     for (const app of [...apps]) await stop(app).catch(() => undefined);
+    await db.query('UPDATE workflow_schedules SET "nextDueAt" = NULL');
+  };
+
+  afterAll(async () => {
+    await cleanUp();
     await db.destroy();
   });
 
@@ -168,10 +177,14 @@ describe('schedules (SPEC §7.9)', () => {
   });
 
   describe('firing on three replicas', () => {
+    afterEach(cleanUp);
+
     it(
       'fires every due time of a 1-second schedule exactly once for 30 s, none missing, while one replica dies mid-run',
       async () => {
-        const replicas = [await start(), await start(), await start()];
+        // Runs the dead replica held are taken over soon after its lease, not 30 s later.
+        const env = { EXECUTION_LEASE_MS: '3000', EXECUTION_SWEEP_INTERVAL_MS: '1000' };
+        const replicas = [await start(env), await start(env), await start(env)];
         const created = await createWorkflow(replicas[0], scheduleWorkflow({ cron: '* * * * * *', overlap: 'allow' }, false));
         const activatedAt = Date.now();
         await replicas[1].http.post(`/workflows/${created.id}/activate`).set(replicas[1].admin).expect(200);
@@ -200,7 +213,7 @@ describe('schedules (SPEC §7.9)', () => {
         expect(rows[0].triggerData.timezone).toBe('UTC');
 
         // Every firing runs through the engine like a webhook's execution.
-        await until('every firing to finish', async () => (await firings(created.id)).every((row) => row.status === 'COMPLETED'), 20_000);
+        await until('every firing to finish', async () => (await firings(created.id)).every((row) => row.status === 'COMPLETED'), 40_000);
         const one = await waitForExecution(replicas[0], rows[3].id);
         expect(one.mode).toBe('schedule');
         expect(one.nodeExecutions[0]).toMatchObject({ nodeName: 'Timetable', nodeType: 'schedule', status: 'SUCCESS', output: rows[3].triggerData });
@@ -212,11 +225,13 @@ describe('schedules (SPEC §7.9)', () => {
         expect(counted).toBeGreaterThan(0);
         for (const app of survivors) await stop(app);
       },
-      60_000,
+      100_000,
     );
   });
 
   describe('overlap', () => {
+    afterEach(cleanUp);
+
     it(
       'skip: a due time does not fire while the previous firing is still running (waiting), and is counted',
       async () => {
@@ -267,6 +282,8 @@ describe('schedules (SPEC §7.9)', () => {
   });
 
   describe('catchUp', () => {
+    afterEach(cleanUp);
+
     it(
       'latest: after every replica was down across two due times, fires once, for the later one',
       async () => {
@@ -330,6 +347,7 @@ describe('schedules (SPEC §7.9)', () => {
   });
 
   describe('queue mode', () => {
+    afterEach(cleanUp);
     const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
     const prefix = `wfe_test_sched_${process.pid}_${Date.now()}`;
     afterAll(async () => {
@@ -364,6 +382,8 @@ describe('schedules (SPEC §7.9)', () => {
   });
 
   describe('changes take effect on every replica within 1 s', () => {
+    afterEach(cleanUp);
+
     it(
       'activation, an edit of the timetable, deactivation and deletion',
       async () => {

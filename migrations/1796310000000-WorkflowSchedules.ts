@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class WorkflowSchedules1796299646487 implements MigrationInterface {
-    name = 'WorkflowSchedules1796299646487'
+export class WorkflowSchedules1796310000000 implements MigrationInterface {
+    name = 'WorkflowSchedules1796310000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "workflow_schedules" ("workflowId" uuid NOT NULL, "timetable" jsonb NOT NULL, "anchorAt" TIMESTAMP WITH TIME ZONE NOT NULL, "nextDueAt" TIMESTAMP WITH TIME ZONE, "lastScheduledFor" TIMESTAMP WITH TIME ZONE, "lastExecutionId" uuid, "bufferedExecutionId" uuid, "skipped" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_0696f722f0fc9e5731bbb5bfc10" PRIMARY KEY ("workflowId"))`);
