@@ -22,6 +22,7 @@ import { endToEndPhase } from './phases/end-to-end.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
 import { lastNodePhase } from './phases/last-node.mjs';
 import { queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
+import { schedulesPhase } from './phases/schedules.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const step = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -102,6 +103,10 @@ async function main() {
     created = true;
     ctx.db = new BenchDb(url, name);
     results.environment = environment(await ctx.db.serverVersion());
+    if (options.schedules) {
+      await runSchedules(ctx, results);
+      return;
+    }
 
     step('starting the baseline and the service');
     ctx.baseline = await startBaseline(root, { databaseUrl: url, poolSize: options.poolSize });
@@ -169,6 +174,26 @@ async function main() {
   } finally {
     await cleanUp();
   }
+}
+
+/** `--schedules`: the service alone, with `schedulesCount` schedules (bench/phases/schedules.mjs). */
+async function runSchedules(ctx, results) {
+  const { options } = ctx;
+  step('starting the service');
+  ctx.service = await startService(ctx.dist, { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel });
+  step(`schedules: creating ${options.schedulesCount}, CPU at rest, then firing for ${options.schedulesSeconds} s`);
+  ctx.adminApiKey = secrets.adminApiKey;
+  results.schedules = await schedulesPhase(ctx, { count: options.schedulesCount, seconds: options.schedulesSeconds });
+  results.serviceWarningLines = ctx.service.warningLines;
+  results.environment.loadAverageAtEnd = loadavg()[0];
+  const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
+  if (before > cores || after > cores + 2) results.notes.push(`the machine was busy with other work: load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end on ${cores} cores`);
+  if (ctx.service.warnings) results.notes.push(`the service logged ${ctx.service.warnings} warning/error lines (serviceWarningLines in the JSON)`);
+  const rows = summaryRows(results);
+  console.log(`\n${textTable(rows)}\n`);
+  for (const note of results.notes) console.log(`note: ${note}`);
+  const written = writeResults(join(root, 'bench', 'results'), results, rows);
+  console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
 }
 
 main().catch((error) => {

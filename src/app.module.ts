@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module.js';
 import { loggerParams } from './logging/logger-options.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhookIngestModule } from './webhooks/ingest/webhook-ingest.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         EngineModule,
         WebhookIngestModule,
         RetentionModule,
+        SchedulesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

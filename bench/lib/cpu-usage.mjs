@@ -15,6 +15,11 @@ function cpuTimes(pid) {
   }
 }
 
+/** CPU seconds used so far by these processes together (those gone count zero). */
+export function cpuSecondsOf(pids) {
+  return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+}
+
 function cpuSeconds(pid) {
   const { user, system } = cpuTimes(pid);
   return user + system;

@@ -20,8 +20,8 @@ function ownRedisDatabase(url) {
 export function readOptions(argv = process.argv.slice(2), env = process.env) {
   const flags = new Set(argv.filter((arg) => !arg.includes('=')));
   const values = Object.fromEntries(argv.filter((arg) => arg.includes('=')).map((arg) => arg.replace(/^--/, '').split('=')));
-  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help']);
-  for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (known: ${[...known].join(', ')}, --e2e-rate=N)`);
+  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help', '--schedules']);
+  for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (known: ${[...known].join(', ')}, --e2e-rate=N, --schedules-count=N, --schedules-seconds=N)`);
   const quick = flags.has('--quick');
   const adminUrl = env.BENCH_DATABASE_URL || env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   return {
@@ -37,12 +37,17 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     /** Runs the queue-mode phase even when the build does not look like it supports it. */
     forceQueueMode: flags.has('--queue-mode'),
     build: !flags.has('--no-build'),
+    /** The schedules phase alone (issue 16): active schedules firing once a minute each, spread over the minute. */
+    schedules: flags.has('--schedules'),
+    schedulesCount: Number(values['schedules-count'] ?? (quick ? 1000 : 10_000)),
+    schedulesSeconds: Number(values['schedules-seconds'] ?? (quick ? 60 : 120)),
     adminUrl,
     redisUrl: env.BENCH_REDIS_URL || ownRedisDatabase(env.REDIS_URL || 'redis://127.0.0.1:6379'),
   };
 }
 
 export const USAGE = `npm run bench [-- --quick] [-- --e2e-rate=N] [-- --queue-mode] [-- --no-build]
+npm run bench -- --schedules [--schedules-count=10000] [--schedules-seconds=120] [--quick: 1000 schedules, 60 s]
   BENCH_DATABASE_URL or DATABASE_URL: admin URL of the PostgreSQL server (a database wfe_bench_<pid> is created and dropped)
   BENCH_POOL_SIZE (10): DB_POOL_SIZE of the service and pool size of the baseline
   BENCH_LOG_LEVEL (warn): LOG_LEVEL of the service

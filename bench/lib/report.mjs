@@ -13,7 +13,16 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'MISS');
 export function summaryRows(results) {
   const rows = [];
   const add = (figure, value, baseline = '', ratio = '', target = '', ok = undefined) => rows.push({ figure, value, baseline, ratio, target, verdict: verdict(ok) });
-  const { ingest, e2e, lastNode, memory, dbCost, queueMode } = results;
+  const { ingest, e2e, lastNode, memory, dbCost, queueMode, schedules } = results;
+  if (schedules) {
+    const s = schedules;
+    add(`schedules: ${s.schedules} active, once a minute each`, `${s.fired} of ${s.expectedFirings} due times fired in ${s.windowSeconds} s (${rate(s.firingsPerSecond)})`, '', '', 'none missed', s.missed === 0);
+    add('schedules: missed / doubled / skipped', `${s.missed} / ${s.doubled} / ${s.skipped}`, '', '', '0 / 0 / 0', s.missed === 0 && s.doubled === 0);
+    add('schedules: firing lag p50 / p99 / max', `${ms(s.lagMs.p50)} / ${ms(s.lagMs.p99)} / ${ms(s.lagMs.max)}`, '', '', 'p99 < 1 s', s.lagMs.p99 !== null && s.lagMs.p99 < 1000);
+    add('schedules: CPU at rest (none due), cores', `service ${fixed(s.cpuAtRest.serviceCores, 4)}, postgres ${fixed(s.cpuAtRest.postgresCores, 4)} (the bench database's backends)`, '', '', 'near zero');
+    add('schedules: CPU while firing, cores', `service ${fixed(s.cpuFiring.serviceCores, 3)}, postgres ${fixed(s.cpuFiring.postgresCores, 3)}`);
+    add('schedules: set-up through the API', `create ${fixed(s.createSeconds, 1)} s, edit ${fixed(s.editSeconds, 1)} s`);
+  }
   if (ingest) {
     add('ingest onReceived 2xx/s (50 conn)', rate(ingest.service.okPerSecond), rate(ingest.baseline.okPerSecond), times(ingest.ratio), '≥ 1.0× baseline', ingest.ratio >= 1);
     add('ingest latency p50', ms(ingest.service.latencyMs.p50), ms(ingest.baseline.latencyMs.p50));
@@ -87,7 +96,9 @@ function markdown(results, rows) {
     `# Bench ${results.startedAt}${results.options.quick ? ' (quick)' : ''}`,
     '',
     `Node ${results.environment.node}, PostgreSQL ${results.environment.postgres}, ${results.environment.cpus} × ${results.environment.cpuModel}, commit ${results.environment.commit}; load average ${fixed(results.environment.loadAverageAtStart, 1)} before the run, ${fixed(results.environment.loadAverageAtEnd, 1)} at its end.`,
-    `${results.options.connections} connections, pool ${results.options.poolSize}; ingest ${results.options.ingestSeconds} s, end to end ${results.options.e2eSeconds} s, lastNode ${results.options.lastNodeSeconds} s. Load generator on the same machine.`,
+    results.schedules
+      ? `--schedules: ${results.schedules.schedules} schedules, a ${results.schedules.windowSeconds} s firing window, pool ${results.options.poolSize}; one service, no baseline.`
+      : `${results.options.connections} connections, pool ${results.options.poolSize}; ingest ${results.options.ingestSeconds} s, end to end ${results.options.e2eSeconds} s, lastNode ${results.options.lastNodeSeconds} s. Load generator on the same machine.`,
     '',
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,

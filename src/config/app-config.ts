@@ -63,6 +63,12 @@ export interface AppConfig {
    * `executionLeaseMs` plus this.
    */
   executionSweepIntervalMs: number;
+  /**
+   * A schedule's due time first seen this long after it came was missed while no replica ran
+   * (SPEC §7.9 catchUp decides what fires); a shorter delay is lateness, and the time still fires.
+   * Longer than any plausible pause of a running replica (a GC, a busy host), shorter than a restart.
+   */
+  scheduleMissedAfterMs: number;
   /** Optional bearer token protecting /metrics. */
   metricsToken: string | undefined;
   /** Enables CORS for this comma-separated list of origins; empty: CORS off. */
@@ -187,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     executionConcurrency: integer(env, 'EXECUTION_CONCURRENCY', 256, 1, 1000),
     executionLeaseMs: integer(env, 'EXECUTION_LEASE_MS', 30_000, 1000, 3_600_000),
     executionSweepIntervalMs: integer(env, 'EXECUTION_SWEEP_INTERVAL_MS', 5000, 100, 600_000),
+    scheduleMissedAfterMs: integer(env, 'SCHEDULE_MISSED_AFTER_MS', 10_000, 1000, 3_600_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
   };

@@ -1,6 +1,6 @@
 import { isoTime } from '../common/iso-time.js';
 import type { ClaimedExecution } from '../executions/executions.repository.js';
-import type { NodeExecution, TriggerData } from '../executions/execution.types.js';
+import type { NodeExecution, ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
 import { MIN_SECRET_LENGTH, scrubSecrets } from '../executions/node-records.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { waitOutput } from '../nodes/wait.node.js';
@@ -49,7 +49,8 @@ export class ExecutionContext {
     }
   }
 
-  get triggerData(): TriggerData | null {
+  /** A webhook's request, or a schedule's `{ scheduledFor, firedAt, timezone }` (which has no body: `$context` is null). */
+  get triggerData(): TriggerData | ScheduleTriggerData | null {
     return this.execution.triggerData;
   }
 
@@ -57,7 +58,7 @@ export class ExecutionContext {
     const trigger = this.triggerData;
     this.executionBinding ??= { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl };
     this.workflowBinding ??= { id: this.workflow.id, name: this.workflow.name };
-    return { trigger, context: trigger?.body ?? null, json: input, node: this.outputs, execution: this.executionBinding, workflow: this.workflowBinding };
+    return { trigger, context: (trigger as TriggerData | null)?.body ?? null, json: input, node: this.outputs, execution: this.executionBinding, workflow: this.workflowBinding };
   }
 
   record(name: string): NodeExecution | undefined {

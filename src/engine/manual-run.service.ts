@@ -7,7 +7,8 @@ import { redactHeaders } from '../webhooks/ingest/incoming-request.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import type { ManualRunDto } from './dto/manual-run.dto.js';
 import { ExecutionQueue } from './execution-queue.js';
-import { WorkflowDefinitions } from './workflow-definitions.js';
+import type { ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
+import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
 
 const MANUAL_RUN_TIMEOUT_MS = 30_000;
 
@@ -33,13 +34,7 @@ export class ManualRunService {
       webhookId: null,
       userId: principal.userId,
       mode: 'manual',
-      triggerData: {
-        body: input.body ?? {},
-        headers: redactHeaders(input.headers ?? {}),
-        query: input.query ?? {},
-        method: 'POST',
-        receivedAt: new Date().toISOString(),
-      },
+      triggerData: triggerDataFor(workflow, input),
       idempotencyKey: null,
       retryOf: null,
       createdAt: new Date(),
@@ -48,4 +43,12 @@ export class ManualRunService {
     this.queue.enqueue([{ id: created.id, workflowId, concurrency: workflow.settings.concurrency }]);
     return this.waiters.answer(created.id, await outcome);
   }
+}
+
+/** A schedule workflow's manual run fires "now" (SPEC §7.9): scheduledFor is the time of the run. */
+function triggerDataFor(workflow: LoadedWorkflow, input: ManualRunDto): TriggerData | ScheduleTriggerData {
+  const now = new Date().toISOString();
+  const trigger = workflow.graph.trigger;
+  if (trigger.type === 'schedule') return { scheduledFor: now, firedAt: now, timezone: (trigger.parameters?.timezone as string | undefined) ?? 'UTC' };
+  return { body: input.body ?? {}, headers: redactHeaders(input.headers ?? {}), query: input.query ?? {}, method: 'POST', receivedAt: now };
 }

@@ -38,7 +38,7 @@ export class WorkflowGraph {
         }
       });
     }
-    const trigger = definition.nodes.find((node) => node.type === 'trigger');
+    const trigger = definition.nodes.find((node) => node.type === 'trigger' || node.type === 'schedule');
     if (!trigger) throw new Error('The workflow has no trigger node');
     this.trigger = trigger;
     this.resumeNode = definition.nodes.find((node) => node.type === 'wait' && node.parameters?.mode === 'resume');

@@ -15,6 +15,8 @@ import { expandNodeRecords } from './node-records.js';
 @Index('IDX_executions_retry_of', ['retryOf'], { where: '"retryOf" IS NOT NULL' })
 @Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
+/** A schedule's due time fires once per workflow (SPEC §7.9): webhookId is null for those rows. */
+@Index('UQ_executions_schedule_idempotency', ['workflowId', 'idempotencyKey'], { unique: true, where: `"mode" = 'schedule' AND "idempotencyKey" IS NOT NULL` })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -90,6 +92,13 @@ export class ExecutionEntity {
   /** The resume request `{ body, query }` that woke a waiting execution, consumed when it continues. */
   @Column({ type: 'jsonb', nullable: true })
   resumeData: unknown;
+
+  /**
+   * A PENDING execution that may not be claimed before this one has ended: a schedule's buffered
+   * firing (overlap bufferOne, SPEC §7.9).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  startsAfter: string | null;
 
   /** What a respondToWebhook node answered, for a `responseNode` caller waiting on another replica. */
   @Column({ type: 'jsonb', nullable: true })

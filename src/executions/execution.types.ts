@@ -2,7 +2,7 @@ export const EXECUTION_STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED',
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const FINAL_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
-export const EXECUTION_MODES = ['webhook', 'manual', 'retry', 'resume'] as const;
+export const EXECUTION_MODES = ['webhook', 'manual', 'retry', 'resume', 'schedule'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 export type NodeExecutionStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
@@ -22,6 +22,13 @@ export interface NodeExecution {
   startedAt: string | null;
   completedAt: string | null;
   executionTime: number | null;
+}
+
+/** What a schedule trigger hands on (SPEC §6 `schedule`): ISO times and the timetable's zone. */
+export interface ScheduleTriggerData {
+  scheduledFor: string;
+  firedAt: string;
+  timezone: string;
 }
 
 /** What the trigger node saw: secret headers already redacted. */

@@ -5,7 +5,7 @@ import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
-import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from './execution.types.js';
+import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
 
 /** What identifies a run: the columns an execution is created with and a worker reads back. */
 interface ExecutionIdentity {
@@ -15,7 +15,7 @@ interface ExecutionIdentity {
   webhookId: string | null;
   userId: string;
   mode: ExecutionMode;
-  triggerData: TriggerData | null;
+  triggerData: TriggerData | ScheduleTriggerData | null;
 }
 
 export interface NewExecution extends ExecutionIdentity {
@@ -125,6 +125,8 @@ export class ExecutionsRepository {
    * claims that continue a wait, so lost runs have a counter of their own: `lostRuns` grows only
    * when a RUNNING execution still held by an owner (`leaseOwner` set: not handed back on shutdown,
    * releaseLeases) is taken over because that owner's lease expired — it died or stalled.
+   * A PENDING execution with `startsAfter` (a schedule's buffered firing, docs/schedules.md
+   * bufferOne) waits until that one has ended; every other row skips the subquery on the null check.
    */
   async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
     const claimed = await queryPrepared<ClaimedExecution>(
@@ -135,7 +137,10 @@ export class ExecutionsRepository {
               "lostRuns" = "lostRuns" + CASE WHEN status = 'RUNNING' AND "leaseOwner" IS NOT NULL THEN 1 ELSE 0 END,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
         WHERE id = ANY($1::uuid[])
-          AND (status = 'PENDING'
+          AND ((status = 'PENDING'
+                AND ("startsAfter" IS NULL
+                     OR NOT EXISTS (SELECT 1 FROM workflow_executions p
+                                     WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= now()))
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData"`,

@@ -7,6 +7,9 @@ const EXECUTION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 
 /** Pure nodes take microseconds; outside calls up to the 60 s default node timeout. */
 const NODE_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+/** A firing is due within a second (SPEC §7.9); catch-ups after downtime reach hours. */
+const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60, 600, 3600, 86_400];
+
 export interface PendingBacklog {
   count: number;
   oldestAgeSeconds: number;
@@ -37,6 +40,8 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly startedByMode = new Map<string, Counter.Internal>();
   private readonly finishedByStatus = new Map<string, Counter.Internal>();
   private readonly nodeDurationBy = new Map<string, Histogram.Internal<'node_type' | 'status'>>();
+  private readonly scheduleSkipped: Counter<'reason'>;
+  private readonly scheduleLag: Histogram;
   private backlog: BacklogSource | undefined;
   private lastPending: PendingBacklog = { count: 0, oldestAgeSeconds: 0 };
   private pendingRead: Promise<PendingBacklog> | undefined;
@@ -65,6 +70,18 @@ export class MetricsService implements OnApplicationShutdown {
       registers,
     });
     this.webhookRequests = new Counter({ name: 'webhook_requests_total', help: 'Answers given on /webhook/ routes, by HTTP status code', labelNames: ['status_code'], registers });
+    this.scheduleSkipped = new Counter({
+      name: 'workflow_schedule_skipped_total',
+      help: 'Schedule due times not fired by this process: `overlap` (an earlier firing still unfinished) or `missed` (no replica ran, catchUp)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.scheduleLag = new Histogram({
+      name: 'workflow_schedule_firing_lag_seconds',
+      help: "Time from a schedule's due time to its execution being created (by the database clock)",
+      buckets: LAG_BUCKETS,
+      registers,
+    });
     const queueDepth: Gauge = new Gauge({
       name: 'workflow_execution_queue_depth',
       help: "Executions waiting in this process's in-process queue",
@@ -101,6 +118,14 @@ export class MetricsService implements OnApplicationShutdown {
 
   nodeFinished(nodeType: string, status: string, durationSeconds: number): void {
     child(this.nodeDurationBy, `${nodeType} ${status}`, () => this.nodeDuration.labels(nodeType, status)).observe(Math.max(0, durationSeconds));
+  }
+
+  scheduleFired(lagSeconds: number): void {
+    this.scheduleLag.observe(Math.max(0, lagSeconds));
+  }
+
+  scheduleDueTimesSkipped(reason: 'overlap' | 'missed', count: number): void {
+    if (count > 0) this.scheduleSkipped.labels(reason).inc(count);
   }
 
   webhookAnswered(statusCode: number): void {

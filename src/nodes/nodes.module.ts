@@ -9,12 +9,13 @@ import { NoOpNode } from './no-op.node.js';
 import { SendEmailNode } from './send-email.node.js';
 import { SendTelegramNode } from './send-telegram.node.js';
 import { SetNode } from './set.node.js';
+import { ScheduleNode } from './schedule.node.js';
 import { RespondToWebhookNode } from './respond-to-webhook.node.js';
 import { TriggerNode } from './trigger.node.js';
 import { WaitNode } from './wait.node.js';
 
 /** Adding a node type: write its executor class and list it here. Nothing else changes. */
-const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, MergeNode, NoOpNode, WaitNode, RespondToWebhookNode, HttpRequestNode, SendEmailNode, SendTelegramNode];
+const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, MergeNode, NoOpNode, WaitNode, RespondToWebhookNode, HttpRequestNode, SendEmailNode, SendTelegramNode, ScheduleNode];
 
 @Global()
 @Module({

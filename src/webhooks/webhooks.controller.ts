@@ -22,7 +22,7 @@ export class WebhooksController {
   ) {}
 
   @Post()
-  @ApiRoute({ summary: 'Create a webhook for a workflow', description: `Senders deliver to the \`url\` of the response. ${AUTH_RULES}`, status: 201, type: WebhookDto, errors: [400, 404] })
+  @ApiRoute({ summary: 'Create a webhook for a workflow', description: `Senders deliver to the \`url\` of the response. A workflow whose trigger is a \`schedule\` takes no webhook (400). ${AUTH_RULES}`, status: 201, type: WebhookDto, errors: [400, 404] })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWebhookDto): Promise<WebhookDto> {
     return this.toDto(await this.webhooks.create(principal, body));
   }

@@ -30,6 +30,12 @@ export class WebhooksRepository {
     return this.workflows.findOne({ select: { id: true, ownerId: true }, where: ownerId === undefined ? { id } : { id, ownerId } });
   }
 
+  /** True when the workflow's trigger is a `schedule` (SPEC §7.9: no webhook can be attached to it). */
+  async hasScheduleTrigger(workflowId: string): Promise<boolean> {
+    const rows: unknown[] = await this.workflows.query(`SELECT 1 FROM workflows WHERE id = $1 AND nodes @> '[{"type":"schedule"}]'::jsonb`, [workflowId]);
+    return rows.length > 0;
+  }
+
   /** One query, on the ingestion hot path too: the workflow's nodes are not read. */
   findWithWorkflow(id: string, ownerId?: string): Promise<WebhookWithWorkflow | null> {
     const query = this.withWorkflow(ownerId).andWhere('webhook.id = :id', { id });

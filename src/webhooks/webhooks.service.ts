@@ -35,6 +35,9 @@ export class WebhooksService {
 
   async create(principal: Principal, input: WebhookSettings & { workflowId: string }): Promise<WebhookEntity> {
     const workflow = await this.visibleWorkflow(principal, input.workflowId);
+    if (await this.repository.hasScheduleTrigger(workflow.id)) {
+      throw invalid(`workflowId: workflow ${workflow.id} is started by its schedule trigger; no webhook can be attached to it`);
+    }
     const authentication = await this.checkAuthentication(principal, workflow.ownerId, input.authentication ?? { type: 'none' });
     const webhook = Object.assign(new WebhookEntity(), {
       id: newId(),

@@ -101,8 +101,8 @@ describe('validateWorkflow', () => {
 
     it('needs exactly one trigger', async () => {
       const none = definition();
-      expect(await errorsOf({ ...none, nodes: none.nodes.slice(1), connections: {} })).toContain('nodes: a workflow needs exactly one "trigger" node, found none');
-      expect(await errorsOf(withNodes([node('Second', 'trigger', {})]))).toContain('nodes: a workflow needs exactly one "trigger" node, found 2 ("Webhook", "Second")');
+      expect(await errorsOf({ ...none, nodes: none.nodes.slice(1), connections: {} })).toContain('nodes: a workflow needs exactly one "trigger" or "schedule" node, found none');
+      expect(await errorsOf(withNodes([node('Second', 'trigger', {})]))).toContain('nodes: a workflow needs exactly one "trigger" or "schedule" node, found 2 ("Webhook", "Second")');
     });
 
     it.each([

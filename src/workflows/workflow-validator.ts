@@ -8,6 +8,9 @@ import type { WorkflowNode } from './workflow.types.js';
 /** SPEC §7.5. */
 export const MAX_NODES = 200;
 export const TRIGGER_TYPE = 'trigger';
+/** SPEC §5: a workflow starts at exactly one of these: a webhook's `trigger` or a timetable's `schedule`. */
+export const TRIGGER_TYPES: readonly string[] = [TRIGGER_TYPE, 'schedule'];
+const isTrigger = (type: string | undefined): boolean => type !== undefined && TRIGGER_TYPES.includes(type);
 
 export interface CredentialRecord {
   id: string;
@@ -87,17 +90,17 @@ export async function validateWorkflow(definition: DefinitionInput, context: Val
   });
   errors.push(...uniquenessErrors(nodes as WorkflowNode[]));
 
-  const triggers = checked.filter((node) => node.type === TRIGGER_TYPE);
+  const triggers = checked.filter((node) => isTrigger(node.type));
   if (triggers.length !== 1) {
     const found = triggers.length === 0 ? 'found none' : `found ${triggers.length} (${triggers.map((node) => `"${node.name}"`).join(', ')})`;
-    errors.push(`nodes: a workflow needs exactly one "${TRIGGER_TYPE}" node, ${found}`);
+    errors.push(`nodes: a workflow needs exactly one ${TRIGGER_TYPES.map((type) => `"${type}"`).join(' or ')} node, ${found}`);
   }
 
   const byName = new Map(checked.map((node) => [node.name, node]));
   const { edges, errors: connectionErrors } = parseConnections(definition.connections, new Set(byName.keys()), (name) => byName.get(name)?.outputs);
   errors.push(...connectionErrors);
   for (const edge of edges) {
-    if (byName.get(edge.to)?.type === TRIGGER_TYPE) errors.push(`connections."${edge.from}": node "${edge.to}" is a trigger and takes no input`);
+    if (isTrigger(byName.get(edge.to)?.type)) errors.push(`connections."${edge.from}": node "${edge.to}" is a trigger and takes no input`);
   }
   const cycle = findCycle([...byName.keys()], edges);
   if (cycle) errors.push(`connections: nodes ${cycle.map((name) => `"${name}"`).join(' → ')} form a cycle`);
@@ -145,7 +148,7 @@ export function validateSettings(settings: unknown): string[] {
 
 /** Warnings for a definition already known to be valid (e.g. after a PATCH of name or settings). */
 export function reachabilityWarnings(definition: DefinitionInput): string[] {
-  const trigger = definition.nodes.find((node) => node.type === TRIGGER_TYPE);
+  const trigger = definition.nodes.find((node) => isTrigger(node.type));
   if (!trigger) return [];
   const names = new Set(definition.nodes.map((node) => node.name));
   const { edges } = parseConnections(definition.connections, names, () => undefined);

@@ -1,3 +1,4 @@
+import type { ScheduleView } from '../schedules/schedule-state.js';
 import type { WorkflowDto, WorkflowSummaryDto } from './dto/workflow.dto.js';
 import type { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowSummary } from './workflows.repository.js';
@@ -15,11 +16,12 @@ export const toWorkflowSummaryDto = (workflow: WorkflowSummary): WorkflowSummary
   updatedAt: workflow.updatedAt.toISOString(),
 });
 
-export function toWorkflowDto(workflow: WorkflowEntity, warnings?: string[]): WorkflowDto {
+export function toWorkflowDto(workflow: WorkflowEntity, warnings?: string[], schedule?: ScheduleView | null): WorkflowDto {
   return {
     ...toWorkflowSummaryDto(workflow),
     nodes: workflow.nodes,
     connections: workflow.connections,
     ...(warnings ? { warnings } : {}),
+    ...(schedule ? { schedule } : {}),
   };
 }

@@ -5,13 +5,13 @@ import { pageLimit, toPage, type Page } from '../common/pagination.js';
 import { CurrentPrincipal, type Principal } from '../common/principal.js';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, PatchWorkflowDto, ReplaceWorkflowDto } from './dto/workflow-input.dto.js';
 import { SCORE_ROUTER_EXAMPLE } from './dto/workflow-examples.js';
-import { WorkflowDto, WorkflowPageDto, WorkflowSummaryDto } from './dto/workflow.dto.js';
+import { ScheduleDto, WorkflowDto, WorkflowPageDto, WorkflowSummaryDto } from './dto/workflow.dto.js';
 import { toWorkflowDto, toWorkflowSummaryDto } from './workflow.mapper.js';
 import { WorkflowsService } from './workflows.service.js';
 
 const VALIDATION_RULES =
   'Rejected with 400, each message naming the node and field: duplicate node names or ids, unknown node types, connections to or from missing nodes or from an output the node lacks, cycles, ' +
-  'not exactly one trigger, parameters failing the node type schema, expressions that do not parse, credentials that are missing, of the wrong type or of another user, ' +
+  'not exactly one trigger (`trigger` or `schedule`), a schedule trigger on a workflow that has webhooks, parameters failing the node type schema, expressions that do not parse, credentials that are missing, of the wrong type or of another user, ' +
   'node fields out of range, more than 200 nodes, unknown or invalid settings. Nodes the trigger does not reach are allowed and listed in `warnings`.';
 
 @ApiTags('workflows')
@@ -24,7 +24,7 @@ export class WorkflowsController {
   @ApiRoute({ summary: 'Create a workflow', description: `Owned by the caller. ${VALIDATION_RULES}`, status: 201, type: WorkflowDto, errors: [400] })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWorkflowDto): Promise<WorkflowDto> {
     const { workflow, warnings } = await this.workflows.createWorkflow(principal, body);
-    return toWorkflowDto(workflow, warnings);
+    return toWorkflowDto(workflow, warnings, await this.workflows.scheduleOf(workflow));
   }
 
   @Get()
@@ -43,7 +43,21 @@ export class WorkflowsController {
   @Get(':id')
   @ApiRoute({ summary: 'Get a workflow with its nodes and connections', type: WorkflowDto, errors: [400, 404] })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<WorkflowDto> {
-    return toWorkflowDto(await this.workflows.getWorkflow(principal, id));
+    const workflow = await this.workflows.getWorkflow(principal, id);
+    return toWorkflowDto(workflow, undefined, await this.workflows.scheduleOf(workflow));
+  }
+
+  @Get(':id/schedule')
+  @ApiRoute({
+    summary: "A schedule workflow's next due times and last firing",
+    description:
+      'SPEC §7.9: `next` lists the next 5 due times (also while inactive, as if activated now); `lastScheduledFor` and `lastExecutionId` describe the last firing (null before any); ' +
+      '`skipped` counts due times not fired (overlap, or missed while no replica ran) since the timetable was last saved. 400 for a workflow whose trigger is not a `schedule`.',
+    type: ScheduleDto,
+    errors: [400, 404],
+  })
+  async schedule(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<ScheduleDto> {
+    return this.workflows.getSchedule(principal, id);
   }
 
   @Put(':id')
@@ -57,7 +71,7 @@ export class WorkflowsController {
   async replace(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReplaceWorkflowDto): Promise<WorkflowDto> {
     const { version, name, description, nodes, connections, settings, active } = body;
     const { workflow, warnings } = await this.workflows.replaceWorkflow(principal, id, { name, description, nodes, connections, settings, active }, version);
-    return toWorkflowDto(workflow, warnings);
+    return toWorkflowDto(workflow, warnings, await this.workflows.scheduleOf(workflow));
   }
 
   @Patch(':id')
@@ -74,14 +88,21 @@ export class WorkflowsController {
   }
 
   @Post(':id/activate')
-  @ApiRoute({ summary: 'Activate a workflow', description: 'Its webhooks start running it. Activating an active workflow changes nothing.', type: WorkflowDto, errors: [400, 404] })
+  @ApiRoute({
+    summary: 'Activate a workflow',
+    description: 'Its webhooks start running it; a schedule starts firing, counting from now (time spent inactive is not a miss). Activating an active workflow changes nothing.',
+    type: WorkflowDto,
+    errors: [400, 404],
+  })
   async activate(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<WorkflowDto> {
-    return toWorkflowDto(await this.workflows.setActive(principal, id, true));
+    const workflow = await this.workflows.setActive(principal, id, true);
+    return toWorkflowDto(workflow, undefined, await this.workflows.scheduleOf(workflow));
   }
 
   @Post(':id/deactivate')
-  @ApiRoute({ summary: 'Deactivate a workflow', description: 'Its webhooks answer 404 from now on; running executions finish.', type: WorkflowDto, errors: [400, 404] })
+  @ApiRoute({ summary: 'Deactivate a workflow', description: 'Its webhooks answer 404 and its schedule stops firing (on every replica within 1 s); running executions finish.', type: WorkflowDto, errors: [400, 404] })
   async deactivate(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<WorkflowDto> {
-    return toWorkflowDto(await this.workflows.setActive(principal, id, false));
+    const workflow = await this.workflows.setActive(principal, id, false);
+    return toWorkflowDto(workflow, undefined, await this.workflows.scheduleOf(workflow));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SchedulesRepository } from '../schedules/schedules.repository.js';
 import type { CredentialRecord } from './workflow-validator.js';
 import { WorkflowVersionEntity } from './workflow-version.entity.js';
 import { WorkflowEntity } from './workflow.entity.js';
@@ -58,6 +59,17 @@ export class WorkflowsRepository {
    */
   transaction<T>(work: (repository: WorkflowsRepository) => Promise<T>): Promise<T> {
     return this.manager.transaction((manager) => work(new WorkflowsRepository({ manager } as DataSource)));
+  }
+
+  /** The workflow's schedule row, through the same connection (and transaction) as this repository. */
+  get schedules(): SchedulesRepository {
+    return SchedulesRepository.forManager(this.manager);
+  }
+
+  /** Webhook ids of a workflow: a schedule workflow may have none (SPEC §7.9). */
+  async webhookIds(workflowId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager.query('SELECT id FROM webhooks WHERE "workflowId" = $1 ORDER BY id LIMIT 10', [workflowId]);
+    return rows.map((row) => row.id);
   }
 
   async findById(id: string, ownerId?: string): Promise<WorkflowEntity | null> {

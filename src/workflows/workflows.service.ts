@@ -4,6 +4,7 @@ import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
 import { newId } from '../database/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
+import { describeSchedule, scheduleTrigger, syncSchedule, type ScheduleView } from '../schedules/schedule-state.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow, workflowReferenceErrors } from './workflow-validator.js';
 import type { WorkflowVersionEntity } from './workflow-version.entity.js';
 import type { WorkflowEntity } from './workflow.entity.js';
@@ -72,6 +73,7 @@ export class WorkflowsService {
     const workflow = await this.repository.transaction(async (repository) => {
       const created = await repository.insert(newId(), principal.userId, values, input.active ?? false);
       await repository.insertSnapshot(created.id);
+      await syncSchedule(repository.schedules, created, created.active);
       return created;
     });
     return { workflow, warnings };
@@ -94,7 +96,9 @@ export class WorkflowsService {
     const values = valuesOf(input);
     // Credentials must belong to the workflow's owner, also when an admin edits it.
     const warnings = await this.validate(values, current.ownerId);
+    const trigger = scheduleTrigger(values.nodes);
     const workflow = await this.repository.transaction(async (repository) => {
+      if (trigger) await this.refuseWebhooks(repository, id, trigger.name);
       const replaced = await repository.replace(id, expectedVersion, values, input.active);
       if (!replaced) {
         const version = await repository.currentVersion(id);
@@ -102,6 +106,7 @@ export class WorkflowsService {
         throw conflict(`Workflow ${id} is at version ${version}, not ${expectedVersion}: it changed since you read it; fetch it again and reapply your changes`);
       }
       await repository.insertSnapshot(id);
+      await syncSchedule(repository.schedules, replaced, replaced.active && !current.active);
       return replaced;
     });
     this.routeChanges.workflowChanged(id);
@@ -128,7 +133,10 @@ export class WorkflowsService {
     if (current.active === active) return current;
     const changed = await this.repository.transaction(async (repository) => {
       const updated = await repository.setActive(id, active);
-      if (updated) await repository.insertSnapshot(id);
+      if (updated) {
+        await repository.insertSnapshot(id);
+        await syncSchedule(repository.schedules, updated, updated.active);
+      }
       return updated;
     });
     this.routeChanges.workflowChanged(id);
@@ -141,6 +149,20 @@ export class WorkflowsService {
     const deleted = await this.repository.delete(id);
     this.routeChanges.workflowChanged(id);
     if (!deleted) throw notFound('Workflow', id);
+  }
+
+  /** SPEC §7.9 `GET /workflows/:id/schedule`: 404 as getWorkflow, 400 without a schedule trigger. */
+  async getSchedule(principal: Principal, id: string): Promise<ScheduleView> {
+    const workflow = await this.getWorkflow(principal, id);
+    const view = await this.scheduleOf(workflow);
+    if (!view) throw invalid(`Workflow ${id} has no schedule trigger: it runs when its webhooks are called`);
+    return view;
+  }
+
+  /** The schedule shown with a workflow; null for a webhook workflow. */
+  async scheduleOf(workflow: WorkflowEntity): Promise<ScheduleView | null> {
+    if (!scheduleTrigger(workflow.nodes)) return null;
+    return describeSchedule(workflow, await this.repository.schedules.find(workflow.id));
   }
 
   // --- SPEC §2's WorkflowService, for the engine and webhooks (no owner scoping) ---
@@ -173,6 +195,14 @@ export class WorkflowsService {
     });
     if (errors.length) throw invalid(errors);
     return warnings;
+  }
+
+  /** A workflow whose trigger becomes a schedule must lose its webhooks first (SPEC §7.9): say which. */
+  private async refuseWebhooks(repository: WorkflowsRepository, id: string, triggerName: string): Promise<void> {
+    const webhooks = await repository.webhookIds(id);
+    if (webhooks.length) {
+      throw invalid(`node "${triggerName}": a workflow with a schedule trigger cannot have webhooks; delete its webhooks first (${webhooks.join(', ')})`);
+    }
   }
 
   private async changeAndSnapshot(id: string, change: (repository: WorkflowsRepository) => Promise<WorkflowEntity | null>): Promise<WorkflowEntity> {

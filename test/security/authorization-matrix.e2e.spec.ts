@@ -128,6 +128,13 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'DELETE /workflows/{id}': { ownerScoped: true, ok: 204, prepare: async (actor) => ({ params: { id: await newWorkflow(actor) } }) },
     'POST /workflows/{id}/activate': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await newWorkflow(actor) } }) },
     'POST /workflows/{id}/deactivate': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await newWorkflow(actor) } }) },
+    'GET /workflows/{id}/schedule': {
+      ownerScoped: true,
+      ok: 200,
+      prepare: async (actor) => ({
+        params: { id: (await createWorkflow(t, workflowBody([{ name: 'Daily', type: 'schedule', parameters: { cron: '0 8 * * *' } }], [], { active: false }), actor.auth)).id },
+      }),
+    },
     'POST /workflows/{id}/run': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.workflow }, body: { body: { n: 1 } } }) },
     'GET /credentials/types': { ok: 200, prepare: async () => ({ params: {} }) },
     'POST /credentials': { ok: 201, prepare: async () => ({ params: {}, body: { name: 'new', type: 'resend', data: { apiKey: `re_${randomBytes(8).toString('hex')}` } } }) },

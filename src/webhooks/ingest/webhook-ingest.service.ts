@@ -81,7 +81,8 @@ export class WebhookIngestService {
     const contentType = request.headers['content-type'];
     const body = parseBody(request.raw, Array.isArray(contentType) ? contentType[0] : contentType);
     const workflow = await this.definitions.load(route.workflowId, route.version);
-    if (!workflow) throw notFound('Webhook', request.webhookId);
+    // A webhook left on a workflow whose trigger became a schedule (created in a race with the edit) runs nothing.
+    if (!workflow || workflow.graph.trigger.type !== 'trigger') throw notFound('Webhook', request.webhookId);
     validateTriggerBody(workflow.graph.trigger.parameters ?? {}, body);
 
     const receivedAt = new Date();

@@ -45,7 +45,7 @@ export class CreateWorkflowDto {
 
   @ApiProperty({
     type: [WorkflowNodeDto],
-    description: 'At most 200 nodes, exactly one of type `trigger`. Each type has its own schema (by `type`); GET /node-types lists them with an example node each',
+    description: 'At most 200 nodes, exactly one trigger (`trigger` or `schedule`). Each type has its own schema (by `type`); GET /node-types lists them with an example node each',
     // One example for the list: Swagger UI would otherwise show every node type's example at once.
     example: NODES_EXAMPLE,
   })
