@@ -16,7 +16,7 @@
  *   IMAGE_TEST_IMAGE=tag npm run test:image     # test an image already built (kept), no build
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,7 @@ async function main() {
       const test = new ImageTest(suite, title);
       console.log(`\n▶ ${title}`);
       const started = Date.now();
+      const containersBefore = new Set(ledger.containers);
       try {
         await run(test);
       } catch (error) {
@@ -179,7 +180,7 @@ async function main() {
       }
       if (test.problems.length) test.status = 'failed';
       console.log(`  ${{ passed: '✓ passed', failed: '✗ FAILED', skipped: '– skipped' }[test.status]} in ${seconds(Date.now() - started)}`);
-      if (test.status === 'failed') await dumpLogs(test, ledger, logDir);
+      if (test.status === 'failed') await dumpLogs(test, [...ledger.containers].filter((name) => !containersBefore.has(name)), logDir);
       results.push(test);
     }
   } catch (error) {
@@ -218,14 +219,15 @@ async function withRedis(url, work) {
   }
 }
 
-/** A failed test's container logs go to files before the containers are removed. */
-async function dumpLogs(test, ledger, logDir) {
-  for (const name of ledger.containers) {
+/** A failed test's container logs: their ends printed (CI keeps no files), all of them in files. */
+async function dumpLogs(test, containers, logDir) {
+  for (const name of containers) {
     const out = await docker(['logs', name], { withStderr: true }).catch(() => null);
     if (out === null) continue;
     const file = join(logDir, `${name}.log`);
-    await import('node:fs/promises').then((fs) => fs.writeFile(file, out));
-    test.print(`logs of ${name}: ${file}`);
+    writeFileSync(file, out);
+    test.print(`logs of ${name} (${file}), last lines:`);
+    for (const line of out.split('\n').slice(-12)) test.print(`  | ${line.slice(0, 400)}`);
   }
 }
 
