@@ -27,9 +27,9 @@ import { embeddedDatabase } from './scenarios/embedded.mjs';
 import { queueMode } from './scenarios/queue.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_TIMEOUT_MS = 30 * 60_000;
+const BUILD_TIMEOUT_MS = 20 * 60_000;
 /** The whole run, cleanup excluded: a hung container must not hold CI until its own limit. */
-const RUN_TIMEOUT_MS = 45 * 60_000;
+const RUN_TIMEOUT_MS = 25 * 60_000;
 const BASE = 'node:22-bookworm-slim';
 
 function localDocker(step) {
