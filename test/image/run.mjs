@@ -107,12 +107,13 @@ async function main() {
     const build = new ImageTest({ figures }, 'build');
     console.log('\n▶ docker build');
     const buildStarted = Date.now();
-    const before = await ledger.imageIds();
     const baseStep = await localDocker('base');
     if (!baseStep.ok) throw new Error(`no ${BASE} base image: ${baseStep.err || baseStep.out}`);
     if (baseStep.out.startsWith('created ') && process.env.IMAGE_TEST_KEEP_BASE !== '1') ledger.images.add(BASE);
     const baseMs = Date.now() - buildStarted;
     build.print(baseStep.out.startsWith('created ') ? `imported a stand-in ${BASE} in ${seconds(baseMs)} (Debian packages + Node 22 from npm)` : `base ${BASE} already present`);
+    // What the build adds: the tagged image and the build stage's intermediate images.
+    const before = await ledger.imageIds();
     let buildMs = null;
     if (prebuilt) {
       build.print(`testing the image ${image} given by IMAGE_TEST_IMAGE: no build (and it is kept)`);
