@@ -56,6 +56,10 @@ describe('every example of the OpenAPI document gets its documented status', () 
     return (await t.http.post(`/workflows/${workflow.id}/run`).set(t.admin).send({}).expect(500)).body.executionId;
   }
 
+  /** A workflow with a schedule trigger (inactive: nothing fires during the test). */
+  const scheduledWorkflow = () =>
+    workflowBody([{ name: 'Every hour', type: 'schedule', parameters: { cron: '0 * * * *' } }, { name: 'Note', type: 'noOp' }], [['Every hour', 'Note']], { active: false });
+
   /** Of the type the credential examples show (Resend). */
   async function credential(): Promise<string> {
     return (await t.http.post('/credentials').set(t.admin).send({ name: `c-${Math.random()}`, type: 'resend', data: { apiKey: 're_example_secret' } }).expect(201)).body.id;
@@ -65,12 +69,17 @@ describe('every example of the OpenAPI document gets its documented status', () 
   async function fixtureFor(method: Method, path: string): Promise<string> {
     const fill = (value: string) => path.replace(/\{[^}]+\}/, value);
     if (!path.includes('{')) return path;
+    if (path === '/workflows/{id}/schedule') return fill((await createWorkflow(t, scheduledWorkflow())).id);
     if (path.startsWith('/workflows/{id}') || path === '/executions/workflow/{id}') return fill((await createWorkflow(t, simpleWorkflow())).id);
     if (path.startsWith('/webhooks/{id}')) return fill((await createWebhook(t, (await createWorkflow(t, simpleWorkflow())).id)).id);
     if (path === '/webhook/handler/{id}') return fill((await createWebhook(t, (await createWorkflow(t, simpleWorkflow())).id, { method: method.toUpperCase() })).id);
     if (path === '/webhook/resume/{token}') return (await waitingExecution()).resumePath;
     if (path.startsWith('/credentials/{id}')) return fill(await credential());
     if (path === '/executions/{id}/cancel') return fill((await waitingExecution()).id);
+    if (path === '/executions/{id}/signed-view') {
+      const link = new URL((await t.http.post(`/executions/${await failedExecution()}/view-link`).set(t.admin).send({}).expect(201)).body.url);
+      return link.pathname + link.search;
+    }
     if (path.startsWith('/executions/{id}')) return fill(await failedExecution());
     if (path === '/users/{id}/api-keys') return fill((await t.createMember()).id);
     if (path === '/api-keys/{id}') {

@@ -38,8 +38,7 @@ export class ExecutionsController {
     errors: [400, 404],
   })
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
-    const execution = toExecutionDto(await this.executions.getExecution(id, principal));
-    return { ...execution, viewLinkPath: `/executions/${execution.id}/view-link` };
+    return toExecutionDto(await this.executions.getExecution(id, principal));
   }
 
   @Post(':id/cancel')

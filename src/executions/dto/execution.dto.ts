@@ -86,5 +86,7 @@ export function toExecutionDto(execution: ExecutionEntity, withNodes = true): Ex
     startedAt: execution.startedAt?.toISOString() ?? null,
     completedAt: execution.completedAt?.toISOString() ?? null,
     durationMs: started !== undefined && completed !== undefined ? completed - started : null,
+    // Every answer about one execution says where to get a link that opens its view in a browser.
+    ...(withNodes ? { viewLinkPath: `/executions/${execution.id}/view-link` } : {}),
   };
 }
