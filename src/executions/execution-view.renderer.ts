@@ -1,5 +1,6 @@
 import type { ExecutionDto } from './dto/execution.dto.js';
 import type { NodeExecution } from './execution.types.js';
+import { renderElements } from './element-list.renderer.js';
 
 /**
  * The admin's HTML view of one execution: a server-rendered page with no script and no outside
@@ -112,6 +113,7 @@ ${timingBar(node, execution)}
 ${node.error ? `<pre class="error">${escapeHtml(node.error)}</pre>` : ''}
 ${jsonBlock('Input', node.input)}
 ${jsonBlock('Output', node.output)}
+${renderElements(node.elements)}
 </li>`;
 }
 
