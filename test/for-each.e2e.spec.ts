@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
+import { RecordingServer, sendJson } from './support/recording-server.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * A list API: `/item/:id` answers `{ id }` after a random delay (so elements finish out of order),
+ * `/fail/:id` always 500, `/flaky/:id` 500 on the first call of each id. Counts calls in flight.
+ */
+class ListApi {
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly flaky = new Set<string>();
+  readonly server = new RecordingServer(async (request, response) => {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 40));
+    this.inFlight -= 1;
+    const [, route, id] = new URL(request.url, 'http://api').pathname.split('/');
+    if (route === 'fail') return sendJson(response, 500, { error: `no ${id}` });
+    if (route === 'flaky' && !this.flaky.has(id)) {
+      this.flaky.add(id);
+      return sendJson(response, 500, { error: 'try again' });
+    }
+    sendJson(response, 200, { id });
+  });
+
+  reset(): void {
+    this.server.requests.length = 0;
+    this.maxInFlight = 0;
+  }
+}
+
+describe('forEach (SPEC §7.10)', () => {
+  let t: TestApp;
+  const api = new ListApi();
+
+  beforeAll(async () => {
+    await api.server.start();
+    t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${api.server.port}` });
+  });
+  afterAll(async () => {
+    await t.close();
+    await api.server.close();
+  });
+  beforeEach(() => api.reset());
+
+  /** Runs trigger → `Each` (→ `After`, a set node reading Each's output) with `body` and returns the execution. */
+  async function run(each: NodeSpec, body: unknown, after = false) {
+    const nodes: NodeSpec[] = [{ name: 'Start', type: 'trigger' }, each];
+    if (after) nodes.push({ name: 'After', type: 'set', parameters: { values: { count: '{{ $count($json) }}' } } });
+    const workflow = await createWorkflow(t, workflowBody(nodes, after ? [['Start', 'Each'], ['Each', 'After']] : [['Start', 'Each']]));
+    const hook = await createWebhook(t, workflow.id);
+    const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send(body as object).expect(202);
+    const execution = await waitForExecution(t, accepted.body.executionId, t.admin, 30_000);
+    return { execution, each: nodeRecord(execution, 'Each') };
+  }
+
+  const call = (route: string, extra: Partial<NodeSpec> = {}): NodeSpec => ({
+    name: 'Each',
+    type: 'httpRequest',
+    forEach: '{{ $trigger.body.items }}',
+    parameters: { url: `${api.server.url}/${route}/{{ $item }}?index={{ $index }}` },
+    ...extra,
+  });
+
+  it('calls once per element, at most forEachConcurrency at a time, and outputs in element order', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => `e${i}`);
+    const { execution, each } = await run(call('item', { forEachConcurrency: 3 }), { items }, true);
+    expect(execution.status).toBe('COMPLETED');
+    expect(api.server.requests.map((r) => r.url).sort()).toEqual(items.map((id, i) => `/item/${id}?index=${i}`).sort());
+    expect(api.maxInFlight).toBeLessThanOrEqual(3);
+    expect(api.maxInFlight).toBeGreaterThan(1);
+    expect(each.status).toBe('SUCCESS');
+    expect(each.output.map((o: { data: { id: string } }) => o.data.id)).toEqual(items);
+    expect(each.attempts).toBe(12);
+    expect(each.elements.map((e: { index: number; status: string; attempts: number; error: unknown }) => [e.index, e.status, e.attempts, e.error])).toEqual(items.map((_, i) => [i, 'SUCCESS', 1, null]));
+    expect(each.elements[4].output).toMatchObject({ status: 200, data: { id: 'e4' } });
+    expect(nodeRecord(execution, 'After').output).toEqual({ count: 12 });
+  });
+
+  it('runs one element at a time by default', async () => {
+    const { execution } = await run(call('item'), { items: ['a', 'b', 'c', 'd'] });
+    expect(execution.status).toBe('COMPLETED');
+    expect(api.maxInFlight).toBe(1);
+    expect(api.server.requests.map((r) => r.url)).toEqual(['/item/a?index=0', '/item/b?index=1', '/item/c?index=2', '/item/d?index=3']);
+  });
+
+  it('retries each element on its own', async () => {
+    const { execution, each } = await run(call('flaky', { retryOnFail: true, maxTries: 2, waitBetweenTries: 0, forEachConcurrency: 2 }), { items: ['x', 'y', 'z'] });
+    expect(execution.status).toBe('COMPLETED');
+    expect(each.elements.map((e: { attempts: number }) => e.attempts)).toEqual([2, 2, 2]);
+    expect(each.attempts).toBe(6);
+    expect(api.server.requests).toHaveLength(6);
+  });
+
+  it('fails the node naming the index of an element that failed after its retries', async () => {
+    const node = call('item', { parameters: { url: `${api.server.url}/{{ $item = 'bad' ? 'fail' : 'item' }}/{{ $item }}` } });
+    const { execution, each } = await run(node, { items: ['a', 'bad', 'c'] });
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toMatch(/^Node "Each" failed: element 1 failed: .*500/);
+    expect(each.status).toBe('FAILED');
+    expect(each.elements.map((e: { status: string }) => e.status)).toEqual(['SUCCESS', 'FAILED']);
+    // One at a time: the element after the failure never starts.
+    expect(api.server.requests.map((r) => r.url)).toEqual(['/item/a', '/fail/bad']);
+  });
+
+  it('with continueOnFail, a failed element outputs { error } and the others go on', async () => {
+    const node = call('item', { continueOnFail: true, forEachConcurrency: 2, parameters: { url: `${api.server.url}/{{ $item = 'bad' ? 'fail' : 'item' }}/{{ $item }}` } });
+    const { execution, each } = await run(node, { items: ['a', 'bad', 'c'] }, true);
+    expect(execution.status).toBe('COMPLETED');
+    expect(each.status).toBe('SUCCESS');
+    expect(each.output[0].data).toEqual({ id: 'a' });
+    expect(each.output[1]).toEqual({ error: expect.stringMatching(/500/) });
+    expect(each.output[2].data).toEqual({ id: 'c' });
+    expect(each.elements[1]).toMatchObject({ index: 1, status: 'FAILED', attempts: 1, output: { error: expect.stringMatching(/500/) }, error: expect.stringMatching(/500/) });
+    expect(nodeRecord(execution, 'After').output).toEqual({ count: 3 });
+  });
+
+  it('outputs [] for an empty list, calling nothing', async () => {
+    const { execution, each } = await run(call('item'), { items: [] }, true);
+    expect(execution.status).toBe('COMPLETED');
+    expect(each).toMatchObject({ status: 'SUCCESS', output: [], elements: [] });
+    expect(api.server.requests).toHaveLength(0);
+    expect(nodeRecord(execution, 'After').output).toEqual({ count: 0 });
+  });
+
+  it('binds $item and $index for every parameter, plain paths and JSONata alike', async () => {
+    const node: NodeSpec = { name: 'Each', type: 'set', forEach: '{{ $trigger.body.orders }}', parameters: { values: { sku: '{{ $item.sku }}', total: '{{ $item.qty * $item.price }}', line: '{{ $index + 1 }}', customer: '{{ $context.customer }}' } } };
+    const { execution, each } = await run(node, { customer: 'ada', orders: [{ sku: 'A', qty: 2, price: 3 }, { sku: 'B', qty: 1, price: 10 }] });
+    expect(execution.status).toBe('COMPLETED');
+    expect(each.output).toEqual([
+      { sku: 'A', total: 6, line: 1, customer: 'ada' },
+      { sku: 'B', total: 10, line: 2, customer: 'ada' },
+    ]);
+  });
+
+  it('fails the node naming the count beyond 10,000 elements, and when the list is not an array', async () => {
+    const tooMany = await run({ name: 'Each', type: 'set', forEach: '{{ [1..10001] }}', parameters: { values: { n: '{{ $item }}' } } }, {});
+    expect(tooMany.execution.status).toBe('FAILED');
+    expect(tooMany.each.error).toBe('forEach yielded 10001 elements; a node runs over at most 10000');
+    const atLimit = await run({ name: 'Each', type: 'set', forEach: '{{ [1..10000] }}', parameters: { values: { n: '{{ $item }}' } } }, {});
+    expect(atLimit.execution.status).toBe('COMPLETED');
+    expect(atLimit.each.output).toHaveLength(10_000);
+    expect(atLimit.each.output[9_999]).toEqual({ n: 10_000 });
+    const notAList = await run({ name: 'Each', type: 'set', forEach: '{{ $trigger.body }}', parameters: { values: {} } }, { a: 1 });
+    expect(notAList.each.error).toBe('forEach must yield an array, got an object');
+  });
+
+  it('shows the elements in the HTML view as a collapsible list', async () => {
+    const { execution } = await run(call('item'), { items: ['<b>a</b>', 'b'] });
+    const html = (await t.http.get(`/executions/${execution.id}/view`).set(t.admin).expect(200)).text;
+    expect(html).toContain('<details class="elements"><summary>Elements: 2</summary>');
+    expect(html).toContain('[1]</span> <span class="badge">SUCCESS</span> attempts: 1');
+    expect(html).not.toContain('<b>a</b>');
+  });
+
+  it('rejects forEach where it cannot run, or that does not parse, with 400 naming node and field', async () => {
+    const onMerge = workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Join', type: 'merge', forEach: '{{ $json }}' }], [['Start', 'Join']]);
+    const merge = await t.http.post('/workflows').set(t.admin).send(onMerge).expect(400);
+    expect(JSON.stringify(merge.body)).toContain('node \\"Join\\": field \\"forEach\\": a merge node cannot run once per element');
+    const broken = workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Each', type: 'noOp', forEach: '{{ $json.items[ }}', forEachConcurrency: 51 }], [['Start', 'Each']]);
+    const response = await t.http.post('/workflows').set(t.admin).send(broken).expect(400);
+    expect(JSON.stringify(response.body)).toContain('node \\"Each\\": field \\"forEach\\": invalid expression');
+    expect(JSON.stringify(response.body)).toContain('node \\"Each\\": field \\"forEachConcurrency\\" must be an integer from 1 to 50');
+  });
+});
