@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { newId } from '../src/database/uuid.js';
+import type { NodeExecution } from '../src/executions/execution.types.js';
+import { ExecutionsRepository } from '../src/executions/executions.repository.js';
+import { testDatabaseUrl } from './support/test-database.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
 import { RecordingServer, sendJson } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -163,5 +169,90 @@ describe('forEach (SPEC §7.10)', () => {
     const response = await t.http.post('/workflows').set(t.admin).send(broken).expect(400);
     expect(JSON.stringify(response.body)).toContain('node \\"Each\\": field \\"forEach\\": invalid expression');
     expect(JSON.stringify(response.body)).toContain('node \\"Each\\": field \\"forEachConcurrency\\" must be an integer from 1 to 50');
+  });
+});
+
+/** SPEC §7.10 durability: finished elements are committed before more start, and a recovered run keeps them. */
+describe('forEach durability', () => {
+  let db: DataSource;
+  let api: RecordingServer;
+  /** What the committed record held each time a call arrived: the elements already SUCCESS. */
+  const committedAtCall: Array<{ url: string; committed: number[] }> = [];
+  let workflowId = '';
+
+  beforeAll(async () => {
+    db = new DataSource(dataSourceOptions(await testDatabaseUrl(), 2));
+    await db.initialize();
+    api = await new RecordingServer(async (request, response) => {
+      if (workflowId) {
+        const rows: Array<{ nodeExecutions: NodeExecution[] | null }> = await db.query('SELECT "nodeExecutions" FROM workflow_executions WHERE "workflowId" = $1', [workflowId]);
+        const each = rows[0]?.nodeExecutions?.find((record) => record.nodeName === 'Each');
+        committedAtCall.push({ url: request.url, committed: (each?.elements ?? []).filter((element) => element.status === 'SUCCESS').map((element) => element.index) });
+      }
+      sendJson(response, 200, { url: request.url });
+    }).start();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await api.close();
+  });
+
+  const eachWorkflow = (concurrency: number) =>
+    workflowBody(
+      [
+        { name: 'Start', type: 'trigger' },
+        { name: 'Each', type: 'httpRequest', forEach: '{{ $trigger.body.items }}', forEachConcurrency: concurrency, parameters: { url: `${api.url}/item/{{ $item }}` } },
+      ],
+      [['Start', 'Each']],
+    );
+
+  it('commits every finished element before the next one starts', async () => {
+    const t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${api.port}` });
+    try {
+      const workflow = await createWorkflow(t, eachWorkflow(1));
+      const hook = await createWebhook(t, workflow.id);
+      workflowId = workflow.id;
+      const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send({ items: [0, 1, 2, 3, 4] }).expect(202);
+      expect((await waitForExecution(t, accepted.body.executionId)).status).toBe('COMPLETED');
+      expect(committedAtCall).toEqual([0, 1, 2, 3, 4].map((i) => ({ url: `/item/${i}`, committed: [0, 1, 2, 3, 4].slice(0, i) })));
+    } finally {
+      workflowId = '';
+      await t.close();
+    }
+  });
+
+  it('after a crash, runs again only the elements that were in flight, their attempts counted', async () => {
+    const setup = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000' });
+    const workflow = await createWorkflow(setup, eachWorkflow(2));
+    const ownerId = (await setup.http.get('/users/me').set(setup.admin).expect(200)).body.id;
+    await setup.close();
+    // What a worker that died with elements 2 and 3 in flight committed.
+    const startedAt = new Date(Date.now() - 1000).toISOString();
+    const trigger = { body: { items: ['a', 'b', 'c', 'd', 'e'] }, headers: {}, query: {}, method: 'POST', receivedAt: startedAt };
+    const done = (index: number) => ({ index, status: 'SUCCESS', attempts: 1, output: { status: 200, headers: {}, data: { url: `/item/${'ab'[index]}`, before: true } }, error: null });
+    const records = [
+      { nodeId: 'n0', nodeName: 'Start', nodeType: 'trigger', status: 'SUCCESS', input: null, output: trigger, error: null, attempts: 1, branch: 0, startedAt, completedAt: startedAt, executionTime: 0 },
+      {
+        nodeId: 'n1', nodeName: 'Each', nodeType: 'httpRequest', status: 'RUNNING', input: trigger, output: null, error: null, attempts: 0, branch: null, startedAt, completedAt: null, executionTime: null,
+        elements: [done(0), done(1), { index: 2, status: 'RUNNING', attempts: 1, output: null, error: null }, { index: 3, status: 'RUNNING', attempts: 1, output: null, error: null }],
+      },
+    ];
+    const id = newId();
+    await new ExecutionsRepository(db).insertMany([{ id, workflowId: workflow.id, workflowVersion: workflow.version, webhookId: null, userId: ownerId, mode: 'webhook', triggerData: trigger, idempotencyKey: null, retryOf: null, createdAt: new Date() }]);
+    await db.query(`UPDATE workflow_executions SET status = 'RUNNING', attempt = 1, "leaseOwner" = 'dead-worker', "leaseExpiresAt" = now() - interval '1 second', "startedAt" = $2, "nodeExecutions" = $3 WHERE id = $1`, [id, new Date(startedAt), JSON.stringify(records)]);
+    const callsBefore = api.requests.length;
+    const t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', HTTP_ALLOWED_HOSTS: `127.0.0.1:${api.port}` });
+    try {
+      const execution = await waitForExecution(t, id);
+      expect(execution.status).toBe('COMPLETED');
+      expect(api.requests.slice(callsBefore).map((r) => r.url).sort()).toEqual(['/item/c', '/item/d', '/item/e']);
+      const each = nodeRecord(execution, 'Each');
+      expect(each.output.map((o: { data: { url: string } }) => o.data.url)).toEqual(['a', 'b', 'c', 'd', 'e'].map((item) => `/item/${item}`));
+      expect(each.output[0].data.before).toBe(true);
+      expect(each.elements.map((e: { attempts: number }) => e.attempts)).toEqual([1, 1, 2, 2, 1]);
+      expect(each.attempts).toBe(7);
+    } finally {
+      await t.close();
+    }
   });
 });
