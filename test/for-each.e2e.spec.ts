@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -159,6 +160,17 @@ describe('forEach (SPEC §7.10)', () => {
     expect(html).toContain('<details class="elements"><summary>Elements: 2</summary>');
     expect(html).toContain('[1]</span> <span class="badge">SUCCESS</span> attempts: 1');
     expect(html).not.toContain('<b>a</b>');
+  });
+
+  it('runs the worked example of docs/lists-and-subworkflows.md as written', async () => {
+    const page = readFileSync(new URL('../docs/lists-and-subworkflows.md', import.meta.url), 'utf8');
+    const example = JSON.parse(/```json\n(\{\n  "name"[\s\S]*?)\n```/.exec(page)![1].replaceAll('https://stock.example.com', api.server.url));
+    const workflow = await createWorkflow(t, { ...example, active: true });
+    const hook = await createWebhook(t, workflow.id, { responseMode: 'responseNode' });
+    const lines = [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }, { sku: 'C-3', qty: 9 }];
+    const answer = await t.http.post(`/webhook/handler/${hook.id}`).send({ lines }).expect(200);
+    expect(answer.body).toMatchObject({ lines: 3, unchecked: 0 });
+    expect(api.server.requests.map((r) => r.url).sort()).toEqual(['/items/A-1?qty=2&line=0', '/items/B-7?qty=1&line=1', '/items/C-3?qty=9&line=2']);
   });
 
   it('rejects forEach where it cannot run, or that does not parse, with 400 naming node and field', async () => {
