@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { newId } from '../src/database/uuid.js';
@@ -266,5 +267,51 @@ describe('forEach durability', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('forEach in queue mode (api + worker on Redis)', () => {
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const prefix = `wfe_test_foreach_${process.pid}_${Date.now()}`;
+  const api = new ListApi();
+  const apps: TestApp[] = [];
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+    await api.server.close();
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('runs the elements on the worker and serves the record from the api', async () => {
+    await api.server.start();
+    const env = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, EXECUTION_SWEEP_INTERVAL_MS: '600000', HTTP_ALLOWED_HOSTS: `127.0.0.1:${api.server.port}` };
+    const front = await startTestApp({ ...env, APP_ROLE: 'api' });
+    apps.push(front);
+    apps.push(await startTestApp({ ...env, APP_ROLE: 'worker' }));
+    const workflow = await createWorkflow(
+      front,
+      workflowBody(
+        [
+          { name: 'Start', type: 'trigger' },
+          { name: 'Each', type: 'httpRequest', forEach: '{{ $trigger.body.items }}', forEachConcurrency: 4, parameters: { url: `${api.server.url}/item/{{ $item }}` } },
+        ],
+        [['Start', 'Each']],
+      ),
+    );
+    const hook = await createWebhook(front, workflow.id);
+    const items = Array.from({ length: 20 }, (_, i) => `q${i}`);
+    const accepted = await front.http.post(`/webhook/handler/${hook.id}`).send({ items }).expect(202);
+    const execution = await waitForExecution(front, accepted.body.executionId, front.admin, 30_000);
+    expect(execution.status).toBe('COMPLETED');
+    const each = nodeRecord(execution, 'Each');
+    expect(each.output.map((o: { data: { id: string } }) => o.data.id)).toEqual(items);
+    expect(each.elements).toHaveLength(20);
+    expect(api.maxInFlight).toBeLessThanOrEqual(4);
+    expect(api.server.requests).toHaveLength(20);
   });
 });
