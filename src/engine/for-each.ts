@@ -97,8 +97,17 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
     }
   };
 
+  // A commit that throws (the database gone) ends the run like any node's: but only once no other
+  // element is still running, so that nothing of this run keeps calling out behind the error.
+  let thrown: { error: unknown } | null = null;
+  const guarded = () =>
+    worker().catch((error) => {
+      thrown ??= { error };
+      failure ??= 'stopped';
+    });
   const concurrency = Math.max(1, Math.min(node.forEachConcurrency ?? 1, MAX_FOR_EACH_CONCURRENCY, items.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, guarded));
+  if (thrown) throw (thrown as { error: unknown }).error;
   record.attempts = elements.reduce((sum, element) => sum + element.attempts, 0);
   if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
   if (failure !== null) return { status: 'FAILED', error: failure };
