@@ -125,6 +125,19 @@ describe('forEach (SPEC §7.10)', () => {
     expect(nodeRecord(execution, 'After').output).toEqual({ count: 3 });
   });
 
+  it('a retry from the failed node runs only the elements that did not succeed', async () => {
+    const node = call('item', { parameters: { url: `${api.server.url}/{{ $index = 1 ? 'flaky' : 'item' }}/{{ $item }}` } });
+    const { execution } = await run(node, { items: ['a', 'retry-b', 'c'] });
+    expect(execution.status).toBe('FAILED');
+    const accepted = await t.http.post(`/executions/${execution.id}/retry`).set(t.admin).send({}).expect(201);
+    const retried = await waitForExecution(t, accepted.body.id);
+    expect(retried.status).toBe('COMPLETED');
+    expect(api.server.requests.map((r) => r.url)).toEqual(['/item/a', '/flaky/retry-b', '/flaky/retry-b', '/item/c']);
+    const each = nodeRecord(retried, 'Each');
+    expect(each.output.map((o: { data: { id: string } }) => o.data.id)).toEqual(['a', 'retry-b', 'c']);
+    expect(each.elements.map((e: { attempts: number }) => e.attempts)).toEqual([1, 1, 1]);
+  });
+
   it('outputs [] for an empty list, calling nothing', async () => {
     const { execution, each } = await run(call('item'), { items: [] }, true);
     expect(execution.status).toBe('COMPLETED');
