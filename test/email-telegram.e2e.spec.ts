@@ -146,6 +146,15 @@ describe('sendEmail and sendTelegram nodes (SPEC §6) against fake Resend and Te
     expect(resend.requests.map((r) => r.headers['idempotency-key'])).toEqual([`${execution.id}:n1`, `${execution.id}:n1`]);
   });
 
+  it('under forEach, mails each element with an Idempotency-Key of execution, node and index', async () => {
+    const { record, execution } = await runSingle(emailNode({ toEmail: '{{ $item }}', subject: 'Hi {{ $index }}' }, { forEach: '{{ $trigger.body.to }}' }), { to: ['a@example.com', 'b@example.com'] });
+    expect(record.status).toBe('SUCCESS');
+    expect(resend.requests.map((r) => [(r.json as { to: string[] }).to, r.headers['idempotency-key']])).toEqual([
+      [['a@example.com'], `${execution.id}:n1:0`],
+      [['b@example.com'], `${execution.id}:n1:1`],
+    ]);
+  });
+
   it('surfaces Resend’s error message and does not retry a 422', async () => {
     resend.failNext(1, { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field. The email address needs to follow the `email@example.com` format.' } });
     const { record, execution } = await runSingle(emailNode({ toEmail: 'not-an-address' }));

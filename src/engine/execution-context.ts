@@ -1,6 +1,6 @@
 import { isoTime } from '../common/iso-time.js';
 import type { ClaimedExecution } from '../executions/executions.repository.js';
-import type { NodeExecution, ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
+import type { ElementRecord, NodeExecution, ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
 import { MIN_SECRET_LENGTH, scrubSecrets } from '../executions/node-records.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { waitOutput } from '../nodes/wait.node.js';
@@ -65,8 +65,11 @@ export class ExecutionContext {
     return this.recordByName.get(name);
   }
 
-  /** Appends (or, for a node that runs again, moves to the end) the node's record. */
-  start(node: WorkflowNode, input: unknown, previousAttempts: number): NodeExecution {
+  /**
+   * Appends (or, for a node that runs again, moves to the end) the node's record. A recovered forEach
+   * record's elements come along: the finished ones are not run again.
+   */
+  start(node: WorkflowNode, input: unknown, previousAttempts: number, previousElements?: ElementRecord[]): NodeExecution {
     const existing = this.recordByName.get(node.name);
     if (existing) this.records.splice(this.records.indexOf(existing), 1);
     const now = Date.now();
@@ -85,6 +88,7 @@ export class ExecutionContext {
       completedAt: null,
       executionTime: null,
     };
+    if (previousElements) record.elements = previousElements;
     this.records.push(record);
     this.recordByName.set(node.name, record);
     this.dirty = true;

@@ -32,7 +32,7 @@ function scriptedType(outcomes: Array<NodeOutcome | 'hang'>, options: { sideEffe
   return { executor, tries };
 }
 
-function setup(executor: NodeExecutor, node: Partial<WorkflowNode>) {
+function setup(executor: NodeExecutor, node: Partial<WorkflowNode>, commit?: () => Promise<void>) {
   const registry = new NodeRegistry([executor]);
   const runner = new NodeRunner(registry, new ExpressionEvaluator(), {} as CredentialResolver);
   const full = { id: 'n1', name: 'Node', type: 'scripted', parameters: {}, ...node } as WorkflowNode;
@@ -48,7 +48,7 @@ function setup(executor: NodeExecutor, node: Partial<WorkflowNode>) {
     null,
   );
   let commits = 0;
-  const hooks: NodeRunHooks = { beforeSideEffect: async () => void (commits += 1), respond: () => {} };
+  const hooks: NodeRunHooks = { beforeSideEffect: commit ?? (async () => void (commits += 1)), respond: () => {} };
   const record: NodeExecution = context.start(full, null, 0);
   return {
     record,
@@ -134,5 +134,65 @@ describe('NodeRunner', () => {
     const { run } = setup(executor, { disabled: true });
     await expect(run()).resolves.toEqual({ status: 'SUCCESS', output: { n: 1 }, branch: 0 });
     expect(tries).toHaveLength(0);
+  });
+});
+
+describe('NodeRunner under forEach', () => {
+  const list = (n: number) => `{{ [1..${n}] }}`;
+
+  it('gives each element its own timeout; with continueOnFail a timed-out element outputs { error }', async () => {
+    const { executor, tries } = scriptedType([ok('a'), 'hang', ok('c')]);
+    const { run, record } = setup(executor, { forEach: list(3), timeoutMs: 50, continueOnFail: true });
+    await expect(run()).resolves.toEqual({ status: 'SUCCESS', output: ['a', { error: 'Node timed out after 50 ms' }, 'c'], branch: 0 });
+    expect(tries).toHaveLength(3);
+    expect(record.elements!.map((e) => e.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+  });
+
+  it('never runs two commits at once, and commits before every element with outside effects', async () => {
+    const { executor, tries } = scriptedType([ok(1)]);
+    let active = 0;
+    let overlap = false;
+    let commits = 0;
+    const { run } = setup(executor, { forEach: list(30), forEachConcurrency: 10 }, async () => {
+      active += 1;
+      overlap ||= active > 1;
+      commits += 1;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      active -= 1;
+    });
+    const result = await run();
+    expect(result.status).toBe('SUCCESS');
+    expect(tries).toHaveLength(30);
+    expect(overlap).toBe(false);
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThanOrEqual(30);
+  });
+
+  it('stops every element when a commit throws, and rethrows once none is running', async () => {
+    const { executor, tries } = scriptedType([ok(1)]);
+    let commits = 0;
+    const { run } = setup(executor, { forEach: list(50), forEachConcurrency: 5 }, async () => {
+      commits += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (commits === 8) throw new Error('database down');
+    });
+    await expect(run()).rejects.toThrow('database down');
+    const triesAtThrow = tries.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tries.length).toBe(triesAtThrow);
+    expect(triesAtThrow).toBeLessThan(50);
+  });
+
+  it('binds $item and $index and passes the index to the executor', async () => {
+    const seen: Array<[unknown, number | undefined]> = [];
+    const { executor } = scriptedType([ok(null)]);
+    const execute = executor.execute.bind(executor);
+    executor.execute = (context) => {
+      seen.push([context.parameters.value, context.index]);
+      return execute(context);
+    };
+    const { run } = setup(executor, { forEach: '{{ ["x", "y"] }}', parameters: { value: '{{ $item & "-" & $index }}' } });
+    await run();
+    expect(seen).toEqual([['x-0', 0], ['y-1', 1]]);
   });
 });

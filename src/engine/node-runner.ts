@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeExecution } from '../executions/execution.types.js';
-import type { NodeOutcome, WebhookResponse } from '../nodes/node-executor.js';
+import type { NodeExecutor, NodeOutcome, WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
 import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
 import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
+import { runEach, type Element } from './for-each.js';
 
 export const DEFAULT_NODE_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TRIES = 3;
@@ -52,19 +53,28 @@ export class NodeRunner {
       record.attempts += 1;
       return failed(`Node type "${node.type}" is not available in this build`);
     }
+    if (node.forEach !== undefined) return runEach(this, { context, node, executor, record, input, inputs, signal, hooks });
+    return this.tries(context, node, executor, record, input, inputs, signal, hooks);
+  }
+
+  /**
+   * Tries the node until it succeeds, pauses or runs out of tries; `counter` is the node's record, or
+   * under forEach the element's (whose item and index are then bound).
+   */
+  async tries(context: ExecutionContext, node: WorkflowNode, executor: NodeExecutor, counter: { attempts: number }, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks, element?: Element): Promise<NodeResult> {
     const maxTries = node.retryOnFail ? (node.maxTries ?? DEFAULT_MAX_TRIES) : 1;
     let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
     let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run' };
     // At least one try even when a recovered record already used the budget: the try that was in
     // flight when the previous owner died is repeated once, its attempt counted (SPEC §7.7).
     for (;;) {
-      record.attempts += 1;
+      counter.attempts += 1;
       if (executor.description.sideEffects) await hooks.beforeSideEffect();
       if (signal.aborted) return failed(reasonOf(signal));
-      outcome = await this.tryOnce(context, node, input, inputs, record.attempts, signal, hooks);
+      outcome = await this.tryOnce(context, node, input, inputs, counter.attempts, signal, hooks, element);
       if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, branch: outcome.branch === undefined ? 0 : outcome.branch };
       if (outcome.kind === 'waiting') return { status: 'WAITING', until: outcome.until };
-      if (record.attempts >= maxTries || signal.aborted) break;
+      if (counter.attempts >= maxTries || signal.aborted) break;
       const between = childAbort(signal);
       try {
         await sleep(wait, undefined, { signal: between.controller.signal });
@@ -79,10 +89,15 @@ export class NodeRunner {
     return failed(outcome.kind === 'failed' ? outcome.error : 'Node failed');
   }
 
-  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
+  /** The list a forEach node runs over: its expression, evaluated like any parameter. */
+  async forEachList(context: ExecutionContext, node: WorkflowNode, input: unknown): Promise<unknown> {
+    return this.evaluator.evaluate(node.forEach!, context.bindings(input), 'forEach');
+  }
+
+  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
     // Nothing to time out or abort midway: a timer and a controller per try were a tenth of the
     // engine's CPU for pure workflows.
-    if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks);
+    if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks, element);
     const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
     const child = childAbort(executionSignal);
     const controller = child.controller;
@@ -98,17 +113,17 @@ export class NodeRunner {
       controller.signal.addEventListener('abort', () => resolve({ kind: 'failed', error: reasonOf(controller.signal) }), { once: true });
     });
     try {
-      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal, hooks), timeout, aborted]);
+      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal, hooks, element), timeout, aborted]);
     } finally {
       clearTimeout(timer);
       child.release();
     }
   }
 
-  private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
+  private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
     try {
       const parameters = this.hasExpressions(node)
-        ? ((await this.evaluator.resolve(node.parameters ?? {}, context.bindings(input))) as Record<string, unknown>)
+        ? ((await this.evaluator.resolve(node.parameters ?? {}, element ? { ...context.bindings(input), item: element.item, index: element.index } : context.bindings(input))) as Record<string, unknown>)
         : (node.parameters ?? {});
       const executor = this.registry.executor(node.type)!;
       return await executor.execute({
@@ -119,6 +134,7 @@ export class NodeRunner {
         executionId: context.execution.id,
         workflowId: context.workflow.id,
         attempt,
+        index: element?.index,
         signal,
         credential: async (type) => {
           const data = await this.credentials.resolve(node, type);
@@ -142,9 +158,9 @@ export class NodeRunner {
   }
 }
 
-const failed = (error: string): NodeResult => ({ status: 'FAILED', error });
+export const failed = (error: string): NodeResult => ({ status: 'FAILED', error });
 
-function reasonOf(signal: AbortSignal): string {
+export function reasonOf(signal: AbortSignal): string {
   const reason = signal.reason;
   if (reason instanceof Error) return reason.message;
   return typeof reason === 'string' ? reason : 'Aborted';

@@ -66,9 +66,17 @@ export class RetryService {
 /**
  * Successful records whose output was stored in full and whose node still exists. Without
  * `saveNodeData: all` the outputs were never stored, so the caller retries from the start instead.
+ * A failed forEach node comes back as in flight with its elements that succeeded: the retry runs
+ * only the others (docs/lists-and-subworkflows.md).
  */
 function reusable(records: NodeExecution[], exists: (name: string) => boolean): NodeExecution[] {
-  return records.filter((record) => record.status === 'SUCCESS' && exists(record.nodeName) && !isTruncated(record.output));
+  return records.flatMap((record): NodeExecution[] => {
+    if (!exists(record.nodeName)) return [];
+    if (record.status === 'SUCCESS') return isTruncated(record.output) ? [] : [record];
+    if (record.status !== 'FAILED' || !record.elements) return [];
+    const succeeded = record.elements.filter((element) => element.status === 'SUCCESS' && !isTruncated(element.output));
+    return [{ ...record, status: 'RUNNING', output: null, error: null, attempts: 0, completedAt: null, executionTime: null, elements: succeeded }];
+  });
 }
 
 function isTruncated(value: unknown): boolean {

@@ -88,7 +88,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
       return;
     }
     // The trigger's input is the request itself, already its output: recorded once, as output.
-    const record = context.start(node, node === graph.trigger ? null : (input ?? null), restored?.attempts ?? 0);
+    const record = context.start(node, node === graph.trigger ? null : (input ?? null), restored?.attempts ?? 0, restored?.elements);
     const started = performance.now();
     const task = runner
       .run(context, node, record, input ?? null, inputs, signal, hooks)

@@ -12,7 +12,7 @@ export interface LoadedWorkflow {
   settings: WorkflowSettings;
   graph: WorkflowGraph;
   /**
-   * Every node is instant (node-executor.ts) and none retries: a run has no outside effect and takes
+   * Every node is instant (node-executor.ts), none retries and none has a forEach: a run has no outside effect and takes
    * microseconds to milliseconds of CPU, so a fresh webhook execution may run before it is stored
    * (WebhookIngestService.runsBeforeCommit, ExecutionEngine.runBeforeCommit).
    */
@@ -70,8 +70,9 @@ export class WorkflowDefinitions {
       version,
       settings,
       graph: new WorkflowGraph({ nodes: row.nodes, connections: row.connections ?? {}, settings }),
-      // Retries wait between tries: such a run can last long enough to be seen, and canceled, as RUNNING.
-      pure: row.nodes.every((node) => this.registry.executor(node.type)?.description.instant === true && !node.retryOnFail),
+      // Retries wait between tries, and a forEach may run 10,000 elements: such a run can last long
+      // enough to be seen, and canceled, as RUNNING.
+      pure: row.nodes.every((node) => this.registry.executor(node.type)?.description.instant === true && !node.retryOnFail && node.forEach === undefined),
     };
   }
 }

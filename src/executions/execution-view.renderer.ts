@@ -1,6 +1,7 @@
 import type { ExecutionDto } from './dto/execution.dto.js';
 import { GRAPH_STYLE, renderGraphSvg, type GraphDefinition } from './execution-graph.svg.js';
 import type { NodeExecution } from './execution.types.js';
+import { renderElements } from './element-list.renderer.js';
 import { escapeHtml } from './html-escape.js';
 
 /**
@@ -158,6 +159,7 @@ ${timingBar(node, execution)}
 ${errorBlock(node)}
 ${jsonBlock('Input', node.input)}
 ${jsonBlock('Output', node.output)}
+${renderElements(node.elements)}
 </li>`;
 }
 

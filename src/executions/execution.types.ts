@@ -22,6 +22,17 @@ export interface NodeExecution {
   startedAt: string | null;
   completedAt: string | null;
   executionTime: number | null;
+  /** A forEach node's elements (SPEC §7.10), in element order. */
+  elements?: ElementRecord[];
+}
+
+/** One element of a forEach node's run. */
+export interface ElementRecord {
+  index: number;
+  status: 'RUNNING' | 'SUCCESS' | 'FAILED';
+  attempts: number;
+  output: unknown;
+  error: string | null;
 }
 
 /** What a schedule trigger hands on (SPEC §6 `schedule`): ISO times and the timetable's zone. */

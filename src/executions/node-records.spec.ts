@@ -25,6 +25,33 @@ describe('node records as stored', () => {
     expect(stored.output).toEqual({ truncated: true, bytes: MAX_STORED_VALUE_BYTES + 20 });
   });
 
+  describe('forEach elements', () => {
+    const element = (index: number, output: unknown, status: 'SUCCESS' | 'FAILED' = 'SUCCESS') => ({ index, status, attempts: 1, output, error: status === 'FAILED' ? 'boom' : null });
+
+    it('keeps elements whole under the limit, also when the record is stored by reference', () => {
+      const trigger = { body: {} };
+      const elements = [element(0, { a: 1 }), element(1, { error: 'boom' }, 'FAILED')];
+      const [, stored] = JSON.parse(serializeNodeRecords([record({ nodeName: 'T', output: trigger }), record({ input: trigger, output: [{ a: 1 }, { error: 'boom' }], elements })], {}, undefined, { triggerData: trigger }));
+      expect(stored.inputRef).toBe('triggerData');
+      expect(stored.elements).toEqual(elements);
+    });
+
+    it('truncates an element output over 1 MiB, and every one when together they are over it', () => {
+      const big = 'x'.repeat(MAX_STORED_VALUE_BYTES);
+      const one = JSON.parse(serializeNodeRecords([record({ elements: [element(0, { big }), element(1, 'small')] })], {}))[0];
+      expect(one.elements).toEqual([element(0, { truncated: true, bytes: MAX_STORED_VALUE_BYTES + 10 }), element(1, 'small')]);
+      const half = 'y'.repeat(MAX_STORED_VALUE_BYTES / 2);
+      const all = JSON.parse(serializeNodeRecords([record({ elements: [element(0, half), element(1, half), element(2, null, 'FAILED')] })], {}))[0];
+      expect(all.elements.map((e: { output: unknown }) => e.output)).toEqual([{ truncated: true, bytes: MAX_STORED_VALUE_BYTES / 2 + 2 }, { truncated: true, bytes: MAX_STORED_VALUE_BYTES / 2 + 2 }, null]);
+      expect(all.elements[2]).toMatchObject({ status: 'FAILED', error: 'boom' });
+    });
+
+    it('drops successful elements outputs under saveNodeData errorsOnly', () => {
+      const [stored] = JSON.parse(serializeNodeRecords([record({ elements: [element(0, { a: 1 }), element(1, { error: 'boom' }, 'FAILED')] })], { saveNodeData: 'errorsOnly' }));
+      expect(stored.elements.map((e: { output: unknown }) => e.output)).toEqual([null, { error: 'boom' }]);
+    });
+  });
+
   it('drops successful nodes data under saveNodeData errorsOnly, keeping failures', () => {
     const stored = JSON.parse(serializeNodeRecords([record({ output: { a: 1 } }), record({ status: 'FAILED', output: { error: 'x' }, error: 'x' })], { saveNodeData: 'errorsOnly' }));
     expect(stored[0].output).toBeNull();

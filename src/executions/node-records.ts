@@ -1,7 +1,7 @@
 import { isoTime } from '../common/iso-time.js';
 import { encodedForms, jsonEscaped } from '../common/secret-forms.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
-import type { NodeExecution } from './execution.types.js';
+import type { ElementRecord, NodeExecution } from './execution.types.js';
 
 /** SPEC §7.5: stored node input/output is at most 1 MiB each, beyond which a marker replaces it. */
 export const MAX_STORED_VALUE_BYTES = 1024 * 1024;
@@ -95,12 +95,27 @@ const OUTPUT_REF = 'output:';
  * which during a rolling upgrade could be one that does not expand them.
  */
 export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, references?: { triggerData: unknown }): string {
-  const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null } : r)) : records;
+  const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null, elements: r.elements && withoutOutputs(r.elements) } : r)) : records;
   const json = toJsonb(references ? withReferences(stored, references.triggerData) : stored);
   // Fast path: if the whole array is under the limit, no single value in it can be over it.
   if (json.length * 3 <= MAX_STORED_VALUE_BYTES) return scrubSecrets(json, secrets);
   // Over it, every record stands alone, its values whole or truncated.
-  return scrubSecrets(toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output) }))), secrets);
+  return scrubSecrets(toJsonb(stored.map((record) => ({ ...record, input: truncated(record.input), output: truncated(record.output), elements: record.elements && truncatedElements(record.elements) }))), secrets);
+}
+
+/**
+ * A forEach node's elements (SPEC §7.10) under the same 1 MiB bound as a node's output: each output
+ * over it is truncated, and when all of them together are still over it, every output is replaced by
+ * its marker. Status, attempts and error are always kept.
+ */
+function truncatedElements(elements: ElementRecord[]): ElementRecord[] {
+  const each = elements.map((element) => ({ ...element, output: truncated(element.output) }));
+  if (Buffer.byteLength(JSON.stringify(each)) <= MAX_STORED_VALUE_BYTES) return each;
+  return elements.map((element) => ({ ...element, output: element.output === null ? null : { truncated: true, bytes: Buffer.byteLength(JSON.stringify(element.output)) } }));
+}
+
+function withoutOutputs(elements: ElementRecord[]): ElementRecord[] {
+  return elements.map((element) => (element.status === 'SUCCESS' ? { ...element, output: null } : element));
 }
 
 /** Replaces values seen before (the same object, as nodes pass them on) by references to them. */
@@ -135,6 +150,7 @@ function withReferences(records: NodeExecution[], triggerData: unknown): StoredN
       startedAt: record.startedAt,
       completedAt: record.completedAt,
       executionTime: record.executionTime,
+      elements: record.elements,
     };
   });
 }

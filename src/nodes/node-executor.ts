@@ -69,6 +69,8 @@ export interface NodeRunContext {
   executionId: string;
   workflowId: string;
   attempt: number;
+  /** The element's position under forEach (SPEC §7.10); undefined for a node that runs once. */
+  index?: number;
   /** Aborted when the node times out, the execution is cancelled or the process shuts down. */
   signal: AbortSignal;
   /** Decrypted credential data of the given type, as referenced by the node. */

@@ -60,7 +60,7 @@ function describeError(response: JsonApiResponse): string {
 }
 
 /**
- * SPEC §6 `sendEmail` through Resend. The Idempotency-Key (execution id + node id) is the same on
+ * SPEC §6 `sendEmail` through Resend. The Idempotency-Key (execution id + node id, + index under forEach) is the same on
  * every try of this node, so neither the internal retries below nor the engine's retryOnFail nor a
  * recovery replay (SPEC §7.7) can mail twice.
  */
@@ -76,7 +76,7 @@ export class SendEmailNode implements NodeExecutor {
       const payload = emailPayload(context.parameters);
       const { apiKey } = await context.credential('resend');
       secrets = secretForms([apiKey]);
-      const headers = { authorization: `Bearer ${apiKey}`, 'idempotency-key': `${context.executionId}:${context.node.id}` };
+      const headers = { authorization: `Bearer ${apiKey}`, 'idempotency-key': idempotencyKey(context) };
       for (let tryNumber = 0; ; tryNumber++) {
         const response = await postJson(`${this.config.resendApiUrl}/emails`, headers, payload, context.signal);
         const id = (response.json as { id?: unknown } | null)?.id;
@@ -94,4 +94,10 @@ export class SendEmailNode implements NodeExecutor {
       return { kind: 'failed', error: scrubText(error instanceof EmailParameterError ? message : `Resend request failed: ${message}`, secrets) };
     }
   }
+}
+
+/** Execution + node, and the element under forEach: a retried try or a recovered run never mails twice. */
+export function idempotencyKey(context: NodeRunContext): string {
+  const key = `${context.executionId}:${context.node.id}`;
+  return context.index === undefined ? key : `${key}:${context.index}`;
 }

@@ -118,13 +118,32 @@ describe('validateWorkflow', () => {
       [{ disabled: null }, 'field "disabled" must be a boolean'],
       [{ notes: 42 }, 'field "notes" must be a string'],
       [{ color: 'red' }, 'unknown field "color"'],
+      [{ forEach: '{{ $json.items }}', forEachConcurrency: 0 }, 'field "forEachConcurrency" must be an integer from 1 to 50'],
+      [{ forEach: '{{ $json.items }}', forEachConcurrency: 51 }, 'field "forEachConcurrency" must be an integer from 1 to 50'],
+      [{ forEach: ['a'] }, 'field "forEach" must be an expression yielding an array, such as "{{ $json.items }}"'],
+      [{ forEach: 'items' }, 'field "forEach" must be an expression yielding an array, such as "{{ $json.items }}"'],
     ])('checks node-level fields: %o', async (fields, message) => {
       const errors = await errorsOf(withNodes([node('Tuned', 'noOp', {}, fields as Partial<WorkflowNode>)], { 'Check score': { main: [[to('High'), to('Tuned')], [to('Low')]] } }));
       expect(errors).toEqual([`node "Tuned": ${message}`]);
     });
 
+    it('rejects a forEach expression that does not parse, naming node and field', async () => {
+      const errors = await errorsOf(withNodes([node('Each', 'noOp', {}, { forEach: '{{ $json.items[ }}' })], { Low: { main: [[to('Each')]] } }));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^node "Each": field "forEach": invalid expression: /);
+    });
+
+    it('rejects forEach on the node types that cannot run per element', async () => {
+      const merge = node('Join', 'merge', { mode: 'append' }, { forEach: '{{ $json }}' });
+      const errors = await errorsOf(withNodes([merge], { Low: { main: [[to('Join')]] } }));
+      expect(errors).toEqual(['node "Join": field "forEach": a merge node cannot run once per element']);
+      const base = definition();
+      const trigger = { ...base.nodes[0], forEach: '{{ $json }}' };
+      expect(await errorsOf({ ...base, nodes: [trigger, ...base.nodes.slice(1)] })).toEqual(['node "Webhook": field "forEach": a trigger node cannot run once per element']);
+    });
+
     it('accepts node-level fields at their bounds', async () => {
-      const tuned = node('Tuned', 'noOp', {}, { maxTries: 10, waitBetweenTries: 0, timeoutMs: 3_600_000, retryOnFail: false, disabled: true, position: [100, 200], notes: 'n' });
+      const tuned = node('Tuned', 'noOp', {}, { maxTries: 10, waitBetweenTries: 0, timeoutMs: 3_600_000, retryOnFail: false, disabled: true, position: [100, 200], notes: 'n', forEach: '{{ $json.items }}', forEachConcurrency: 50 });
       expect(await errorsOf(withNodes([tuned], { Low: { main: [[to('Tuned')]] } }))).toEqual([]);
     });
   });

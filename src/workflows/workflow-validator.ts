@@ -42,8 +42,10 @@ export interface ValidationResult {
   warnings: string[];
 }
 
-const NODE_FIELDS = new Set(['id', 'name', 'type', 'parameters', 'credentials', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'continueOnFail', 'timeoutMs', 'disabled', 'position', 'notes']);
-const NODE_INTEGER_FIELDS = { maxTries: [1, 10], waitBetweenTries: [0, 60_000], timeoutMs: [1, 3_600_000] } as const;
+const NODE_FIELDS = new Set(['id', 'name', 'type', 'parameters', 'credentials', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'continueOnFail', 'timeoutMs', 'disabled', 'position', 'notes', 'forEach', 'forEachConcurrency']);
+const NODE_INTEGER_FIELDS = { maxTries: [1, 10], waitBetweenTries: [0, 60_000], timeoutMs: [1, 3_600_000], forEachConcurrency: [1, 50] } as const;
+/** SPEC §7.10: node types that cannot run once per element (they start, join, pause or answer a run). */
+const NO_FOR_EACH_TYPES = new Set(['trigger', 'schedule', 'merge', 'wait', 'respondToWebhook']);
 const NODE_BOOLEAN_FIELDS = ['retryOnFail', 'continueOnFail', 'disabled'] as const;
 const SETTINGS_INTEGER_FIELDS = { timeoutMs: [1000, 86_400_000], concurrency: [1, 1000] } as const;
 const SAVE_NODE_DATA = ['all', 'errorsOnly'];
@@ -188,7 +190,21 @@ function fieldErrors(node: WorkflowNode, label: string): string[] {
     if (node[key] !== undefined && typeof node[key] !== 'boolean') errors.push(`${label}: field "${key}" must be a boolean`);
   }
   if (node.notes !== undefined && typeof node.notes !== 'string') errors.push(`${label}: field "notes" must be a string`);
+  if (node.forEach !== undefined) errors.push(...forEachErrors(node, label));
   return errors;
+}
+
+/** `forEach` (SPEC §7.10): an expression that parses, on a node type that can run per element. */
+function forEachErrors(node: WorkflowNode, label: string): string[] {
+  if (NO_FOR_EACH_TYPES.has(node.type)) return [`${label}: field "forEach": a ${node.type} node cannot run once per element`];
+  const source: unknown = node.forEach;
+  if (typeof source !== 'string' || !source.includes('{{')) return [`${label}: field "forEach" must be an expression yielding an array, such as "{{ $json.items }}"`];
+  try {
+    compileTemplate(source);
+    return [];
+  } catch (error) {
+    return [`${label}: field "forEach": invalid expression: ${(error as Error).message}`];
+  }
 }
 
 /** Schema, the type's own cross-field rules, then every `{{ }}` expression must compile. */

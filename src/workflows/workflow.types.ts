@@ -13,6 +13,10 @@ export interface WorkflowNode {
   disabled?: boolean;
   position?: unknown;
   notes?: string;
+  /** An expression yielding an array: the node runs once per element (SPEC §7.10). */
+  forEach?: string;
+  /** Elements run at once under forEach, 1–50 (default 1). */
+  forEachConcurrency?: number;
 }
 
 export interface ConnectionTarget {

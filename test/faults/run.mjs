@@ -16,6 +16,7 @@ import { privateBuild, Scenario } from './lib/harness.mjs';
 import { queueModeKills, singleServerKills } from './scenarios/kills.mjs';
 import { databaseRestart } from './scenarios/database-restart.mjs';
 import { errorWorkflowKills } from './scenarios/error-workflows.mjs';
+import { forEachKill } from './scenarios/for-each.mjs';
 import { redisRestart } from './scenarios/redis-restart.mjs';
 import { sigtermUnderLoad } from './scenarios/sigterm.mjs';
 
@@ -26,6 +27,7 @@ const SCENARIOS = [
   ['restart Redis under load (queue mode)', redisRestart],
   ['SIGTERM a worker under load', sigtermUnderLoad],
   ['SIGKILL a server while executions fail and their error workflows start', errorWorkflowKills],
+  ['SIGKILL a server during a 200-element HTTP forEach', forEachKill],
 ];
 
 async function redisStatus(url) {

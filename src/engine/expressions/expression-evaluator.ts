@@ -25,6 +25,9 @@ export interface ExpressionBindings {
   node: Record<string, unknown>;
   execution: { id: string; workflowId: string; mode: string; resumeUrl: string | null };
   workflow: { id: string; name: string };
+  /** Inside a forEach node: the element and its position (SPEC §7.10). */
+  item?: unknown;
+  index?: number;
 }
 
 export class ExpressionError extends Error {
@@ -253,7 +256,7 @@ function budgetedRegexEngine(pacing: Pacing): typeof Re2RegexEngine {
   };
 }
 
-const VARIABLES = new Set(['trigger', 'context', 'json', 'node', 'execution', 'workflow']);
+const VARIABLES = new Set(['trigger', 'context', 'json', 'node', 'execution', 'workflow', 'item', 'index']);
 
 /**
  * Reads a plain path straight from the bindings, as JSONata would. Arrays along the way map in

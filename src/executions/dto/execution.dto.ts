@@ -4,6 +4,14 @@ import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import type { ExecutionEntity } from '../execution.entity.js';
 import { EXECUTION_MODES, EXECUTION_STATUSES, type ExecutionMode, type ExecutionStatus, type NodeExecution } from '../execution.types.js';
 
+export class ElementRecordDto {
+  @ApiProperty({ example: 0 }) index: number;
+  @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED'] }) status: string;
+  @ApiProperty({ example: 1 }) attempts: number;
+  @ApiProperty({ nullable: true, example: { status: 200, headers: {}, data: { ok: true } } }) output: unknown;
+  @ApiProperty({ type: String, nullable: true }) error: string | null;
+}
+
 export class NodeExecutionDto {
   @ApiProperty() nodeId: string;
   @ApiProperty() nodeName: string;
@@ -21,6 +29,8 @@ export class NodeExecutionDto {
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Milliseconds' }) executionTime: number | null;
+  @ApiPropertyOptional({ type: [ElementRecordDto], description: 'A forEach node\'s elements in element order; the node\'s attempts are their sum' })
+  elements?: ElementRecordDto[];
 }
 
 export class ExecutionDto {

@@ -63,6 +63,18 @@ export class WorkflowNodeDto implements WorkflowNode {
   @Allow()
   disabled?: boolean;
 
+  @ApiPropertyOptional({
+    example: '{{ $json.orders }}',
+    description:
+      'An expression yielding an array: the node runs once per element with `$item` and `$index` bound, and outputs the array of the elements\' outputs in element order (at most 10,000 elements). Not on trigger, merge, wait or respondToWebhook nodes.',
+  })
+  @Allow()
+  forEach?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, example: 5, description: 'Elements run at once under forEach (default 1)' })
+  @Allow()
+  forEachConcurrency?: number;
+
   @ApiPropertyOptional({ example: [250, 300], description: 'Kept for editors; the engine ignores it' })
   @Allow()
   position?: unknown;
