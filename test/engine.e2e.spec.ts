@@ -158,6 +158,7 @@ describe('execution engine through webhooks', () => {
     const [execution] = (await t.http.get(`/executions/workflow/${workflow.id}?include=nodes`).set(t.admin)).body.items;
     expect(execution.status).toBe('COMPLETED');
     expect(nodeRecord(execution, 'Flaky')).toMatchObject({ status: 'FAILED', attempts: 3 });
+    expect(nodeRecord(execution, 'Flaky').attemptErrors).toHaveLength(3);
     expect(nodeRecord(execution, 'Flaky').output.error).toMatch(/Expression error/);
   });
 

@@ -67,6 +67,7 @@ describe('NodeRunner', () => {
     await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'down' });
     expect(tries).toHaveLength(1);
     expect(record.attempts).toBe(1);
+    expect(record.attemptErrors).toBeUndefined();
   });
 
   it('retries up to maxTries, doubling the wait, and succeeds on a later try', async () => {
@@ -75,6 +76,8 @@ describe('NodeRunner', () => {
     await expect(run()).resolves.toEqual({ status: 'SUCCESS', output: { done: true }, branch: 0 });
     expect(tries.map((t) => t.attempt)).toEqual([1, 2, 3]);
     expect(record.attempts).toBe(3);
+    // Every failed try's error stays in the record, for the view and the API.
+    expect(record.attemptErrors).toEqual(['1', '2']);
     const gaps = [tries[1].at - tries[0].at, tries[2].at - tries[1].at];
     expect(gaps[0]).toBeGreaterThanOrEqual(38);
     expect(gaps[1]).toBeGreaterThanOrEqual(78); // doubled
@@ -84,9 +87,10 @@ describe('NodeRunner', () => {
 
   it('stops after maxTries with the last error', async () => {
     const { executor, tries } = scriptedType([fail('first'), fail('second'), fail('last')]);
-    const { run } = setup(executor, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+    const { run, record } = setup(executor, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
     await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'last' });
     expect(tries).toHaveLength(3);
+    expect(record.attemptErrors).toEqual(['first', 'second', 'last']);
   });
 
   it('times a try out after timeoutMs, aborts its signal, and retries', async () => {

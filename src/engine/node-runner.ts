@@ -61,7 +61,7 @@ export class NodeRunner {
    * Tries the node until it succeeds, pauses or runs out of tries; `counter` is the node's record, or
    * under forEach the element's (whose item and index are then bound).
    */
-  async tries(context: ExecutionContext, node: WorkflowNode, executor: NodeExecutor, counter: { attempts: number }, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks, element?: Element): Promise<NodeResult> {
+  async tries(context: ExecutionContext, node: WorkflowNode, executor: NodeExecutor, counter: { attempts: number; attemptErrors?: string[] }, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks, element?: Element): Promise<NodeResult> {
     const maxTries = node.retryOnFail ? (node.maxTries ?? DEFAULT_MAX_TRIES) : 1;
     let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
     let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run' };
@@ -74,6 +74,8 @@ export class NodeRunner {
       outcome = await this.tryOnce(context, node, input, inputs, counter.attempts, signal, hooks, element);
       if (outcome.kind === 'success') return { status: 'SUCCESS', output: outcome.output, branch: outcome.branch === undefined ? 0 : outcome.branch };
       if (outcome.kind === 'waiting') return { status: 'WAITING', until: outcome.until };
+      // Each try of a retried node may fail differently (a timeout, then a 503): the record keeps them all.
+      if (maxTries > 1) (counter.attemptErrors ??= []).push(outcome.error);
       if (counter.attempts >= maxTries || signal.aborted) break;
       const between = childAbort(signal);
       try {

@@ -17,6 +17,8 @@ export interface NodeExecution {
   output: unknown;
   error: string | null;
   attempts: number;
+  /** A node that may retry (retryOnFail): every failed try's error, in order; the last is also `error`. */
+  attemptErrors?: string[];
   /** The output index a branching node took. */
   branch?: number | null;
   startedAt: string | null;
@@ -31,6 +33,8 @@ export interface ElementRecord {
   index: number;
   status: 'RUNNING' | 'SUCCESS' | 'FAILED';
   attempts: number;
+  /** As on a node record: every failed try's error when the node retries. */
+  attemptErrors?: string[];
   output: unknown;
   error: string | null;
 }

@@ -146,6 +146,7 @@ function withReferences(records: NodeExecution[], triggerData: unknown): StoredN
       outputRef,
       error: record.error,
       attempts: record.attempts,
+      attemptErrors: record.attemptErrors,
       branch: record.branch,
       startedAt: record.startedAt,
       completedAt: record.completedAt,

@@ -8,6 +8,7 @@ export class ElementRecordDto {
   @ApiProperty({ example: 0 }) index: number;
   @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED'] }) status: string;
   @ApiProperty({ example: 1 }) attempts: number;
+  @ApiPropertyOptional({ type: [String], description: 'With retryOnFail: the error of every failed try, in order' }) attemptErrors?: string[];
   @ApiProperty({ nullable: true, example: { status: 200, headers: {}, data: { ok: true } } }) output: unknown;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
 }
@@ -25,6 +26,7 @@ export class NodeExecutionDto {
   @ApiProperty({ description: 'The node output', nullable: true }) output: unknown;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ type: [String], description: 'A node with retryOnFail: the error of every failed try, in order (the last is also `error`)' }) attemptErrors?: string[];
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Output index taken by a branching node' }) branch?: number | null;
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
