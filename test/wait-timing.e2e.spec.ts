@@ -157,6 +157,44 @@ describe('duration waits end on time', () => {
   }, 60_000);
 });
 
+/**
+ * Runs `body` with this process's clock (`Date.now()`, `new Date()`) `skewMs` off the database's,
+ * as on a host whose clock drifted. Timers are untouched: they count elapsed time, not the clock.
+ */
+async function withClockSkew<T>(skewMs: number, body: () => Promise<T>): Promise<T> {
+  const RealDate = Date;
+  class SkewedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + skewMs);
+      else super(...(args as [string]));
+    }
+    static now(): number {
+      return RealDate.now() + skewMs;
+    }
+  }
+  globalThis.Date = SkewedDate as DateConstructor;
+  try {
+    return await body();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
+
+describe('waits on a process whose clock differs from the database', () => {
+  for (const skewMs of [2000, -2000]) {
+    it(`a process clock ${Math.abs(skewMs)} ms ${skewMs > 0 ? 'ahead of' : 'behind'} the database's: no wait ends late or early`, async () => {
+      await withClockSkew(skewMs, async () => {
+        // Behind, a frequent sweep would find a wait stored on the process's clock due early.
+        const t = await start(skewMs > 0 ? NO_SWEEP : { EXECUTION_SWEEP_INTERVAL_MS: '200' });
+        const workflow = await createWorkflow(t, waitWorkflow(WAIT_MS));
+        const hook = await createWebhook(t, workflow.id);
+        await sendSpread(t, hook.id, 50);
+        expectPunctual(await lateness(t, workflow.id, 50, WAIT_MS));
+      });
+    }, 60_000);
+  }
+});
+
 describe('waits across a restart', () => {
   /** Parks one execution at a wait of `durationMs` and returns its id once it is WAITING. */
   async function park(t: TestApp, durationMs: number): Promise<string> {
