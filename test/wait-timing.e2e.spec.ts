@@ -244,6 +244,18 @@ describe('waits across a restart', () => {
     const startedAt = Date.now();
     expect((await completedAt(api, id)) - startedAt).toBeLessThan(1000);
   });
+
+  it('queue mode: a wait due soon after a worker restarts ends on time, not at a later sweep', async () => {
+    const env = queueEnv('api');
+    const api = await start(env);
+    const worker = await start({ ...env, APP_ROLE: 'worker' });
+    const id = await park(api, 3000);
+    const [{ waitTill }] = await api.app.get(DataSource).query('SELECT "waitTill" FROM workflow_executions WHERE id = $1', [id]);
+    await stop(worker);
+    await start({ ...env, APP_ROLE: 'worker' });
+    expect(waitTill.getTime() - Date.now()).toBeGreaterThan(500);
+    expect((await completedAt(api, id)) - waitTill.getTime()).toBeLessThan(P99_BOUND_MS);
+  });
 });
 
 describe('the wait claim, whatever the clocks say', () => {
