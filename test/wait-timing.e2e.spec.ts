@@ -11,24 +11,25 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  *
  * A wake-up that misses is left to the sweep. The lateness tests set the sweep interval far beyond
  * them (60 s), so that a single miss cannot hide: the execution is still WAITING when they give up
- * (before the fix, about 1 wake-up in 50 missed, and every run of 300 had some).
+ * (before the fix, 1 to 10 wake-ups in 300 missed, in 9 runs out of 10).
  */
 
 const WAITS = 300;
 const WAIT_MS = 1000;
 const NO_SWEEP = { EXECUTION_SWEEP_INTERVAL_MS: '60000' };
 /**
- * The p99 of a wake-up's lateness is 10-60 ms on a quiet machine (bench/README.md, wait lateness).
- * On a machine shared with other loads, every claim and run is slower, the first as much as the
- * wake-up: the bound is this much beyond the p99 of the executions' first start in the same run.
+ * The p99 of a wake-up's lateness is well under 200 ms on a machine with CPU to spare (bench/README.md,
+ * wait lateness). On one shared with other loads every claim and run is slower, an execution's first
+ * start as much as its wake-up: the bound is this much beyond the p99 of the first starts of the
+ * same run.
  */
 const P99_BOUND_MS = 500;
 
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const prefixes: string[] = [];
-const queueEnv = (role: string, prefix?: string) => {
-  if (!prefix) prefixes.push(`wfe_test_wait_${process.pid}_${Date.now()}_${prefixes.length}`);
-  return { REDIS_URL: redisUrl, REDIS_PREFIX: prefix ?? prefixes.at(-1)!, APP_ROLE: role };
+const queueEnv = (role: string) => {
+  prefixes.push(`wfe_test_wait_${process.pid}_${Date.now()}_${prefixes.length}`);
+  return { REDIS_URL: redisUrl, REDIS_PREFIX: prefixes.at(-1)!, APP_ROLE: role };
 };
 
 const apps: TestApp[] = [];
