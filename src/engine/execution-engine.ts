@@ -65,8 +65,11 @@ export class ExecutionEngine {
   private readonly active = new Map<string, ActiveRun>();
   /** Per final state: whether it was written, or the error the database refused it with. */
   private readonly completions: Batcher<FinalState, boolean | Error>;
-  /** Set by the queue: a WAITING execution due soon is woken by a timer in this process. */
-  onSuspended: (execution: { id: string; workflowId: string; until: Date | null }) => void = () => undefined;
+  /**
+   * Set by the queue: a WAITING execution due soon is woken by a timer in this process. `until` is
+   * on this process's clock, `waitTill` as stored, on the database's.
+   */
+  onSuspended: (execution: { id: string; workflowId: string; until: Date | null; waitTill: Date | null }) => void = () => undefined;
 
   constructor(
     private readonly executions: ExecutionsRepository,
@@ -285,8 +288,10 @@ export class ExecutionEngine {
   }
 
   private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {
-    const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, until);
-    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until });
+    // What is left of the wait, counted from now on the database's clock (see suspend).
+    const waitMs = until ? Math.max(0, until.getTime() - Date.now()) : null;
+    const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, waitMs);
+    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until, waitTill: parked.waitTill });
     else this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });
   }
 

@@ -120,15 +120,20 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Takes ownership of executions that are PENDING, or RUNNING under an expired lease. Each claim
-   * bumps `attempt`, which fences every later write of a previous owner. `attempt` also counts
-   * claims that continue a wait, so lost runs have a counter of their own: `lostRuns` grows only
-   * when a RUNNING execution still held by an owner (`leaseOwner` set: not handed back on shutdown,
-   * releaseLeases) is taken over because that owner's lease expired — it died or stalled.
+   * Takes ownership of executions that are PENDING, RUNNING under an expired lease, or WAITING and
+   * due. Each claim bumps `attempt`, which fences every later write of a previous owner. `attempt`
+   * also counts claims that continue a wait, so lost runs have a counter of their own: `lostRuns`
+   * grows only when a RUNNING execution still held by an owner (`leaseOwner` set: not handed back on
+   * shutdown, releaseLeases) is taken over because that owner's lease expired — it died or stalled.
    * A PENDING execution with `startsAfter` (a schedule's buffered firing, docs/schedules.md
    * bufferOne) waits until that one has ended; every other row skips the subquery on the null check.
+   *
+   * `wakes`: the `waitTill` a wake timer of this process was armed for, by id. Such a wait is due
+   * when that timer fires, whatever the database's clock says (it may not quite have reached
+   * `waitTill` yet: timers fire up to a millisecond early, and clocks differ); a later `waitTill`
+   * (the execution moved on to another wait) is not claimed early.
    */
-  async claimMany(ids: string[], owner: string, leaseMs: number): Promise<ClaimedExecution[]> {
+  async claimMany(ids: string[], owner: string, leaseMs: number, wakes?: Map<string, Date>): Promise<ClaimedExecution[]> {
     const claimed = await queryPrepared<ClaimedExecution>(
       this.dataSource,
       'executions_claim',
@@ -142,9 +147,9 @@ export class ExecutionsRepository {
                      OR NOT EXISTS (SELECT 1 FROM workflow_executions p
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
-               OR (status = 'WAITING' AND "waitTill" <= now()))
+               OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData"`,
-      [ids, owner, leaseMs],
+      [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
     return claimed;
@@ -197,18 +202,25 @@ export class ExecutionsRepository {
     return rows.length === 1;
   }
 
-  /** Parks a RUNNING execution at a wait node (SPEC §6): WAITING, no lease, no worker held. */
-  async suspend(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null, waitNode: string, waitTill: Date | null): Promise<boolean> {
-    const rows = unwrapUpdate(
+  /**
+   * Parks a RUNNING execution at a wait node (SPEC §6): WAITING, no lease, no worker held, due in
+   * `waitMs` (null: only when resumed). `waitTill` is set on the database's clock, which every
+   * sweep compares it with, so a process whose clock is ahead or behind wakes nothing early or
+   * late; whole milliseconds, so that the value returned compares equal with the one stored.
+   * Returns that `waitTill`, or false when the lease was lost.
+   */
+  async suspend(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null, waitNode: string, waitMs: number | null): Promise<{ waitTill: Date | null } | false> {
+    const rows: Array<{ waitTill: Date | null }> = unwrapUpdate(
       await this.dataSource.query(
         `UPDATE workflow_executions
             SET status = 'WAITING', "nodeExecutions" = $3::jsonb, "webhookResponse" = COALESCE($4::jsonb, "webhookResponse"),
-                "waitNode" = $5, "waitTill" = $6, "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
-          WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
-        [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitTill],
+                "waitNode" = $5, "waitTill" = date_trunc('milliseconds', now() + make_interval(secs => $6::float8 / 1000)),
+                "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+          WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING "waitTill"`,
+        [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitMs],
       ),
     );
-    return rows.length === 1;
+    return rows.length === 1 ? { waitTill: rows[0].waitTill } : false;
   }
 
   /**
@@ -262,14 +274,18 @@ export class ExecutionsRepository {
     );
   }
 
-  /** WAITING executions due within `withinMs`, so this process can wake them on time. */
-  async findWaitingDueWithin(withinMs: number, limit: number): Promise<Array<{ id: string; workflowId: string; waitTill: Date }>> {
-    return this.dataSource.query(
-      `SELECT id, "workflowId", "waitTill" FROM workflow_executions
-        WHERE status = 'WAITING' AND "waitTill" <= now() + make_interval(secs => $1::float8 / 1000)
+  /**
+   * WAITING executions due later but within `withinMs`, so this process can wake them on time (the
+   * due ones are findRecoverable's). `dueInMs` is measured on the database's clock, as `waitTill` is.
+   */
+  async findWaitingDueWithin(withinMs: number, limit: number): Promise<Array<{ id: string; workflowId: string; waitTill: Date; dueInMs: number }>> {
+    const rows: Array<{ id: string; workflowId: string; waitTill: Date; dueInMs: string | number }> = await this.dataSource.query(
+      `SELECT id, "workflowId", "waitTill", EXTRACT(EPOCH FROM "waitTill" - now()) * 1000 AS "dueInMs" FROM workflow_executions
+        WHERE status = 'WAITING' AND "waitTill" > now() AND "waitTill" <= now() + make_interval(secs => $1::float8 / 1000)
         ORDER BY "waitTill" LIMIT $2`,
       [withinMs, limit],
     );
+    return rows.map((row) => ({ ...row, dueInMs: Number(row.dueInMs) }));
   }
 
   /**

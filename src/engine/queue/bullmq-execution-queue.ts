@@ -90,7 +90,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
       maxStalledCount: 1000,
     });
     this.worker.on('error', (error) => this.warn(`Execution worker: ${error.message}`));
-    this.sweep = new RecoverySweep(this.executions, this.config.executionSweepIntervalMs, (items) => this.requeue(dispatcher, items), (id) => dispatcher.has(id));
+    this.sweep = new RecoverySweep(this.executions, this.config.executionSweepIntervalMs, (items) => this.requeue(dispatcher, items), (id) => dispatcher.has(id), (waits) => dispatcher.wakeSoon(waits));
     this.sweep.start();
   }
 

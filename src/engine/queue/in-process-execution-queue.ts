@@ -27,7 +27,7 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
       leaseMs: config.executionLeaseMs,
       wakeWithinMs: config.executionSweepIntervalMs * 2,
     });
-    this.sweep = new RecoverySweep(executions, config.executionSweepIntervalMs, (items) => this.dispatcher.submit(items, { first: true }), (id) => this.dispatcher.has(id));
+    this.sweep = new RecoverySweep(executions, config.executionSweepIntervalMs, (items) => this.dispatcher.submit(items, { first: true }), (id) => this.dispatcher.has(id), (waits) => this.dispatcher.wakeSoon(waits));
   }
 
   onApplicationBootstrap(): void {

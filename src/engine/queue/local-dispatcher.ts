@@ -17,6 +17,16 @@ export type DispatchOutcome = 'ran' | 'not-claimable' | 'claim-failed' | 'releas
 interface Entry {
   item: QueuedExecution;
   settle: Array<(outcome: DispatchOutcome) => void>;
+  /** Set when a wake timer queued it: the `waitTill` that timer was armed for (ExecutionsRepository.claimMany). */
+  due?: Date;
+}
+
+/** A WAITING execution that is due at `waitTill` (the database's clock), in `dueInMs` from now. */
+export interface WaitDue {
+  id: string;
+  workflowId: string;
+  waitTill: Date;
+  dueInMs: number;
 }
 
 export interface DispatcherOptions {
@@ -39,7 +49,7 @@ export class LocalDispatcher {
   private readonly runningPerWorkflow = new Map<string, number>();
   private readonly limits = new Map<string, number>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
-  private readonly claims: Batcher<string, ClaimedExecution | null>;
+  private readonly claims: Batcher<{ id: string; due?: Date }, ClaimedExecution | null>;
   private reserved = 0;
   private stopped = false;
   /** Runs stopped at shutdown, and the write that hands their leases back. */
@@ -53,12 +63,16 @@ export class LocalDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     // Claims arriving together (a burst of jobs, a sweep) share one UPDATE.
-    this.claims = new Batcher(async (ids) => {
-      const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs);
+    this.claims = new Batcher(async (items) => {
+      const ids = items.map((item) => item.id);
+      const wakes = new Map(items.flatMap((item) => (item.due ? [[item.id, item.due] as const] : [])));
+      const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs, wakes);
       const byId = new Map(claimed.map((execution) => [execution.id, execution]));
       return ids.map((id) => byId.get(id) ?? null);
     });
-    engine.onSuspended = ({ id, workflowId, until }) => this.wakeAt(id, workflowId, until);
+    engine.onSuspended = ({ id, workflowId, until, waitTill }) => {
+      if (until && waitTill) this.wakeAt(id, workflowId, until.getTime(), waitTill);
+    };
   }
 
   start(): void {
@@ -91,13 +105,19 @@ export class LocalDispatcher {
     for (const item of ordered) void this.run(item, options.first);
   }
 
-  /** Queues one item; resolves when it has left this process. An item already here joins the first. */
-  run(item: QueuedExecution, first = false): Promise<DispatchOutcome> {
+  /**
+   * Queues one item; resolves when it has left this process. An item already here joins the first.
+   * `due`: queued by a wake timer armed for that `waitTill`.
+   */
+  run(item: QueuedExecution, first = false, due?: Date): Promise<DispatchOutcome> {
     return new Promise((resolve) => {
       if (this.stopped) return resolve('released');
       const existing = this.known.get(item.id);
-      if (existing) return existing.settle.push(resolve);
-      const entry: Entry = { item, settle: [resolve] };
+      if (existing) {
+        existing.due ??= due;
+        return existing.settle.push(resolve);
+      }
+      const entry: Entry = { item, settle: [resolve], due };
       this.known.set(item.id, entry);
       if (item.concurrency) this.limits.set(item.workflowId, item.concurrency);
       if (first) this.waiting.unshift(entry);
@@ -127,7 +147,7 @@ export class LocalDispatcher {
   private async claimAndRun(entry: Entry): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
     try {
-      const claimed = await this.claims.submit(entry.item.id);
+      const claimed = await this.claims.submit({ id: entry.item.id, due: entry.due });
       if (!claimed) outcome = 'not-claimable';
       else if (this.stopped) {
         // Claimed while shutting down: hand it straight back rather than start it now.
@@ -161,19 +181,36 @@ export class LocalDispatcher {
 
   /**
    * A WAITING execution due soon after this process parked it is woken by a timer here, so short
-   * waits are punctual; later ones (and those of a crashed process) are found by the sweep.
+   * waits are punctual; later ones (and those of a crashed process) are found by the sweep, which
+   * hands those due before its next pass to `wakeSoon`.
+   *
+   * `at` is on this process's clock, `waitTill` as stored (the database's clock): the claim that
+   * follows the timer passes `waitTill` on, so that it succeeds even if the database's clock has
+   * not quite reached it (ExecutionsRepository.claimMany). Waits due later than `wakeWithinMs`
+   * (hours, days) hold no timer here.
    */
-  private wakeAt(id: string, workflowId: string, until: Date | null): void {
-    if (!until || this.stopped) return;
-    const delay = until.getTime() - Date.now();
+  private wakeAt(id: string, workflowId: string, at: number, waitTill: Date): void {
+    if (this.stopped) return;
+    const delay = at - Date.now();
     if (delay > this.options.wakeWithinMs) return;
     clearTimeout(this.wakeTimers.get(id));
     const timer = setTimeout(() => {
       this.wakeTimers.delete(id);
-      this.submit([{ id, workflowId }]);
+      // Node fires a timer up to a millisecond before Date.now() reaches its time: never early.
+      if (Date.now() < at) return this.wakeAt(id, workflowId, at, waitTill);
+      void this.run({ id, workflowId }, false, waitTill);
     }, Math.max(0, delay));
     timer.unref();
     this.wakeTimers.set(id, timer);
+  }
+
+  /** Waits the sweep found due before its next pass: parked by another process, or before a restart. */
+  wakeSoon(waits: WaitDue[]): void {
+    const now = Date.now();
+    for (const wait of waits) {
+      if (this.wakeTimers.has(wait.id) || this.known.has(wait.id)) continue;
+      this.wakeAt(wait.id, wait.workflowId, now + wait.dueInMs, wait.waitTill);
+    }
   }
 
   private async renewLeases(): Promise<void> {
