@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { TracingConfig } from '../tracing/tracing.js';
+import { tracingConfig } from './tracing-config.js';
 
 export type AppRole = 'all' | 'api' | 'worker';
 
@@ -67,6 +69,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Enables CORS for this comma-separated list of origins; empty: CORS off. */
   corsOrigins: string[];
+  /** OpenTelemetry tracing from the standard OTEL_* variables; null: off (tracing-config.ts). */
+  tracing: TracingConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     executionSweepIntervalMs: integer(env, 'EXECUTION_SWEEP_INTERVAL_MS', 5000, 100, 600_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    tracing: tracingConfig(env),
   };
 }
 

@@ -8,6 +8,8 @@ import type { ExecutionContext } from './execution-context.js';
 import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
 import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
+import { traceNodeTry } from '../tracing/spans.js';
+import { tracer } from '../tracing/tracing.js';
 
 export const DEFAULT_NODE_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TRIES = 3;
@@ -79,7 +81,12 @@ export class NodeRunner {
     return failed(outcome.kind === 'failed' ? outcome.error : 'Node failed');
   }
 
-  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
+  private tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
+    if (!tracer) return this.tryUntraced(context, node, input, inputs, attempt, executionSignal, hooks);
+    return traceNodeTry(node, attempt, (text) => context.scrub(text), executionSignal, () => this.tryUntraced(context, node, input, inputs, attempt, executionSignal, hooks));
+  }
+
+  private async tryUntraced(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks): Promise<NodeOutcome> {
     // Nothing to time out or abort midway: a timer and a controller per try were a tenth of the
     // engine's CPU for pure workflows.
     if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks);
