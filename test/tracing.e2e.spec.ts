@@ -1,6 +1,9 @@
 import { context, trace } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { newId } from '../src/database/uuid.js';
+import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { loggerParams } from '../src/logging/logger-options.js';
 import { stopTracing, tracer } from '../src/tracing/tracing.js';
 import { createCredential, createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody } from './support/factories.js';
@@ -36,7 +39,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
     resend = await FakeResend.start();
     telegram = await FakeTelegram.start(BOT_TOKEN);
     t = await startTestApp(
-      receiver.env({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}`, RESEND_API_URL: resend.url, TELEGRAM_API_URL: telegram.url, OTEL_SERVICE_NAME: 'wfe-test' }),
+      receiver.env({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}`, RESEND_API_URL: resend.url, TELEGRAM_API_URL: telegram.url, OTEL_SERVICE_NAME: 'wfe-test', EXECUTION_SWEEP_INTERVAL_MS: '200' }),
     );
   });
   afterAll(async () => {
@@ -167,6 +170,27 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
     expect(resumed.parentSpanId).toBeUndefined();
     expect(resumed.links).toEqual([{ traceId: first.traceId, spanId: first.parentSpanId, attributes: { 'link.reason': 'resumed_wait' } }]);
     expect(childrenOf(spans, resumed).map((span) => span.attributes['node.name'])).toContain('After');
+  });
+
+  it('continues the stored trace in a recovered run (its owner died mid-run, the sweep took it over)', async () => {
+    const workflow = await createWorkflow(t, workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Call', type: 'httpRequest', parameters: { url: `${target.url}/echo/recovered` } }], [['Start', 'Call']]));
+    const db = t.app.get(DataSource);
+    const [{ ownerId }] = await db.query('SELECT "ownerId" FROM workflows WHERE id = $1', [workflow.id]);
+    const storedTrace = 'c'.repeat(31) + '2';
+    const storedSpan = 'd'.repeat(16);
+    const id = newId();
+    const triggerData = { body: {}, headers: {}, query: {}, method: 'POST', receivedAt: new Date().toISOString() };
+    await t.app.get(ExecutionsRepository).insertMany([
+      { id, workflowId: workflow.id, workflowVersion: workflow.version, webhookId: null, userId: ownerId, mode: 'webhook', triggerData, idempotencyKey: null, retryOf: null, createdAt: new Date(), traceContext: `00-${storedTrace}-${storedSpan}-01` },
+    ]);
+    // What a process that died mid-run leaves: RUNNING, its lease over.
+    await db.query(`UPDATE workflow_executions SET status = 'RUNNING', attempt = 1, "startedAt" = now(), "leaseOwner" = 'dead-worker', "leaseExpiresAt" = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect((await waitForExecution(t, id)).status).toBe('COMPLETED');
+    const spans = await receiver.waitFor((all) => executionSpan(all, id, 'COMPLETED') !== undefined);
+    const run = executionSpan(spans, id)!;
+    expect(run).toMatchObject({ traceId: storedTrace, parentSpanId: storedSpan });
+    expect(run.attributes).toMatchObject({ 'execution.attempt': 2, 'execution.resumed': false });
+    expect(childrenOf(spans, run).map((span) => span.attributes['node.name']).sort()).toEqual(['Call', 'Start']);
   });
 
   it('puts no secret in any span: credential values, the bot token and URL query secrets stay out', async () => {

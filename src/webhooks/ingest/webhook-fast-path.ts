@@ -1,3 +1,4 @@
+import { context as otelContext, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger as PinoLogger } from 'pino';
@@ -7,7 +8,6 @@ import { chooseRequestId, logRequest } from '../../logging/logger-options.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import { endIngestSpan, startIngestSpan } from '../../tracing/spans.js';
 import { tracer } from '../../tracing/tracing.js';
-import { context as otelContext, type Span } from '@opentelemetry/api';
 import type { WebhookAnswer, WebhookIngestService } from './webhook-ingest.service.js';
 
 const HANDLER_PREFIX = '/webhook/handler/';
@@ -87,9 +87,10 @@ function receive(options: WebhookFastPathOptions, request: IncomingMessage, resp
   request.on('end', () => {
     if (refused) return;
     const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    const ingest = () => options.ingest.ingest({ webhookId, method: request.method ?? 'GET', raw, headers: request.headers, query: parseQuery(query) });
+    const incoming = { webhookId, method: request.method ?? 'GET', raw, headers: request.headers, query: parseQuery(query) };
     // Traced: the ingest (and a pure workflow's run before its commit) happen inside the server span.
-    (traced ? otelContext.with(traced.context, ingest) : ingest()).then(reply, (error: unknown) => reply(failed(error)));
+    const answered = traced ? otelContext.with(traced.context, () => options.ingest.ingest(incoming)) : options.ingest.ingest(incoming);
+    answered.then(reply, (error: unknown) => reply(failed(error)));
   });
 }
 
