@@ -3,7 +3,7 @@ import { ExecutionWaiting1795768829585 } from './1795768829585-ExecutionWaiting.
 import { ExecutionRetentionIndex1795769076173 } from './1795769076173-ExecutionRetentionIndex.js';
 import { ExecutionLostRuns1796299771187 } from './1796299771187-ExecutionLostRuns.js';
 import { FailureHandling1796300000000 } from './1796300000000-FailureHandling.js';
-import { ExecutionTraceContext1796302000000 } from './1796302000000-ExecutionTraceContext.js';
+import { ExecutionTraceContext1796320000000 } from './1796320000000-ExecutionTraceContext.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
-export const MIGRATIONS: Function[] = [InitialSchema1795767737750, ExecutionWaiting1795768829585, ExecutionRetentionIndex1795769076173, ExecutionLostRuns1796299771187, FailureHandling1796300000000, ExecutionTraceContext1796302000000];
+export const MIGRATIONS: Function[] = [InitialSchema1795767737750, ExecutionWaiting1795768829585, ExecutionRetentionIndex1795769076173, ExecutionLostRuns1796299771187, FailureHandling1796300000000, ExecutionTraceContext1796320000000];

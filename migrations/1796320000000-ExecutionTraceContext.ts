@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ExecutionTraceContext1796302000000 implements MigrationInterface {
-    name = 'ExecutionTraceContext1796302000000'
+export class ExecutionTraceContext1796320000000 implements MigrationInterface {
+    name = 'ExecutionTraceContext1796320000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "workflow_executions" ADD "traceContext" text`);
