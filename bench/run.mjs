@@ -16,7 +16,8 @@ import { BenchDb, createDatabase, databaseUrl, dropDatabase } from './lib/databa
 import { readOptions, USAGE } from './lib/options.mjs';
 import { summaryRows, textTable, writeResults } from './lib/report.mjs';
 import { setUpWorkflow } from './lib/service-api.mjs';
-import { secrets, startBaseline, startService, stopService } from './lib/targets.mjs';
+import { OtlpSink } from './lib/otlp-sink.mjs';
+import { secrets, serviceEnv, startBaseline, startService, stopService } from './lib/targets.mjs';
 import { dbCostPhase } from './phases/db-cost.mjs';
 import { endToEndPhase } from './phases/end-to-end.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
@@ -57,6 +58,7 @@ function notesFor(results, serviceWarnings) {
   if (results.executions?.byStatus.FAILED) notes.push(`${results.executions.byStatus.FAILED} of ${Object.values(results.executions.byStatus).reduce((a, b) => a + b, 0)} executions of the single-process phases FAILED; latest errors: ${[...new Set(results.executions.failedErrors)].map((error) => JSON.stringify(error)).join('; ')}`);
   if (lastNode?.timedOut202) notes.push(`lastNode: ${lastNode.timedOut202} answers were 202 (execution not finished within the response timeout)`);
   if (lastNode && lastNode.load.requests - lastNode.answered200 - lastNode.timedOut202 > 0) notes.push(`lastNode: other statuses ${JSON.stringify(lastNode.load.statusCodes)}`);
+  if (results.tracing) notes.push(`tracing on at sampling ratio ${results.tracing.ratio}: ${results.tracing.exportRequests} OTLP exports, ${(results.tracing.exportBytes / 1e6).toFixed(1)} MB of spans`);
   if (results.dbCost?.opaqueConnections) notes.push(`db cost: ${results.dbCost.opaqueConnections} encrypted connections could not be counted`);
   if (results.dbCost?.sequential.slowestObserved) notes.push(`db cost: ${results.dbCost.sequential.slowestObserved} sequential executions did not complete within 10 s`);
   const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
@@ -83,6 +85,7 @@ async function main() {
   const cleanUp = () =>
     (cleaning ??= (async () => {
       ctx.rss?.stop();
+      await ctx.otlpSink?.close().catch(() => undefined);
       for (const handle of [ctx.service, ...ctx.extraServices]) await stopService(handle).catch(() => undefined);
       await stopChild(ctx.baseline).catch(() => undefined);
       await stopAllChildren();
@@ -108,6 +111,11 @@ async function main() {
       return;
     }
 
+    if (options.tracing !== undefined) {
+      ctx.otlpSink = await new OtlpSink().start();
+      Object.assign(serviceEnv, ctx.otlpSink.env(options.tracing));
+      step(`tracing on at sampling ratio ${options.tracing}, spans exported to the OTLP sink on port ${ctx.otlpSink.port}`);
+    }
     step('starting the baseline and the service');
     ctx.baseline = await startBaseline(root, { databaseUrl: url, poolSize: options.poolSize });
     ctx.service = await startService(ctx.dist, { databaseUrl: url, poolSize: options.poolSize, logLevel: options.logLevel });
@@ -160,6 +168,7 @@ async function main() {
     }
 
     results.environment.loadAverageAtEnd = loadavg()[0];
+    if (ctx.otlpSink) results.tracing = { ratio: options.tracing, ...ctx.otlpSink.stats() };
     results.notes = notesFor(results, serviceWarnings);
     const rows = summaryRows(results);
     console.log(`\n${textTable(rows)}\n`);

@@ -16,6 +16,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { NodeRegistry } from './nodes/node-registry.js';
 import { addNodeSchemas } from './nodes/node-openapi.js';
 import { requestLogger } from './logging/logger-options.js';
+import { startTracing } from './tracing/tracing.js';
 import { countWebhookAnswers } from './metrics/webhook-metrics.middleware.js';
 import { createWebhookFastPath } from './webhooks/ingest/webhook-fast-path.js';
 import { WebhookIngestService } from './webhooks/ingest/webhook-ingest.service.js';
@@ -31,6 +32,8 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
  * tested is what runs.
  */
 export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
+  // Before anything logs or serves: the log lines' trace ids and every span need it (SPEC §10).
+  await startTracing(config.tracing);
   const app = await NestFactory.create(AppModule.forRoot(config, options.logDestination), {
     bodyParser: false,
     logger: config.logLevel === 'silent' ? false : undefined,

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js'
 import { loadDotEnv } from './config/env-file.js';
 import { createApp } from './app.factory.js';
 import { ShutdownState } from './health/shutdown-state.js';
+import { stopTracing } from './tracing/tracing.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     } catch (error) {
       logger.error(`Error during shutdown: ${(error as Error).message}`);
     }
+    // The last spans are exported before the process ends.
+    await stopTracing().catch(() => undefined);
     logger.log(`Stopped after ${signal}`);
     process.exit(0);
   };

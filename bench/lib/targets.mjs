@@ -13,6 +13,9 @@ function cleanEnv() {
   return env;
 }
 
+/** Variables every service of the run gets (`--tracing`: the OTLP sink's), set once by run.mjs. */
+export const serviceEnv = {};
+
 /** One admin key and credentials key for the whole run (the workflow survives a restart). */
 export const secrets = { adminApiKey: randomBytes(24).toString('hex'), encryptionKey: randomBytes(32).toString('hex') };
 
@@ -38,6 +41,7 @@ export async function startService(dist, { name = 'service', databaseUrl, poolSi
     SHUTDOWN_GRACE_MS: '3000',
     ...(role ? { APP_ROLE: role } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix } : {}),
+    ...serviceEnv,
     ...extraEnv,
   };
   const handle = startChild(name, [...nodeArgs, join(dist, 'src', 'main.js')], env);

@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { TracingConfig } from '../tracing/tracing.js';
+import { tracingConfig } from './tracing-config.js';
 
 export type AppRole = 'all' | 'api' | 'worker';
 
@@ -73,6 +75,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Enables CORS for this comma-separated list of origins; empty: CORS off. */
   corsOrigins: string[];
+  /** OpenTelemetry tracing from the standard OTEL_* variables; null: off (tracing-config.ts). */
+  tracing: TracingConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     scheduleMissedAfterMs: integer(env, 'SCHEDULE_MISSED_AFTER_MS', 10_000, 1000, 3_600_000),
     metricsToken: read(env, 'METRICS_TOKEN'),
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    tracing: tracingConfig(env),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { context as otelContext } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -6,6 +7,8 @@ import { Batcher } from '../common/batcher.js';
 import { ExecutionsRepository, type ClaimedExecution, type FinalState } from '../executions/executions.repository.js';
 import { serializeNodeRecords, serializeNodeRecordsOrExplain, storableFailure, toJsonb, UnstorableResultError } from '../executions/node-records.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { settleExecutionSpan, tagWorkflow, traceExecutionRun } from '../tracing/spans.js';
+import { tracer } from '../tracing/tracing.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { ExecutionContext } from './execution-context.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
@@ -104,7 +107,11 @@ export class ExecutionEngine {
   }
 
   /** Runs one claimed execution; never throws (failures end up in the record or the log). */
-  async executeWorkflow(claimed: ClaimedExecution): Promise<void> {
+  executeWorkflow(claimed: ClaimedExecution): Promise<void> {
+    return tracer ? traceExecutionRun(claimed, undefined, () => this.runClaimed(claimed)) : this.runClaimed(claimed);
+  }
+
+  private async runClaimed(claimed: ClaimedExecution): Promise<void> {
     const controller = new AbortController();
     this.active.set(claimed.id, { controller, attempt: claimed.attempt });
     this.metrics.executionStarted(claimed.mode);
@@ -114,6 +121,7 @@ export class ExecutionEngine {
         await this.complete(claimed, 'FAILED', '[]', `Workflow ${claimed.workflowId} version ${claimed.workflowVersion} not found`, null, null, undefined);
         return;
       }
+      if (tracer) tagWorkflow(workflow.name);
       const context = this.contextFor(claimed, workflow);
       if (claimed.lostRuns > MAX_LOST_RUNS) {
         await this.abandon(claimed, context);
@@ -168,7 +176,19 @@ export class ExecutionEngine {
    * dropped. Undefined when the run cannot finish this way (a node asked for a commit or a webhook
    * answer, which pure nodes never do, or a bug): the caller then stores it PENDING and queues it.
    */
-  async runBeforeCommit(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
+  runBeforeCommit(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
+    if (!tracer) return this.runPure(execution, workflow);
+    // A child of the active ingest span: this run happens inside the webhook request.
+    return traceExecutionRun(execution, otelContext.active(), async () => {
+      tagWorkflow(workflow.name);
+      const finished = await this.runPure(execution, workflow);
+      // Undefined: stored PENDING and queued, where the run that counts will happen.
+      settleExecutionSpan(finished?.status ?? 'PENDING', finished?.error);
+      return finished;
+    });
+  }
+
+  private async runPure(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
     let needsTheQueue = false;
     const nodes: FinishedRun['nodes'] = [];
     try {
@@ -243,6 +263,7 @@ export class ExecutionEngine {
     webhookResponseJson: string | null,
     failedNode: string | undefined,
   ): Promise<void> {
+    if (tracer) settleExecutionSpan(status, error);
     const completedAt = new Date();
     const accepted = await this.completions.submit({ id: claimed.id, attempt: claimed.attempt, status, nodeExecutionsJson, error, completedAt, webhookResponseJson });
     if (accepted instanceof Error) throw accepted;
@@ -290,6 +311,7 @@ export class ExecutionEngine {
   private async suspend(claimed: ClaimedExecution, json: string, response: string | null, node: string, until: Date | null): Promise<void> {
     // What is left of the wait, counted from now on the database's clock (see suspend).
     const waitMs = until ? Math.max(0, until.getTime() - Date.now()) : null;
+    if (tracer) settleExecutionSpan('WAITING');
     const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, waitMs);
     if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until, waitTill: parked.waitTill });
     else this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });

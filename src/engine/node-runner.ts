@@ -9,6 +9,8 @@ import { containsExpression, ExpressionEvaluator } from './expressions/expressio
 import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { runEach, type Element } from './for-each.js';
+import { traceNodeTry } from '../tracing/spans.js';
+import { tracer } from '../tracing/tracing.js';
 
 export const DEFAULT_NODE_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TRIES = 3;
@@ -96,7 +98,12 @@ export class NodeRunner {
     return this.evaluator.evaluate(node.forEach!, context.bindings(input), 'forEach');
   }
 
-  private async tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
+  private tryOnce(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
+    if (!tracer) return this.tryUntraced(context, node, input, inputs, attempt, executionSignal, hooks, element);
+    return traceNodeTry(node, attempt, (text) => context.scrub(text), executionSignal, () => this.tryUntraced(context, node, input, inputs, attempt, executionSignal, hooks, element));
+  }
+
+  private async tryUntraced(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, executionSignal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
     // Nothing to time out or abort midway: a timer and a controller per try were a tenth of the
     // engine's CPU for pure workflows.
     if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks, element);

@@ -100,6 +100,10 @@ export class ExecutionEntity {
   @Column({ type: 'uuid', nullable: true })
   startsAfter: string | null;
 
+  /** The W3C `traceparent` of the span that created the execution, when tracing was on (SPEC §10). */
+  @Column({ type: 'text', nullable: true })
+  traceContext: string | null;
+
   /** What a respondToWebhook node answered, for a `responseNode` caller waiting on another replica. */
   @Column({ type: 'jsonb', nullable: true })
   webhookResponse: unknown;

@@ -16,6 +16,11 @@ interface ExecutionIdentity {
   userId: string;
   mode: ExecutionMode;
   triggerData: TriggerData | ScheduleTriggerData | null;
+  /**
+   * The W3C `traceparent` of the span that created the execution (the webhook ingest), when tracing
+   * is on: whichever process runs it continues that trace (src/tracing/spans.ts).
+   */
+  traceContext?: string | null;
 }
 
 export interface NewExecution extends ExecutionIdentity {
@@ -88,12 +93,12 @@ export class ExecutionsRepository {
       'executions_insert',
       `INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
-          attempt, error, "startedAt", "completedAt")
+          attempt, error, "startedAt", "completedAt", "traceContext")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
-              COALESCE(v.attempt, 0), v.error, v.started, v.completed
+              COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace
          FROM jsonb_to_recordset($1::jsonb)
            AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
-                status text, attempt int, error text, started timestamptz, completed timestamptz)
+                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text)
        ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
        RETURNING id`,
       [batch],
@@ -148,7 +153,7 @@ export class ExecutionsRepository {
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData"`,
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext"`,
       [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
@@ -390,6 +395,8 @@ function insertDocument(r: NewExecution): string {
     ikey: r.idempotencyKey,
     retry: r.retryOf,
     created: isoTime(r.createdAt.getTime()),
+    // Only when tracing is on: with it off the document is what it always was.
+    ...(r.traceContext && { trace: r.traceContext }),
     ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
   });
   return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;

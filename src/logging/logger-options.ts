@@ -6,6 +6,7 @@ import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
 import { pinoHttp, type HttpLogger, type Options as HttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
+import { activeTraceIds, tracer } from '../tracing/tracing.js';
 
 /** An incoming X-Request-Id is kept only when it looks like an id, never when it could forge a log line. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -171,6 +172,8 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       log: (object) => scrubSecrets(object) as Record<string, unknown>,
     },
     transport,
+    // With tracing on, each line carries the active span's trace_id and span_id, so logs and traces join.
+    ...(tracer && { mixin: activeTraceIds }),
     ...requestLogOptions(),
   };
   return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };

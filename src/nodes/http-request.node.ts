@@ -5,6 +5,8 @@ import { planHttpRequest, type HttpRequestPlan } from './http/http-request-param
 import { decodeBody, excerpt } from './http/response-body.js';
 import { secretForms, scrubText, scrubValue } from './http/secret-scrub.js';
 import { SsrfGuard } from './http/ssrf-guard.js';
+import { traceClientCall } from '../tracing/spans.js';
+import { tracer } from '../tracing/tracing.js';
 import { httpRequestDescription } from './http-request.description.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
 
@@ -26,14 +28,18 @@ export class HttpRequestNode implements NodeExecutor, OnApplicationShutdown {
     try {
       const plan = await planHttpRequest(context);
       secrets = secretForms(plan.secrets);
-      return scrubValue(await this.call(plan, context.signal), secrets);
+      return scrubValue(await this.call(plan, context.signal, secrets), secrets);
     } catch (error) {
       return { kind: 'failed', error: scrubText(error instanceof Error ? error.message : String(error), secrets) };
     }
   }
 
-  private async call(plan: HttpRequestPlan, signal: AbortSignal): Promise<NodeOutcome> {
-    const response = await this.client.send({ ...plan, signal });
+  private async call(plan: HttpRequestPlan, signal: AbortSignal, secrets: string[]): Promise<NodeOutcome> {
+    // Traced: a CLIENT span whose URL has no user info, query or credential value, and whose
+    // traceparent goes onward with the request (SPEC §10).
+    const send = (headers: Record<string, string>) => this.client.send({ ...plan, headers, signal });
+    const headers = tracer ? { ...plan.headers } : plan.headers;
+    const response = tracer ? await traceClientCall(plan.method, plan.url, scrubText(displayUrl(plan.url), secrets), headers, () => send(headers)) : await send(headers);
     const contentType = response.headers['content-type'];
     if (plan.failOnHttpError && response.status >= 400) {
       const text = excerpt(response.body.toString('utf8'));

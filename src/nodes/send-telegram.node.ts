@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EXTRA_TRIES, MAX_INTERNAL_WAIT_MS, postJson, retryAfterMs, waitOrAbort, type JsonApiResponse } from './http/json-api.js';
+import { displayUrl } from './http/guarded-http-client.js';
 import { excerpt } from './http/response-body.js';
 import { secretForms, scrubText } from './http/secret-scrub.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
@@ -73,8 +74,10 @@ export class SendTelegramNode implements NodeExecutor {
       secrets = secretForms([botToken]);
       if (!BOT_TOKEN.test(botToken ?? '')) throw new TelegramParameterError('the telegram credential\'s botToken is not a valid bot token (expected "<digits>:<characters>")');
       const url = `${this.config.telegramApiUrl}/bot${botToken}/sendMessage`;
+      // The token is in the path: a trace shows the URL without it.
+      const shownUrl = displayUrl(new URL(url)).replace(`/bot${botToken}/`, '/bot[REDACTED]/');
       for (let tryNumber = 0; ; tryNumber++) {
-        const response = await postJson(url, {}, payload, context.signal);
+        const response = await postJson(url, {}, payload, context.signal, shownUrl);
         const answer = response.json as TelegramAnswer | null;
         if (response.status < 300 && answer?.ok === true && answer.result) {
           const { message_id, chat, date } = answer.result;

@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { traceClientCall } from '../../tracing/spans.js';
+import { tracer } from '../../tracing/tracing.js';
+import { displayUrl } from './guarded-http-client.js';
 import { readLimited } from './response-body.js';
 
 /**
@@ -20,7 +23,17 @@ const CALL_TIMEOUT_MS = 30_000;
 /** Answers of these APIs are small; anything bigger is not one of theirs. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-export async function postJson(url: string, headers: Record<string, string>, payload: unknown, signal: AbortSignal): Promise<JsonApiResponse> {
+/**
+ * POSTs JSON and reads the JSON answer. Traced as a CLIENT span when tracing is on, under
+ * `shownUrl` when the URL itself holds a secret (the Telegram bot token in its path).
+ */
+export function postJson(url: string, headers: Record<string, string>, payload: unknown, signal: AbortSignal, shownUrl?: string): Promise<JsonApiResponse> {
+  if (!tracer) return post(url, headers, payload, signal);
+  const target = new URL(url);
+  return traceClientCall('POST', target, shownUrl ?? displayUrl(target), undefined, () => post(url, headers, payload, signal));
+}
+
+async function post(url: string, headers: Record<string, string>, payload: unknown, signal: AbortSignal): Promise<JsonApiResponse> {
   const response = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },

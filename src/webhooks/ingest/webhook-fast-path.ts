@@ -1,3 +1,4 @@
+import { context as otelContext, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger as PinoLogger } from 'pino';
@@ -5,6 +6,8 @@ import { payloadTooLarge, toErrorAnswer, type ErrorAnswer } from '../../common/h
 import { nulInUrl, urlHasNul } from '../../common/nul-bytes.js';
 import { chooseRequestId, logRequest } from '../../logging/logger-options.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
+import { endIngestSpan, startIngestSpan } from '../../tracing/spans.js';
+import { tracer } from '../../tracing/tracing.js';
 import type { WebhookAnswer, WebhookIngestService } from './webhook-ingest.service.js';
 
 const HANDLER_PREFIX = '/webhook/handler/';
@@ -45,13 +48,14 @@ export function createWebhookFastPath(options: WebhookFastPathOptions): (request
 function receive(options: WebhookFastPathOptions, request: IncomingMessage, response: ServerResponse, webhookId: string, query: string): void {
   const startedAt = Date.now();
   const requestId = chooseRequestId(request.headers['x-request-id']);
+  const traced = tracer ? startIngestSpan(request.method ?? 'GET', webhookId, request.headers) : undefined;
   const failed = (error: unknown) => asAnswer(toErrorAnswer(error, { method: request.method ?? 'GET', path: pathOf(request), requestId }, errorLogger(options.logger)));
   const reply = (answer: WebhookAnswer) => {
     try {
-      send(options, request, response, answer, requestId, startedAt);
+      send(options, request, response, answer, requestId, startedAt, traced?.span);
     } catch (error) {
       // A header a respondToWebhook node set that HTTP cannot carry: a 500 like Express gives.
-      if (!response.headersSent) send(options, request, response, failed(error), requestId, startedAt);
+      if (!response.headersSent) send(options, request, response, failed(error), requestId, startedAt, traced?.span);
     }
   };
   // Answered with Connection: close, so the rest of an oversized body is never read.
@@ -83,13 +87,19 @@ function receive(options: WebhookFastPathOptions, request: IncomingMessage, resp
   request.on('end', () => {
     if (refused) return;
     const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    options.ingest.ingest({ webhookId, method: request.method ?? 'GET', raw, headers: request.headers, query: parseQuery(query) }).then(reply, (error: unknown) => reply(failed(error)));
+    const incoming = { webhookId, method: request.method ?? 'GET', raw, headers: request.headers, query: parseQuery(query) };
+    // Traced: the ingest (and a pure workflow's run before its commit) happen inside the server span.
+    const answered = traced ? otelContext.with(traced.context, () => options.ingest.ingest(incoming)) : options.ingest.ingest(incoming);
+    answered.then(reply, (error: unknown) => reply(failed(error)));
   });
 }
 
 /** Writes the answer as Express's `res.json` would (without an ETag, which no webhook sender uses). */
-function send(options: WebhookFastPathOptions, request: IncomingMessage, response: ServerResponse, answer: WebhookAnswer, requestId: string, startedAt: number): void {
-  if (response.headersSent || response.destroyed) return;
+function send(options: WebhookFastPathOptions, request: IncomingMessage, response: ServerResponse, answer: WebhookAnswer, requestId: string, startedAt: number, span?: Span): void {
+  if (response.headersSent || response.destroyed) {
+    span?.end();
+    return;
+  }
   const headers: Record<string, string> = { ...options.staticHeaders, 'x-request-id': requestId };
   for (const [name, value] of Object.entries(answer.headers ?? {})) headers[name.toLowerCase()] = value;
   let body = '';
@@ -102,6 +112,7 @@ function send(options: WebhookFastPathOptions, request: IncomingMessage, respons
   }
   response.writeHead(answer.status, headers);
   response.end(body);
+  if (span) endIngestSpan(span, answer.status);
   options.metrics.webhookAnswered(answer.status);
   logRequest(options.logger, request, response, requestId, startedAt);
 }

@@ -8,6 +8,7 @@ import { ExecutionQueue } from '../../engine/execution-queue.js';
 import { WorkflowDefinitions, type LoadedWorkflow } from '../../engine/workflow-definitions.js';
 import { ExecutionService } from '../../executions/execution.service.js';
 import type { ClaimedExecution, NewExecution } from '../../executions/executions.repository.js';
+import { activeTraceparent, tracer } from '../../tracing/tracing.js';
 import { buildTriggerData, parseBody } from './incoming-request.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TriggerStats } from './trigger-stats.js';
@@ -97,6 +98,8 @@ export class WebhookIngestService {
       idempotencyKey: idempotencyKey(route, request.headers),
       retryOf: null,
       createdAt: receivedAt,
+      // The ingest span's context, stored in the same INSERT: the run continues this trace wherever it runs.
+      traceContext: tracer ? activeTraceparent() : null,
     };
     const finished = this.runsBeforeCommit(workflow) ? await this.engine.runBeforeCommit(asClaimed(execution), workflow) : undefined;
     execution.finished = finished;
@@ -128,8 +131,8 @@ export class WebhookIngestService {
 
 /** The new execution as its first run sees it. */
 function asClaimed(execution: NewExecution): ClaimedExecution {
-  const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData } = execution;
-  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, nodeExecutions: [], attempt: 1, lostRuns: 0, startedAt: new Date(), waitNode: null, resumeData: null };
+  const { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, traceContext } = execution;
+  return { id, workflowId, workflowVersion, webhookId, userId, mode, triggerData, traceContext, nodeExecutions: [], attempt: 1, lostRuns: 0, startedAt: new Date(), waitNode: null, resumeData: null };
 }
 
 function methodMatches(registered: string, actual: string): boolean {
