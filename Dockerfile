@@ -1,4 +1,4 @@
-# Workflow Executor image (SPEC §10). Build: docker build -t workflow-executor .
+# Workflow Executor image (docs/observability.md). Build: docker build -t workflow-executor .
 # Two stages: the first compiles TypeScript with the dev dependencies, the second holds production
 # dependencies and the compiled output only, and runs as the unprivileged `node` user.
 
@@ -34,5 +34,5 @@ EXPOSE 3000
 # Liveness only: touches no dependency, like the Kubernetes liveness probe. No curl in a slim image.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-# SIGTERM drains (SPEC §3): main.ts handles it, so node can run as PID 1 without an init.
+# SIGTERM drains (docs/scaling.md): main.ts handles it, so node can run as PID 1 without an init.
 CMD ["node", "dist/src/main.js"]

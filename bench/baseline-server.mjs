@@ -1,5 +1,5 @@
 /**
- * The yardstick of SPEC §11: the least a webhook receiver can do durably. For each POST it reads
+ * The yardstick of bench/README.md: the least a webhook receiver can do durably. For each POST it reads
  * the body, parses it as JSON, inserts one row with it into PostgreSQL and answers 202 once the
  * insert has committed. No framework, no validation, no batching. The bench starts it as a child
  * process with DATABASE_URL, PORT and DB_POOL_SIZE, and measures it like the service.

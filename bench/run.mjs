@@ -1,5 +1,5 @@
 /**
- * `npm run bench` — SPEC §11 / issue 6. Builds if needed, creates a throw-away database, runs the
+ * `npm run bench` — bench/README.md / issue 6. Builds if needed, creates a throw-away database, runs the
  * service and the bare-insert baseline as child processes, loads them with autocannon, prints the
  * figures next to the baseline and the targets, and writes bench/results/<timestamp>.{json,md}.
  * Children are stopped and the database dropped whatever happens (failure, Ctrl-C).

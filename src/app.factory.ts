@@ -32,12 +32,12 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
  * tested is what runs.
  */
 export async function createApp(config: AppConfig, options: { logDestination?: DestinationStream } = {}): Promise<INestApplication> {
-  // Before anything logs or serves: the log lines' trace ids and every span need it (SPEC §10).
+  // Before anything logs or serves: the log lines' trace ids and every span need it (docs/observability.md).
   await startTracing(config.tracing);
   const app = await NestFactory.create(AppModule.forRoot(config, options.logDestination), {
     bodyParser: false,
     logger: config.logLevel === 'silent' ? false : undefined,
-    // Start-up lines wait for pino, so that every line is JSON (SPEC §10).
+    // Start-up lines wait for pino, so that every line is JSON (docs/observability.md).
     bufferLogs: config.logLevel !== 'silent',
     abortOnError: false,
   });
@@ -56,8 +56,8 @@ export async function createApp(config: AppConfig, options: { logDestination?: D
   serveWebhooksAheadOfExpress(app, config, server, securityHeaders);
   app.use(countWebhookAnswers(app.get(MetricsService)));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
-  // Webhooks keep their raw bytes: signatures are over them (SPEC §9.3) and the body is parsed by
-  // its real content type later (SPEC §7.6.3).
+  // Webhooks keep their raw bytes: signatures are over them (docs/webhooks.md) and the body is parsed by
+  // its real content type later (docs/webhooks.md).
   const raw = express.raw({ limit: config.webhookMaxBodyBytes, type: () => true });
   const adminJson = adminJsonBody();
   app.use((request: Request, response: Response, next: NextFunction) => (isWebhookPath(request.path) ? raw(request, response, next) : adminJson(request, response, next)));
@@ -72,7 +72,7 @@ function isWebhookPath(path: string): boolean {
 }
 
 /**
- * SPEC §9.6: webhook answers are content chosen by workflows, sandboxed (WEBHOOK_ANSWER_HEADERS);
+ * docs/security.md: webhook answers are content chosen by workflows, sandboxed (WEBHOOK_ANSWER_HEADERS);
  * Swagger UI gets a policy that lets only its own files run; the execution view sets its own
  * (EXECUTION_VIEW_CSP); everything else may load nothing at all.
  */

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    // Readiness turns 503 first, then the server stops accepting and modules drain (SPEC §3).
+    // Readiness turns 503 first, then the server stops accepting and modules drain (docs/scaling.md).
     app.get(ShutdownState).begin();
     logger.log(`${signal} received: draining for up to ${config.shutdownGraceMs} ms`);
     const server = app.getHttpServer() as Server;

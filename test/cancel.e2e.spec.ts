@@ -7,7 +7,7 @@ import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * SPEC §7.8 cancel: a canceled execution's record is final, as a FAILED run's is: the interrupted
+ * docs/executions.md cancel: a canceled execution's record is final, as a FAILED run's is: the interrupted
  * node ends FAILED with the reason and a completedAt, the nodes after it SKIPPED.
  */
 const waitThenNoOp = () =>

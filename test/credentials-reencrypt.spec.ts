@@ -7,7 +7,7 @@ import { createWebhook, createWorkflow, workflowBody } from './support/factories
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /*
- * SPEC §9.2 key rotation against the test database: credentials written by the service under key A
+ * docs/security.md key rotation against the test database: credentials written by the service under key A
  * are moved onto key B by the same function `npm run credentials:reencrypt` runs. Other test files'
  * credentials share the database under another key: they must come out failed and untouched.
  */

@@ -61,7 +61,7 @@ function exec(instruction: Instruction): string[] {
   return JSON.parse(instruction.args.replace(/^(--\S+\s+)*CMD\s+/, ''));
 }
 
-describe('Dockerfile (SPEC §10)', () => {
+describe('Dockerfile (docs/observability.md)', () => {
   const instructions = parseDockerfile(readFileSync(resolve(root, 'Dockerfile'), 'utf8'));
   const all = stages(instructions);
   const runtime = all.at(-1)!;

@@ -13,12 +13,12 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
 
 /**
- * SPEC §7.7 against the real database: fencing of a worker that lost its lease, and recovery of
+ * docs/executions.md against the real database: fencing of a worker that lost its lease, and recovery of
  * what a dead process left behind (a PENDING execution nobody queued, a RUNNING one whose lease
  * expired with an outside call in flight). Rows are written the way a dead process would have left
  * them; an application started afterwards has to find and finish them.
  */
-describe('durable executions (SPEC §7.7)', () => {
+describe('durable executions (docs/executions.md)', () => {
   // Our own connection, so rows can be staged and read back whatever the application does.
   let db: DataSource;
   let executions: ExecutionsRepository;
@@ -193,7 +193,7 @@ describe('durable executions (SPEC §7.7)', () => {
   });
 });
 
-/** Queue mode (SPEC §3) on the Redis of the environment, under a key prefix of this run's own. */
+/** Queue mode (docs/scaling.md) on the Redis of the environment, under a key prefix of this run's own. */
 describe('queue mode (BullMQ on Redis)', () => {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const prefixes: string[] = [];

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const RESEND_KEY = 're_test_5f8a1c2e9d';
 const BOT_TOKEN = '123456789:AAE-test_token_0a1b2c3d4e';
 
-describe('sendEmail and sendTelegram nodes (SPEC §6) against fake Resend and Telegram', () => {
+describe('sendEmail and sendTelegram nodes (docs/nodes.md) against fake Resend and Telegram', () => {
   let t: TestApp;
   let resend: FakeResend;
   let telegram: FakeTelegram;

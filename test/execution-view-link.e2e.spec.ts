@@ -12,7 +12,7 @@ const pathOf = (url: string): string => {
   return `${parsed.pathname}${parsed.search}`;
 };
 
-/** POST /executions/:id/view-link and the page it opens without the API key (SPEC §8.3). */
+/** POST /executions/:id/view-link and the page it opens without the API key (docs/executions.md). */
 describe('execution view links', () => {
   let t: TestApp;
   let owner: { id: string; key: string; auth: Auth };

@@ -39,7 +39,7 @@ class ListApi {
   }
 }
 
-describe('forEach (SPEC §7.10)', () => {
+describe('forEach (docs/lists-and-subworkflows.md)', () => {
   let t: TestApp;
   const api = new ListApi();
 
@@ -198,7 +198,7 @@ describe('forEach (SPEC §7.10)', () => {
   });
 });
 
-/** SPEC §7.10 durability: finished elements are committed before more start, and a recovered run keeps them. */
+/** docs/lists-and-subworkflows.md durability: finished elements are committed before more start, and a recovered run keeps them. */
 describe('forEach durability', () => {
   let db: DataSource;
   let api: RecordingServer;

@@ -18,7 +18,7 @@ function metricNames(expr: string): string[] {
   return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((match) => match[1]);
 }
 
-/** SPEC §10: a Grafana dashboard for the metrics ships in deploy/grafana/, and queries only what /metrics exports. */
+/** docs/observability.md: a Grafana dashboard for the metrics ships in deploy/grafana/, and queries only what /metrics exports. */
 describe('deploy/grafana dashboard', () => {
   const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { uid: string; title: string; schemaVersion: number; panels: Panel[]; templating: { list: Array<{ name: string; query: unknown }> } };
   const queries = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));

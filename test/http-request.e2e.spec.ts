@@ -27,7 +27,7 @@ async function runCall(t: TestApp, parameters: Record<string, unknown>, node: Re
 }
 
 
-describe('httpRequest node (SPEC §6) against allow-listed targets', () => {
+describe('httpRequest node (docs/nodes.md) against allow-listed targets', () => {
   let t: TestApp;
   let target: RecordingServer;
   let other: RecordingServer;
@@ -210,7 +210,7 @@ describe('httpRequest node (SPEC §6) against allow-listed targets', () => {
   });
 });
 
-describe('httpRequest node SSRF guard with the default configuration (SPEC §9.4)', () => {
+describe('httpRequest node SSRF guard with the default configuration (docs/security.md)', () => {
   let t: TestApp;
   let target: RecordingServer;
   beforeAll(async () => {

@@ -33,7 +33,7 @@ function envValue(container: Manifest, name: string): string | undefined {
   return configMap?.data?.[name];
 }
 
-describe('deploy/kubernetes manifests (SPEC §10)', () => {
+describe('deploy/kubernetes manifests (docs/observability.md)', () => {
   it('has an api and a worker Deployment, a Service, a Secret template, a ConfigMap and a worker autoscaler', () => {
     const roles = containers.map(({ container }) => envValue(container, 'APP_ROLE')).sort();
     expect(roles).toEqual(['api', 'worker']);
@@ -82,8 +82,8 @@ describe('deploy/kubernetes manifests (SPEC §10)', () => {
     for (const file of kustomization.resources) expect(manifests.some((manifest) => manifest.file === file), file).toBe(true);
   });
 
-  it('names only variables the app reads (README configuration table or src/config/app-config.ts)', () => {
-    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  it('names only variables the app reads (docs/configuration.md or src/config/app-config.ts)', () => {
+    const readme = readFileSync(resolve(root, 'docs/configuration.md'), 'utf8');
     const appConfig = readFileSync(resolve(root, 'src/config/app-config.ts'), 'utf8');
     const names = new Set<string>([...Object.keys(configMap.data), ...Object.keys(secret.stringData)]);
     for (const { container } of containers) for (const entry of container.env ?? []) names.add(entry.name);

@@ -18,7 +18,7 @@ type Line = Record<string, any>;
  * The application as main.ts builds it, at LOG_LEVEL=info, its log lines captured instead of written
  * to stdout (startTestApp runs silent).
  */
-describe('structured logs (SPEC §10)', () => {
+describe('structured logs (docs/observability.md)', () => {
   const raw: string[] = [];
   let app: INestApplication;
   let http: TestAgent;
@@ -128,7 +128,7 @@ describe('structured logs (SPEC §10)', () => {
     expect(line).toMatchObject({ level: 'error', context: 'ExecutionEngine', executionId, workflowId: 'not-a-uuid' });
   });
 
-  describe('executions (SPEC §10)', () => {
+  describe('executions (docs/observability.md)', () => {
     const failing = { name: 'Boom', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } } };
     const create = async (body: Record<string, unknown>) => (await http.post('/workflows').set(admin).send(body).expect(201)).body.id as string;
     const admin = { Authorization: `Bearer ${ADMIN_KEY}` };

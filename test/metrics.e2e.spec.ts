@@ -26,7 +26,7 @@ const setWorkflow = () =>
     [['Hook', 'Shape']],
   );
 
-describe('/metrics (SPEC §10)', () => {
+describe('/metrics (docs/observability.md)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ WEBHOOK_MAX_BODY_BYTES: '1024' });

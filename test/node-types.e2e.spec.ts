@@ -5,7 +5,7 @@ import { nodeSchemaName } from '../src/nodes/node-openapi.js';
 import { createCredential } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-/** SPEC §6's types that this build runs; others (schedule…) join them by registering. */
+/** docs/nodes.md's types that this build runs; others (schedule…) join them by registering. */
 const BUILT_IN = ['condition', 'httpRequest', 'merge', 'noOp', 'respondToWebhook', 'sendEmail', 'sendTelegram', 'set', 'trigger', 'wait'];
 
 type NodeType = {
@@ -17,7 +17,7 @@ type NodeType = {
   example: { id: string; name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> } | null;
 };
 
-/** GET /node-types and the node schemas of the OpenAPI document (SPEC §8.2), from the node descriptions. */
+/** GET /node-types and the node schemas of the OpenAPI document (README.md), from the node descriptions. */
 describe('GET /node-types', () => {
   let t: TestApp;
   let nodeTypes: NodeType[];

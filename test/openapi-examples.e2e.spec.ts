@@ -3,7 +3,7 @@ import { createWebhook, createWorkflow, waitForStatus, workflowBody } from './su
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * SPEC §8 / issue 14 bug 7: every example the OpenAPI document holds (/docs-json) is sent to its
+ * docs/api-and-executions.md / issue 14 bug 7: every example the OpenAPI document holds (/docs-json) is sent to its
  * route and gets the documented status: request bodies as Swagger UI's "Try it out" fills them in
  * (the operation's example, else one generated from the schema's examples and defaults), error
  * examples carry their own status, and 401/404 answers look like their examples. Generic: it walks

@@ -176,7 +176,7 @@ describe('flows that touch the outside world end to end', () => {
     expect(await statusOf(t, executionId)).toBe('CANCELED');
   });
 
-  it('SPEC §5 complex example with real node types', async () => {
+  it('docs/workflows.md complex example with real node types', async () => {
     const workflow = await createWorkflow(
       t,
       workflowBody(

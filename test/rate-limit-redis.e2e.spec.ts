@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 const echo = () => workflowBody([{ name: 'Hook', type: 'trigger' }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']]);
 
-/** SPEC §7.6 step 2 in queue mode: one webhook's limit holds across every api replica. */
+/** docs/webhooks.md step 2 in queue mode: one webhook's limit holds across every api replica. */
 describe('webhook rate limits in queue mode (Redis)', () => {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `wfe_rl_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

@@ -13,7 +13,7 @@ interface Row {
   idempotencyKey?: string;
 }
 
-describe('execution retention (SPEC §7.8)', () => {
+describe('execution retention (docs/executions.md)', () => {
   let t: TestApp;
   let db: DataSource;
   beforeAll(async () => {

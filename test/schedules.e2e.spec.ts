@@ -9,11 +9,11 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { onEmbeddedDatabase, testDatabaseUrl } from './support/test-database.js';
 
 /**
- * SPEC §7.9 against the real application and database: several replicas (apps on one database, as
+ * docs/schedules.md against the real application and database: several replicas (apps on one database, as
  * separate processes would be) fire a schedule, one of them dies mid-run, all of them are down
  * across due times, and workflows are edited under them.
  */
-describe('schedules (SPEC §7.9)', () => {
+describe('schedules (docs/schedules.md)', () => {
   let db: DataSource;
   const apps: TestApp[] = [];
 

@@ -97,7 +97,7 @@ describe('Swagger UI and the execution view in Debian chromium', () => {
 
   it('authorizes with the API key, creates a workflow with "Try it out" and reads it back', async () => {
     const page = (docs = await (await browser()).newPage());
-    // Swagger UI runs under its own strict policy (SPEC §9.6): nothing it needs may be refused.
+    // Swagger UI runs under its own strict policy (docs/security.md): nothing it needs may be refused.
     const refused: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refused.push(message.text());

@@ -6,7 +6,7 @@ import { tracer } from '../src/tracing/tracing.js';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-/** SPEC §10: without an OTLP endpoint, tracing costs nothing: no SDK registered, no span, no stored context. */
+/** docs/observability.md: without an OTLP endpoint, tracing costs nothing: no SDK registered, no span, no stored context. */
 describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -25,7 +25,7 @@ const childrenOf = (spans: ReceivedSpan[], parent: ReceivedSpan) => spans.filter
 const executionSpan = (spans: ReceivedSpan[], executionId: string, status?: string) =>
   spans.find((span) => span.name === 'workflow.execute' && span.attributes['execution.id'] === executionId && (!status || span.attributes['execution.status'] === status));
 
-/** SPEC §10: OpenTelemetry spans from the caller's traceparent to the outgoing call, exported over OTLP/HTTP JSON. */
+/** docs/observability.md: OpenTelemetry spans from the caller's traceparent to the outgoing call, exported over OTLP/HTTP JSON. */
 describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', () => {
   let receiver: OtlpReceiver;
   let target: RecordingServer;

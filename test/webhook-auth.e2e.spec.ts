@@ -5,7 +5,7 @@ import { createWebhook, createWorkflow, waitForExecution, workflowBody } from '.
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /*
- * SPEC §9.3 through HTTP. Every signature here is computed independently with node:crypto, over
+ * docs/webhooks.md through HTTP. Every signature here is computed independently with node:crypto, over
  * the exact bytes sent; bodies carry odd spacing and non-ASCII so that a re-serialised body fails.
  */
 
@@ -19,7 +19,7 @@ const sign = (algorithm: string, key: Buffer | string, payload: string) => creat
 const hex = (algorithm: string, key: Buffer | string, payload: string) => sign(algorithm, key, payload).digest('hex');
 const b64 = (algorithm: string, key: Buffer | string, payload: string) => sign(algorithm, key, payload).digest('base64');
 
-describe('webhook authentication (SPEC §9.3)', () => {
+describe('webhook authentication (docs/webhooks.md)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

@@ -64,7 +64,7 @@ describe('webhook fast path answers exactly like the Express route', () => {
     expect(hookOff.body.message).toBe('Webhook <id> does not run: it is not active; activate it with PATCH /webhooks/<id> { "active": true }');
   });
 
-  it('on success, duplicates, and every refusal of SPEC §7.6', async () => {
+  it('on success, duplicates, and every refusal of docs/webhooks.md', async () => {
     const workflow = await createWorkflow(t, workflowBody([{ name: 'Hook', type: 'trigger', parameters: { requiredFields: ['email'] } }, { name: 'Out', type: 'noOp' }], [['Hook', 'Out']]));
     const hook = await createWebhook(t, workflow.id, { idempotencyHeader: 'X-Delivery' });
     const lastNode = await createWebhook(t, workflow.id, { responseMode: 'lastNode' });

@@ -10,7 +10,7 @@ type Body = Record<string, unknown> & { nodes: Node[]; connections: Record<strin
 
 const to = (node: string, index = 0) => ({ node, type: 'main', index });
 
-/** SPEC §5's example with `set` nodes in place of sendEmail/sendTelegram; `overrides` replace top-level fields. */
+/** docs/workflows.md's example with `set` nodes in place of sendEmail/sendTelegram; `overrides` replace top-level fields. */
 function workflowBody(overrides: Record<string, unknown> = {}): Body {
   return {
     name: `Score router ${newId()}`,
@@ -432,7 +432,7 @@ describe('workflows API', () => {
     });
   });
 
-  describe('bodies that are not a JSON object (SPEC §8)', () => {
+  describe('bodies that are not a JSON object (docs/api-and-executions.md)', () => {
     const bodies: Array<[string, string | undefined, string]> = [
       ['no Content-Type', undefined, '{"name":"x"}'],
       ['text/plain', 'text/plain', '{"name":"x"}'],

@@ -9,7 +9,7 @@ const mb = (bytes) => (bytes === undefined ? '–' : `${fixed(bytes / MB)} MB`);
 const times = (value) => `${fixed(value, 2)}×`;
 const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'MISS');
 
-/** The figures of SPEC §11 and issue 6, one row each: figure, value, baseline, ratio, target, verdict. */
+/** The figures of bench/README.md and issue 6, one row each: figure, value, baseline, ratio, target, verdict. */
 export function summaryRows(results) {
   const rows = [];
   const add = (figure, value, baseline = '', ratio = '', target = '', ok = undefined) => rows.push({ figure, value, baseline, ratio, target, verdict: verdict(ok) });

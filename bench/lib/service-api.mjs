@@ -1,6 +1,6 @@
 /**
  * The admin API calls the bench needs: one workflow of pure nodes (trigger → condition → set, the
- * shape of SPEC §5 and test/support/factories.ts) and a webhook per response mode.
+ * shape of docs/workflows.md and test/support/factories.ts) and a webhook per response mode.
  */
 export const PAYLOAD = JSON.stringify({ email: 'bench@example.com', name: 'Bench', score: 95 });
 

@@ -53,7 +53,7 @@ export async function measureEndToEnd(ctx, url, { seconds, rate }) {
 }
 
 /**
- * End to end (SPEC §11, second figure): first at full ingest speed, which shows how many executions
+ * End to end (bench/README.md, second figure): first at full ingest speed, which shows how many executions
  * per second complete while ingest takes its share of the CPU and how long the backlog takes to
  * drain; then at a fixed rate just under that, which checks it is sustained with no backlog growth.
  */

@@ -1,7 +1,7 @@
 import { post } from '../lib/load.mjs';
 
 /**
- * Webhook ingest (SPEC §11, first figure): `onReceived` 2xx per second at 50 connections against
+ * Webhook ingest (bench/README.md, first figure): `onReceived` 2xx per second at 50 connections against
  * the service and, with the same settings, against the bare-insert baseline. The baseline runs
  * first, while the service is idle; the service's backlog from its run is drained (and timed)
  * before the next phase so it does not steal CPU from it.

@@ -1,6 +1,6 @@
 import { post } from '../lib/load.mjs';
 
-/** Synchronous `lastNode` round trip (SPEC §11, third figure) at 50 concurrent callers. */
+/** Synchronous `lastNode` round trip (bench/README.md, third figure) at 50 concurrent callers. */
 export async function lastNodePhase(ctx) {
   const { options, db, rss } = ctx;
   await db.waitForDrain(options.drainCapSeconds * 1000);

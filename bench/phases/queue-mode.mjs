@@ -17,7 +17,7 @@ function filesUnder(dir) {
 }
 
 /**
- * Whether this build has a Redis queue (SPEC §3, roles `api` and `worker`). Without one,
+ * Whether this build has a Redis queue (docs/scaling.md, roles `api` and `worker`). Without one,
  * `APP_ROLE=api` merely stops executing and `worker` picks work up from the 5-second database sweep,
  * which would measure the sweep, not the queue.
  */

@@ -10,7 +10,7 @@ export const EXPECTED_JSON_MESSAGE = 'Request body must be JSON: send it with Co
 export const EXPECTED_OBJECT_MESSAGE = 'Request body must be a JSON object ({ … })';
 
 /**
- * The body parser of every admin route (SPEC §8 "JSON everywhere"): a body of another content type
+ * The body parser of every admin route (docs/api-and-executions.md "JSON everywhere"): a body of another content type
  * (none, text/plain, XML) is refused with 415 naming the expected one, rather than reaching
  * validation as an empty object; any JSON value parses (`null` is valid JSON), and one that is not
  * an object is refused with 400 saying an object is expected. Every admin body is an object.

@@ -6,7 +6,7 @@ import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
 import type { Principal } from './principal.js';
 import { UsersService } from '../users/users.service.js';
 
-/** Every route needs `Authorization: Bearer <api key>` unless marked @Public (SPEC §9.1). */
+/** Every route needs `Authorization: Bearer <api key>` unless marked @Public (docs/security.md). */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(

@@ -1,7 +1,7 @@
 import { AppError } from './app-error.js';
 
 /**
- * PostgreSQL stores no NUL character, neither in text columns nor in jsonb (SPEC §9.6): input that
+ * PostgreSQL stores no NUL character, neither in text columns nor in jsonb (docs/security.md): input that
  * carries one is refused at the edge with 400, instead of failing its INSERT (a 500) or, worse, the
  * other rows of a batched insert. These checks work on the raw bytes where they can, so the webhook
  * hot path adds a native byte search, not a walk of the parsed value.

@@ -1,5 +1,5 @@
 /**
- * The forms a secret takes once quoted into text (SPEC §9.2): as is; JSON-escaped (a target that
+ * The forms a secret takes once quoted into text (docs/security.md): as is; JSON-escaped (a target that
  * echoes a token holding `"` or `\` inside JSON); URL-encoded by encodeURIComponent and as a form
  * field (`+` for space); base64, alone and as the `Bearer <secret>`, `Basic <secret>` and
  * `Basic base64(<secret>)` header values echoed back encoded; and the base64 characters that

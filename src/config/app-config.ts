@@ -67,7 +67,7 @@ export interface AppConfig {
   executionSweepIntervalMs: number;
   /**
    * A schedule's due time first seen this long after it came was missed while no replica ran
-   * (SPEC §7.9 catchUp decides what fires); a shorter delay is lateness, and the time still fires.
+   * (docs/schedules.md catchUp decides what fires); a shorter delay is lateness, and the time still fires.
    * Longer than any plausible pause of a running replica (a GC, a busy host), shorter than a restart.
    */
   scheduleMissedAfterMs: number;
@@ -189,7 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpAllowPrivateNetworks: boolean(env, 'HTTP_ALLOW_PRIVATE_NETWORKS', false),
     resendApiUrl: url(env, 'RESEND_API_URL', ['http:', 'https:'], 'https://api.resend.com')!,
     telegramApiUrl: url(env, 'TELEGRAM_API_URL', ['http:', 'https:'], 'https://api.telegram.org')!,
-    // A worker serves only health and metrics (SPEC §3).
+    // A worker serves only health and metrics (docs/scaling.md).
     swaggerEnabled: boolean(env, 'SWAGGER_ENABLED', true) && appRole !== 'worker',
     dbMigrateOnStart: boolean(env, 'DB_MIGRATE_ON_START', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),

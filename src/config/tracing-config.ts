@@ -22,7 +22,7 @@ function httpUrl(name: string, raw: string): string {
 }
 
 /**
- * Tracing from the standard OpenTelemetry variables (SPEC §10): off (null) unless an OTLP endpoint
+ * Tracing from the standard OpenTelemetry variables (docs/observability.md): off (null) unless an OTLP endpoint
  * is set, or when OTEL_SDK_DISABLED=true. As the OpenTelemetry specification says, a signal-specific
  * endpoint (…_TRACES_ENDPOINT) is used as it is, the general one gets `/v1/traces` appended.
  */

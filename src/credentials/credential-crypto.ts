@@ -137,7 +137,7 @@ export function createCredentialCipher(config: Pick<AppConfig, 'encryptionKey' |
 }
 
 /**
- * SPEC §3: with no ENCRYPTION_KEY, a random key is generated into the data directory on first
+ * docs/scaling.md: with no ENCRYPTION_KEY, a random key is generated into the data directory on first
  * start and reused afterwards. Written to a temporary file and hard-linked into place, so that
  * replicas sharing the directory never read a half-written key and only one key ever wins.
  */

@@ -26,7 +26,7 @@ interface Row {
 const MAX_ATTEMPTS = 3;
 
 /**
- * SPEC §9.2 key rotation: moves every credential onto the cipher's current key, in id order and in
+ * docs/security.md key rotation: moves every credential onto the cipher's current key, in id order and in
  * small batches so that a large table is never held in memory or locked at once. Each write is
  * conditional on the value read (`WHERE data = <old>`), so a credential changed through the API
  * meanwhile is re-read rather than overwritten. `updatedAt` is left alone: the secret did not change.

@@ -1,5 +1,5 @@
 /**
- * The credential types of SPEC §9.2 and the fields each one's secret data holds. Every field is a
+ * The credential types of docs/security.md and the fields each one's secret data holds. Every field is a
  * required, non-empty string; node types and webhook authentication name these types.
  */
 export const CREDENTIAL_TYPES = {

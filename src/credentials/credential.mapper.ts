@@ -2,7 +2,7 @@ import { CREDENTIAL_TYPES, CREDENTIAL_TYPE_NAMES } from './credential-types.js';
 import type { CredentialEntity } from './credential.entity.js';
 import type { CredentialDto, CredentialTypeDto } from './dto/credential.dto.js';
 
-/** Field names only: `data` is never part of a response (SPEC §9.2). */
+/** Field names only: `data` is never part of a response (docs/security.md). */
 export const toCredentialDto = (credential: CredentialEntity): CredentialDto => ({
   id: credential.id,
   name: credential.name,

@@ -61,7 +61,7 @@ export class CredentialsRepository {
   }
 
   /**
-   * Workflows whose nodes reference the credential (`credentials: { <type>: { id } }`, SPEC §5) and
+   * Workflows whose nodes reference the credential (`credentials: { <type>: { id } }`, docs/workflows.md) and
    * webhooks that authenticate with it.
    */
   async findUsage(id: string): Promise<CredentialUsage> {

@@ -32,7 +32,7 @@ export class CredentialsService {
     return this.repository.list({ ownerId: ownerScope, ...query });
   }
 
-  /** Another user's credential is "not found" for a member (SPEC §9.1). */
+  /** Another user's credential is "not found" for a member (docs/security.md). */
   async getCredentials(id: string, ownerScope?: string): Promise<CredentialEntity> {
     const credential = await this.repository.findById(id, ownerScope);
     if (!credential) throw notFound('Credential', id);

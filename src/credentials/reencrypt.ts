@@ -5,7 +5,7 @@ import { createCredentialCipher } from './credential-crypto.js';
 import { reencryptCredentials } from './credential-reencryption.js';
 
 /**
- * `npm run credentials:reencrypt` (SPEC §9.2): after setting a new ENCRYPTION_KEY and moving the old
+ * `npm run credentials:reencrypt` (docs/security.md): after setting a new ENCRYPTION_KEY and moving the old
  * one to ENCRYPTION_KEYS_OLD, moves every credential onto the new key so the old one can be retired.
  * Reads the same environment as the service (DATABASE_URL, or the embedded database under DATA_DIR:
  * stop the service first in that case, as only one process may open that directory).

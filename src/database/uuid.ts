@@ -9,7 +9,7 @@ const MAX_COUNTER = 0xfff;
  * Ids made by this process are strictly increasing: a 12-bit counter (rand_a, RFC 9562 §6.2 method
  * 1) orders those of the same millisecond, starting from a random value at each new one. The random
  * part comes from randomUUID, which draws from a cached entropy pool: the `uuid` package's v7 asked
- * the kernel for 16 bytes on every call, 5 % of the webhook path's CPU (SPEC §11).
+ * the kernel for 16 bytes on every call, 5 % of the webhook path's CPU (bench/README.md).
  */
 export function newId(): string {
   const random = randomUUID();

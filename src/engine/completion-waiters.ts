@@ -115,7 +115,7 @@ export class CompletionWaiters {
   }
 
   /**
-   * The `lastNode` answer (SPEC §7.6.6), shared by webhooks and manual runs: 200 with the last
+   * The `lastNode` answer (docs/webhooks.md), shared by webhooks and manual runs: 200 with the last
    * node's output, 500 on failure, 202 with the current status when the wait timed out; a
    * respondToWebhook answer as the node said.
    */

@@ -4,7 +4,7 @@ import type { WorkflowNode } from '../workflows/workflow.types.js';
 
 /**
  * Gives a node the decrypted data of the credential it references, and nothing else. Decryption
- * happens here, inside the engine, only for the node that asks (SPEC §9.2). Ownership was checked
+ * happens here, inside the engine, only for the node that asks (docs/security.md). Ownership was checked
  * when the workflow was saved, and a credential in use cannot be deleted.
  */
 @Injectable()

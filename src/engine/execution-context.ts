@@ -25,7 +25,7 @@ export class ExecutionContext {
   private workflowBinding: ExpressionBindings['workflow'] | undefined;
   /** When each running node started, in ms: parsing the record's ISO string back cost more. */
   private readonly startedMs = new Map<string, number>();
-  /** Completion order, for "the output of the last node that ran" (SPEC §7.6 lastNode). */
+  /** Completion order, for "the output of the last node that ran" (docs/webhooks.md lastNode). */
   private lastCompleted: string | null = null;
   /** Records changed since the last commit. */
   dirty = false;
@@ -142,7 +142,7 @@ export class ExecutionContext {
     return this.execution.waitNode === name;
   }
 
-  /** Completes the paused wait node's record with its output (SPEC §6 wait). */
+  /** Completes the paused wait node's record with its output (docs/nodes.md wait). */
   continueWait(record: NodeExecution, input: unknown): NodeExecution {
     const node = this.workflow.graph.nodes.get(record.nodeName)!;
     this.records.push(record);

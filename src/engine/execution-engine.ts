@@ -57,7 +57,7 @@ export const MAX_LOST_RUNS = 3;
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * Runs claimed executions to their end (SPEC §7): builds the context, walks the graph, commits
+ * Runs claimed executions to their end (docs/executions.md): builds the context, walks the graph, commits
  * progress before outside effects and the final state at the end, fenced by the claim's attempt.
  */
 @Injectable()
@@ -171,7 +171,7 @@ export class ExecutionEngine {
   /**
    * Runs a fresh execution of a pure workflow (LoadedWorkflow.pure) before it is stored, and returns
    * its final state, so that the ingest's one INSERT stores the execution already finished: no
-   * claim and no second write (SPEC §7.7 lets pure nodes' results be committed together). Nothing
+   * claim and no second write (docs/executions.md lets pure nodes' results be committed together). Nothing
    * outside happens in such a run, so when the insert fails or finds a duplicate the run is simply
    * dropped. Undefined when the run cannot finish this way (a node asked for a commit or a webhook
    * answer, which pure nodes never do, or a bug): the caller then stores it PENDING and queues it.
@@ -280,7 +280,7 @@ export class ExecutionEngine {
   }
 
   /**
-   * Ends FAILED an execution whose records could not be stored (SPEC §7.7: a result that cannot be
+   * Ends FAILED an execution whose records could not be stored (docs/executions.md: a result that cannot be
    * committed must not leave the execution RUNNING, to be run again — outside calls included — by
    * every sweep). The records keep what can be stored; the node to blame fails with the reason. If
    * the database refuses even those, they are stored without any input or output.
@@ -326,7 +326,7 @@ export class ExecutionEngine {
     this.waiters.respond(context.execution.id, scrubbed);
   }
 
-  /** Commits the records so far, before a node with outside effects starts (SPEC §7.7). */
+  /** Commits the records so far, before a node with outside effects starts (docs/executions.md). */
   private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
     if (!context.dirty) return;
     context.dirty = false;

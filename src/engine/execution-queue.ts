@@ -23,7 +23,7 @@ export abstract class ExecutionQueue {
 
 /**
  * The time by which running executions must be stopped and handed back at shutdown, so that the
- * process still exits within SHUTDOWN_GRACE_MS of the signal (SPEC §3): a quarter of the grace
+ * process still exits within SHUTDOWN_GRACE_MS of the signal (docs/scaling.md): a quarter of the grace
  * period, at most 2 s, is kept for the release write and closing connections.
  */
 export function drainDeadline(shutdownGraceMs: number, signalAt = Date.now()): number {

@@ -4,13 +4,13 @@ import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
 import type { NodeResult, NodeRunHooks, NodeRunner } from './node-runner.js';
 
-/** SPEC §7.5: elements per forEach node run. */
+/** docs/workflows.md: elements per forEach node run. */
 export const MAX_FOR_EACH_ELEMENTS = 10_000;
 export const MAX_FOR_EACH_CONCURRENCY = 50;
 /** Instant elements yield the event loop this often, so a long list does not hold it. */
 const INSTANT_ELEMENTS_PER_YIELD = 100;
 
-/** What a forEach element binds: `$item` and `$index` (SPEC §7.2). */
+/** What a forEach element binds: `$item` and `$index` (docs/expressions.md). */
 export interface Element {
   item: unknown;
   index: number;
@@ -28,7 +28,7 @@ export interface ForEachRun {
 }
 
 /**
- * Runs a node once per element of its `forEach` list (SPEC §7.10): at most `forEachConcurrency`
+ * Runs a node once per element of its `forEach` list (docs/lists-and-subworkflows.md): at most `forEachConcurrency`
  * elements at a time, each with the node's retries and timeout; the output is the elements' outputs
  * in element order. Elements start in index order, so `record.elements` is always in element order.
  *

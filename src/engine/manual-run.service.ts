@@ -12,7 +12,7 @@ import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions
 
 const MANUAL_RUN_TIMEOUT_MS = 30_000;
 
-/** SPEC §7.8: a manual run goes through the same engine, with the caller as its user. */
+/** docs/executions.md: a manual run goes through the same engine, with the caller as its user. */
 @Injectable()
 export class ManualRunService {
   constructor(
@@ -45,7 +45,7 @@ export class ManualRunService {
   }
 }
 
-/** A schedule workflow's manual run fires "now" (SPEC §7.9): scheduledFor is the time of the run. */
+/** A schedule workflow's manual run fires "now" (docs/schedules.md): scheduledFor is the time of the run. */
 function triggerDataFor(workflow: LoadedWorkflow, input: ManualRunDto): TriggerData | ScheduleTriggerData {
   const now = new Date().toISOString();
   const trigger = workflow.graph.trigger;

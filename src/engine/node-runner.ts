@@ -23,7 +23,7 @@ export type NodeResult =
   | { status: 'WAITING'; until: Date | null };
 
 export interface NodeRunHooks {
-  /** Called before every try of a node with outside effects: commits what came before (SPEC §7.7). */
+  /** Called before every try of a node with outside effects: commits what came before (docs/executions.md). */
   beforeSideEffect(): Promise<void>;
   /** A respondToWebhook node's answer for the waiting caller. */
   respond(response: WebhookResponse): void;
@@ -33,7 +33,7 @@ export interface NodeRunHooks {
 
 /**
  * Runs one node: resolves its expressions, calls its executor under a timeout, retries with a
- * doubling wait (SPEC §7.4). Knows nothing about the graph.
+ * doubling wait (docs/executions.md). Knows nothing about the graph.
  */
 @Injectable()
 export class NodeRunner {
@@ -68,7 +68,7 @@ export class NodeRunner {
     let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
     let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run' };
     // At least one try even when a recovered record already used the budget: the try that was in
-    // flight when the previous owner died is repeated once, its attempt counted (SPEC §7.7).
+    // flight when the previous owner died is repeated once, its attempt counted (docs/executions.md).
     for (;;) {
       counter.attempts += 1;
       if (executor.description.sideEffects) await hooks.beforeSideEffect();

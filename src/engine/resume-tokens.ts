@@ -7,7 +7,7 @@ import type { WorkflowGraph } from './workflow-graph.js';
 const MAC_BYTES = 16;
 
 /**
- * Resume URLs of wait nodes (SPEC §6): `<execution id>.<node name>.<mac>`, signed with a key derived
+ * Resume URLs of wait nodes (docs/nodes.md): `<execution id>.<node name>.<mac>`, signed with a key derived
  * from the encryption key. Nothing is stored: a token is fixed when the execution starts, and it
  * only works while the execution waits at that node (single use by construction).
  */

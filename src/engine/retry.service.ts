@@ -10,7 +10,7 @@ import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
 /**
- * SPEC §7.8 retry: a new execution (`mode: retry`, `retryOf`) of a FAILED or CANCELED one. From the
+ * docs/executions.md retry: a new execution (`mode: retry`, `retryOf`) of a FAILED or CANCELED one. From the
  * failed node, the successful nodes' stored records are copied in and replay instead of running,
  * so their outputs (and `$node` references to them) are reused.
  */

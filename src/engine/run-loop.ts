@@ -11,7 +11,7 @@ export type RunResult =
   | { status: 'WAITING'; node: string; until: Date | null };
 
 /**
- * Walks the graph (SPEC §7.3): starts at the trigger; a finished node makes the targets of the output
+ * Walks the graph (docs/workflows.md): starts at the trigger; a finished node makes the targets of the output
  * it took eligible and marks the others' edges dead; a node runs once all its incoming edges are
  * resolved and at least one is live, and is skipped when all are dead. Independent branches run
  * concurrently. Scheduling only: running a node is the NodeRunner's job, persisting the hooks'.

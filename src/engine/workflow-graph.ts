@@ -17,7 +17,7 @@ export class WorkflowGraph {
   /** outgoing.get(name)[output] = edges leaving that output. */
   readonly outgoing = new Map<string, Edge[][]>();
   readonly trigger: WorkflowNode;
-  /** The first resume-mode wait node, whose URL is `$execution.resumeUrl` (SPEC §6), if any. */
+  /** The first resume-mode wait node, whose URL is `$execution.resumeUrl` (docs/nodes.md), if any. */
   readonly resumeNode: WorkflowNode | undefined;
 
   constructor(readonly definition: WorkflowDefinition) {

@@ -4,7 +4,7 @@ import type { NodeExecution } from './execution.types.js';
 export const CANCELED_NODE_ERROR = 'Canceled: the execution was canceled while this node was running';
 
 /**
- * The final node records of a canceled execution (SPEC §7.8), as a FAILED run leaves them: a node
+ * The final node records of a canceled execution (docs/executions.md), as a FAILED run leaves them: a node
  * still RUNNING (an in-flight HTTP call, a wait node parked for its duration) ends FAILED with the
  * reason and a completedAt, and every node of the workflow without a record is recorded SKIPPED,
  * so the record shows the whole graph and is final. No node status of its own: a retry

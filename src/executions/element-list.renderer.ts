@@ -7,7 +7,7 @@ const MAX_ELEMENTS_SHOWN = 500;
 const MAX_ELEMENT_JSON_CHARS = 2_000;
 
 /**
- * A forEach node's elements (SPEC §7.10) as a collapsible list: index, status, attempts, error and
+ * A forEach node's elements (docs/lists-and-subworkflows.md) as a collapsible list: index, status, attempts, error and
  * output of each. Plain HTML, every value escaped, no scripts.
  */
 export function renderElements(elements: ElementRecord[] | undefined): string {

@@ -3,7 +3,7 @@ import type { ExecutionMode } from './execution.types.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 
 /**
- * The log of executions (SPEC §10): one line per execution's end, info (warn when FAILED), with
+ * The log of executions (docs/observability.md): one line per execution's end, info (warn when FAILED), with
  * `executionId`, `workflowId`, `mode`, `status`, `durationMs` and the node that failed; one per
  * node failure with `nodeName`. Written straight to pino's root logger, as fixed-shape objects and
  * constant messages (no child logger, no string building, no Nest wrapper): a pure workflow ends

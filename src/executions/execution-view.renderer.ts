@@ -13,7 +13,7 @@ import { escapeHtml } from './html-escape.js';
 
 export { escapeHtml };
 
-/** A node's stored input/output may be up to 1 MiB (SPEC §7.5): beyond this the page shows a prefix. */
+/** A node's stored input/output may be up to 1 MiB (docs/workflows.md): beyond this the page shows a prefix. */
 const MAX_JSON_CHARS = 100_000;
 
 /**
@@ -76,8 +76,8 @@ export interface ExecutionViewContext {
 }
 
 /**
- * Related executions. SPEC §8.3 adds `parentExecutionId` and `children` to the execution resource
- * (sub-workflows, §7.10); when they exist the page links them, so nothing here changes then.
+ * Related executions. docs/executions.md adds `parentExecutionId` and `children` to the execution resource
+ * (sub-workflows, docs/lists-and-subworkflows.md); when they exist the page links them, so nothing here changes then.
  */
 type Related = { parentExecutionId?: string | null; children?: ReadonlyArray<string | { id: string }> | null };
 

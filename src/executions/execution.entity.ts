@@ -3,19 +3,19 @@ import type { ExecutionMode, ExecutionStatus, NodeExecution, TriggerData } from 
 import { expandNodeRecords } from './node-records.js';
 
 /**
- * No foreign keys: executions outlive their workflow and webhook (SPEC §8.2 DELETE), and the ingest
+ * No foreign keys: executions outlive their workflow and webhook (README.md DELETE), and the ingest
  * insert is the hot path.
  */
 @Entity('workflow_executions')
 @Index('IDX_executions_workflow_id', ['workflowId', 'id'])
 @Index('IDX_executions_user_id', ['userId', 'id'])
 @Index('IDX_executions_status_id', ['status', 'id'])
-/** The retention pass (SPEC §7.8) finds ended executions by completion time. */
+/** The retention pass (docs/executions.md) finds ended executions by completion time. */
 @Index('IDX_executions_completed_at', ['completedAt'])
 @Index('IDX_executions_retry_of', ['retryOf'], { where: '"retryOf" IS NOT NULL' })
 @Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
-/** A schedule's due time fires once per workflow (SPEC §7.9): webhookId is null for those rows. */
+/** A schedule's due time fires once per workflow (docs/schedules.md): webhookId is null for those rows. */
 @Index('UQ_executions_schedule_idempotency', ['workflowId', 'idempotencyKey'], { unique: true, where: `"mode" = 'schedule' AND "idempotencyKey" IS NOT NULL` })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
@@ -95,12 +95,12 @@ export class ExecutionEntity {
 
   /**
    * A PENDING execution that may not be claimed before this one has ended: a schedule's buffered
-   * firing (overlap bufferOne, SPEC §7.9).
+   * firing (overlap bufferOne, docs/schedules.md).
    */
   @Column({ type: 'uuid', nullable: true })
   startsAfter: string | null;
 
-  /** The W3C `traceparent` of the span that created the execution, when tracing was on (SPEC §10). */
+  /** The W3C `traceparent` of the span that created the execution, when tracing was on (docs/observability.md). */
   @Column({ type: 'text', nullable: true })
   traceContext: string | null;
 

@@ -8,7 +8,7 @@ import type { ExecutionEntity } from './execution.entity.js';
 import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
 
 /**
- * Executions as the rest of the service sees them (SPEC §2 names). Creation goes through a group
+ * Executions as the rest of the service sees them (README.md names). Creation goes through a group
  * commit: concurrent webhooks share one INSERT, and each caller learns only its own row's fate.
  */
 @Injectable()
@@ -29,7 +29,7 @@ export class ExecutionService {
 
   /**
    * The execution if the caller may see it, else 404. Members see the executions of their workflows
-   * (an admin's manual run or retry of one included) and those they started (SPEC §9.1).
+   * (an admin's manual run or retry of one included) and those they started (docs/security.md).
    */
   async getExecution(id: string, principal: Principal): Promise<ExecutionEntity> {
     const execution = await this.executions.findById(id);
@@ -47,8 +47,8 @@ export class ExecutionService {
   }
 
   /**
-   * SPEC §9.1: another user's workflow is a 404, and so is an id that names no workflow. A deleted
-   * workflow's executions stay (SPEC §8.2) and are still listed to whoever may see them.
+   * docs/security.md: another user's workflow is a 404, and so is an id that names no workflow. A deleted
+   * workflow's executions stay (README.md) and are still listed to whoever may see them.
    */
   async getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
     const owner = await this.executions.workflowOwner(workflowId);

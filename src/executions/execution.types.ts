@@ -7,7 +7,7 @@ export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 export type NodeExecutionStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
 
-/** One node's record inside an execution (SPEC §4, §8.3). */
+/** One node's record inside an execution (docs/executions.md). */
 export interface NodeExecution {
   nodeId: string;
   nodeName: string;
@@ -24,7 +24,7 @@ export interface NodeExecution {
   startedAt: string | null;
   completedAt: string | null;
   executionTime: number | null;
-  /** A forEach node's elements (SPEC §7.10), in element order. */
+  /** A forEach node's elements (docs/lists-and-subworkflows.md), in element order. */
   elements?: ElementRecord[];
 }
 
@@ -39,7 +39,7 @@ export interface ElementRecord {
   error: string | null;
 }
 
-/** What a schedule trigger hands on (SPEC §6 `schedule`): ISO times and the timetable's zone. */
+/** What a schedule trigger hands on (docs/nodes.md `schedule`): ISO times and the timetable's zone. */
 export interface ScheduleTriggerData {
   scheduledFor: string;
   firedAt: string;

@@ -191,7 +191,7 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Commits progress before an outside effect (SPEC §7.7); false when the lease was lost. A resumed
+   * Commits progress before an outside effect (docs/executions.md); false when the lease was lost. A resumed
    * wait is consumed here: once its node's result is committed, the resume data is not needed.
    */
   async saveProgress(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null): Promise<boolean> {
@@ -208,7 +208,7 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Parks a RUNNING execution at a wait node (SPEC §6): WAITING, no lease, no worker held, due in
+   * Parks a RUNNING execution at a wait node (docs/nodes.md): WAITING, no lease, no worker held, due in
    * `waitMs` (null: only when resumed). `waitTill` is set on the database's clock, which every
    * sweep compares it with, so a process whose clock is ahead or behind wakes nothing early or
    * late; whole milliseconds, so that the value returned compares equal with the one stored.

@@ -3,7 +3,7 @@ import { encodedForms, jsonEscaped } from '../common/secret-forms.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
 import type { ElementRecord, NodeExecution } from './execution.types.js';
 
-/** SPEC §7.5: stored node input/output is at most 1 MiB each, beyond which a marker replaces it. */
+/** docs/workflows.md: stored node input/output is at most 1 MiB each, beyond which a marker replaces it. */
 export const MAX_STORED_VALUE_BYTES = 1024 * 1024;
 
 /**
@@ -104,7 +104,7 @@ export function serializeNodeRecords(records: NodeExecution[], settings: Workflo
 }
 
 /**
- * A forEach node's elements (SPEC §7.10) under the same 1 MiB bound as a node's output: each output
+ * A forEach node's elements (docs/lists-and-subworkflows.md) under the same 1 MiB bound as a node's output: each output
  * over it is truncated, and when all of them together are still over it, every output is replaced by
  * its marker. Status, attempts and error are always kept.
  */
@@ -185,7 +185,7 @@ export const REDACTED_SECRET = '[redacted]';
 
 /**
  * Replaces every credential value a run decrypted, in each of its encoded forms (encodedForms), in
- * text about to be stored or answered (SPEC §9.2): whatever a node or an outside service echoed
+ * text about to be stored or answered (docs/security.md): whatever a node or an outside service echoed
  * back, the record never holds a secret. The text is JSON, so each form is also looked for as JSON
  * escapes it (a token with a `"` echoed inside JSON by the target, then quoted in a node's error).
  */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** The deletes of the retention pass (SPEC §7.8). */
+/** The deletes of the retention pass (docs/executions.md). */
 @Injectable()
 export class RetentionRepository {
   constructor(private readonly dataSource: DataSource) {}

@@ -14,7 +14,7 @@ export const KEYED_MIN_RETENTION_DAYS = 4;
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
 /**
- * Deletes ended executions older than EXECUTIONS_RETENTION_DAYS in the background (SPEC §7.8), every
+ * Deletes ended executions older than EXECUTIONS_RETENTION_DAYS in the background (docs/executions.md), every
  * EXECUTIONS_RETENTION_INTERVAL_MS plus up to 10% random jitter so that replicas do not align. Runs
  * in the roles that execute (`all`, `worker`); several replicas at once are safe.
  */

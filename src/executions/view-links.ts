@@ -11,7 +11,7 @@ const EXPIRES = /^\d{1,12}$/;
 export type ViewLinkCheck = 'valid' | 'expired' | 'invalid';
 
 /**
- * Signed links to one execution's HTML view (SPEC §8.3), so the page opens in a browser without
+ * Signed links to one execution's HTML view (docs/executions.md), so the page opens in a browser without
  * the API key in a URL. `expires` (Unix seconds) and the execution id are signed with HMAC-SHA256
  * under a key derived from the encryption key (like resume tokens): nothing is stored, a link opens
  * only its execution, and changing either part breaks it. Who may create one is checked when it is

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { createRedis, withTimeout } from '../engine/queue/redis-connection.js';
 
 /**
- * Readiness in queue mode includes Redis (SPEC §8.1). A connection of its own that never queues
+ * Readiness in queue mode includes Redis (docs/webhooks.md). A connection of its own that never queues
  * commands while disconnected, so a PING during a Redis outage fails at once instead of hanging.
  */
 @Injectable()

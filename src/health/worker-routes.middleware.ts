@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
-/** What a `worker` process serves over HTTP (SPEC §3): probes and metrics, nothing else. */
+/** What a `worker` process serves over HTTP (docs/scaling.md): probes and metrics, nothing else. */
 const WORKER_PATHS = /^\/(health(\/.*)?|metrics)\/?$/;
 
 /**

@@ -13,11 +13,11 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
  * Headers worth seeing in a request log. A list of what to keep rather than what to drop: webhook
- * authentication reads secrets from headers of any name (SPEC §9.3), so no deny-list can be complete.
+ * authentication reads secrets from headers of any name (docs/webhooks.md), so no deny-list can be complete.
  */
 const LOGGED_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'x-request-id'];
 
-/** Keys that always hold secrets, wherever they appear in a logged object (SPEC §9.2 field names). */
+/** Keys that always hold secrets, wherever they appear in a logged object (docs/security.md field names). */
 const SECRET_KEYS = new Set(['apikey', 'bottoken', 'password', 'secret', 'token']);
 /** Keys that hold secrets inside credential data (`value` of an httpHeaderAuth credential). */
 const CREDENTIAL_KEYS = new Set(['value']);
@@ -77,7 +77,7 @@ function serializeRequest(request: SerializedRequest) {
   return { id: request.id, method: request.method, url: loggablePath(request.url), headers, remoteAddress: request.remoteAddress };
 }
 
-/** 2xx and 3xx at debug: logging every webhook at info would cost the ingest path dearly (SPEC §11). */
+/** 2xx and 3xx at debug: logging every webhook at info would cost the ingest path dearly (bench/README.md). */
 export function requestLogLevel(_request: IncomingMessage, response: ServerResponse, error?: Error): LevelWithSilent {
   if (error || response.statusCode >= 500) return 'error';
   if (response.statusCode >= 400) return 'info';
@@ -154,10 +154,10 @@ function requestLogOptions(): HttpOptions {
 }
 
 /**
- * nestjs-pino settings: one JSON object per line on stdout (SPEC §10), the level from LOG_LEVEL,
+ * nestjs-pino settings: one JSON object per line on stdout (docs/observability.md), the level from LOG_LEVEL,
  * secrets kept out. Its own request middleware is not mounted (`forRoutes: []`): it runs every
  * request inside an AsyncLocalStorage, which makes Node track every promise of the process from
- * then on — 15-20 % of webhook throughput (SPEC §11, bench/README.md). createApp mounts the same
+ * then on — 15-20 % of webhook throughput (bench/README.md, bench/README.md). createApp mounts the same
  * request log without it (requestLogger).
  */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {

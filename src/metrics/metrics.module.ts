@@ -4,7 +4,7 @@ import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 import { PendingExecutionsRepository } from './pending-executions.repository.js';
 
-/** Prometheus metrics (SPEC §10): global, so the engine and ingestion inject MetricsService directly. */
+/** Prometheus metrics (docs/observability.md): global, so the engine and ingestion inject MetricsService directly. */
 @Global()
 @Module({
   controllers: [MetricsController],

@@ -7,7 +7,7 @@ const EXECUTION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 
 /** Pure nodes take microseconds; outside calls up to the 60 s default node timeout. */
 const NODE_BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** A firing is due within a second (SPEC §7.9); catch-ups after downtime reach hours. */
+/** A firing is due within a second (docs/schedules.md); catch-ups after downtime reach hours. */
 const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60, 600, 3600, 86_400];
 
 export interface PendingBacklog {
@@ -24,7 +24,7 @@ export interface BacklogSource {
 }
 
 /**
- * The Prometheus metrics of SPEC §10, in a registry of its own (so several apps in one process, as
+ * The Prometheus metrics of docs/observability.md, in a registry of its own (so several apps in one process, as
  * in the tests, never collide). Hot-path methods only bump counters: children for each label value
  * are cached so a call allocates nothing.
  */

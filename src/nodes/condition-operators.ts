@@ -19,7 +19,7 @@ export const CONDITION_OPERATORS = [
 ] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
-/** A number, or a string that is entirely a number ("42", " 3.5 "): SPEC §6 compares those as numbers. */
+/** A number, or a string that is entirely a number ("42", " 3.5 "): docs/nodes.md compares those as numbers. */
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.trim() !== '') {

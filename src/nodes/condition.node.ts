@@ -89,7 +89,7 @@ export const conditionDescription: NodeTypeDescription = {
   },
 };
 
-/** SPEC §6: groups tried in order; the first that matches picks its output, else `defaultOutput`. */
+/** docs/nodes.md: groups tried in order; the first that matches picks its output, else `defaultOutput`. */
 @Injectable()
 export class ConditionNode implements NodeExecutor {
   readonly description = conditionDescription;

@@ -11,7 +11,7 @@ import { httpRequestDescription } from './http-request.description.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
 
 /**
- * SPEC §6 `httpRequest`: any http(s) call a workflow asks for, through the SSRF guard of SPEC §9.4.
+ * docs/nodes.md `httpRequest`: any http(s) call a workflow asks for, through the SSRF guard of docs/security.md.
  * Output `{ status, headers, data }`; credential values are scrubbed from it and from errors.
  */
 @Injectable()
@@ -36,7 +36,7 @@ export class HttpRequestNode implements NodeExecutor, OnApplicationShutdown {
 
   private async call(plan: HttpRequestPlan, signal: AbortSignal, secrets: string[]): Promise<NodeOutcome> {
     // Traced: a CLIENT span whose URL has no user info, query or credential value, and whose
-    // traceparent goes onward with the request (SPEC §10).
+    // traceparent goes onward with the request (docs/observability.md).
     const send = (headers: Record<string, string>) => this.client.send({ ...plan, headers, signal });
     const headers = tracer ? { ...plan.headers } : plan.headers;
     const response = tracer ? await traceClientCall(plan.method, plan.url, scrubText(displayUrl(plan.url), secrets), headers, () => send(headers)) : await send(headers);

@@ -27,7 +27,7 @@ export const mergeDescription: NodeTypeDescription = {
 };
 
 /**
- * Runs once all its live inputs finished (the engine waits, SPEC §7.3). `inputs` holds each input's
+ * Runs once all its live inputs finished (the engine waits, docs/workflows.md). `inputs` holds each input's
  * output by input index; inputs whose branch was skipped are absent (undefined).
  */
 @Injectable()

@@ -1,7 +1,7 @@
 import type { ObjectSchema } from './parameter-schema.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 
-/** What a node type declares, so validation and the engine need no per-type code (SPEC §6). */
+/** What a node type declares, so validation and the engine need no per-type code (docs/nodes.md). */
 export interface NodeTypeDescription {
   type: string;
   displayName: string;
@@ -11,11 +11,11 @@ export interface NodeTypeDescription {
   credentials: { types: readonly string[]; required: boolean };
   /** How many outputs the node has, given its parameters (a condition's depend on its groups). */
   outputs(parameters: Record<string, unknown>): number;
-  /** Talks to the outside world: its predecessors' results are committed before it starts (SPEC §7.7). */
+  /** Talks to the outside world: its predecessors' results are committed before it starts (docs/executions.md). */
   sideEffects: boolean;
   /**
    * Computes on this process's CPU only (expressions included, each bounded by its CPU budget) and
-   * never waits on anything outside: run without the per-try timer and abort wiring (SPEC §11).
+   * never waits on anything outside: run without the per-try timer and abort wiring (bench/README.md).
    */
   instant?: boolean;
   /** Validation beyond the schema (cross-field rules); messages name the parameter. */
@@ -42,11 +42,11 @@ export interface NodeTypeDocs {
   example: { name: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> };
 }
 
-/** What a node produces (STYLE §13): a discriminated union, not a bag of flags. */
+/** What a node produces: a discriminated union, not a bag of flags. */
 export type NodeOutcome =
   | { kind: 'success'; output: unknown; branch?: number | null }
   | { kind: 'failed'; error: string }
-  /** Pause the execution (SPEC §6 wait): it continues at `until`, or when resumed; null: only when resumed. */
+  /** Pause the execution (docs/nodes.md wait): it continues at `until`, or when resumed; null: only when resumed. */
   | { kind: 'waiting'; until: Date | null };
 
 /** What a respondToWebhook node answers the waiting webhook caller. */
@@ -69,7 +69,7 @@ export interface NodeRunContext {
   executionId: string;
   workflowId: string;
   attempt: number;
-  /** The element's position under forEach (SPEC §7.10); undefined for a node that runs once. */
+  /** The element's position under forEach (docs/lists-and-subworkflows.md); undefined for a node that runs once. */
   index?: number;
   /** Aborted when the node times out, the execution is cancelled or the process shuts down. */
   signal: AbortSignal;

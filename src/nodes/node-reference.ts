@@ -34,7 +34,7 @@ export interface ParameterReference {
 
 export type JsonSchema = Record<string, unknown>;
 
-/** Any value may be a `{{ expression }}` string instead (SPEC §5): this is its schema. */
+/** Any value may be a `{{ expression }}` string instead (docs/workflows.md): this is its schema. */
 export const EXPRESSION_SCHEMA: JsonSchema = { type: 'string', pattern: '\\{\\{', description: 'A `{{ expression }}` evaluated at run time' };
 
 /** OpenAPI 3.0 JSON Schema of a parameter schema. `expression` is how the expression alternative is written (inline or a $ref). */

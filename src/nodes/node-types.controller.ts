@@ -5,7 +5,7 @@ import { NodeTypeDto } from './dto/node-type.dto.js';
 import { describeNodeType } from './node-reference.js';
 import { NodeRegistry } from './node-registry.js';
 
-/** The node reference (SPEC §8.2): generated from the descriptions that validate workflows. */
+/** The node reference (README.md): generated from the descriptions that validate workflows. */
 @ApiTags('node types')
 @Controller('node-types')
 export class NodeTypesController {

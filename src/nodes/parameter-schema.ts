@@ -1,6 +1,6 @@
 /**
  * A small schema language for node parameters. Hand-rolled rather than JSON Schema because every
- * field must also accept an expression (`{{ … }}`) in place of its value (SPEC §5), and messages
+ * field must also accept an expression (`{{ … }}`) in place of its value (docs/workflows.md), and messages
  * must name the parameter path.
  */
 export type ParamSchema = ParamDoc &

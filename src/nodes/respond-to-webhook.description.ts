@@ -4,7 +4,7 @@ import { oneOutput, type NodeTypeDescription } from './node-executor.js';
 export const RESPONSE_FORMATS = ['auto', 'json', 'text'] as const;
 export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
 
-/** SPEC §9.6: informational (1xx) answers would hang clients or open a tunnel behind a proxy (101). */
+/** docs/security.md: informational (1xx) answers would hang clients or open a tunnel behind a proxy (101). */
 export const MIN_ANSWER_STATUS = 200;
 export const MAX_ANSWER_STATUS = 599;
 

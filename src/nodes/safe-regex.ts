@@ -6,7 +6,7 @@ const CACHE_LIMIT = 1000;
 
 /**
  * Patterns written in workflows run against outside data, so they use RE2 semantics (linear time,
- * no backreferences or lookaround): no input can make matching backtrack catastrophically (SPEC §9.5).
+ * no backreferences or lookaround): no input can make matching backtrack catastrophically (docs/security.md).
  */
 export function compileSafeRegex(pattern: string): RE2JS {
   let compiled = cache.get(pattern);

@@ -42,7 +42,7 @@ describe('schedule node parameters', () => {
     expect(errors[0]).toContain(message);
   });
 
-  it('applies the defaults of SPEC §6 and stores instants in UTC', () => {
+  it('applies the defaults of docs/nodes.md and stores instants in UTC', () => {
     expect(timetableOf(schedule({ cron: ' 0 8 * * * ', startAt: '2027-01-01T08:00:00+01:00' }))).toEqual({
       cron: '0 8 * * *',
       intervalMs: null,

@@ -53,7 +53,7 @@ export const scheduleDescription: NodeTypeDescription = {
 /** ISO-8601 with an explicit offset: a bare local time would depend on the server's zone. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Cross-field rules of SPEC §7.9; each message names the parameter. The schema ran first. */
+/** Cross-field rules of docs/schedules.md; each message names the parameter. The schema ran first. */
 function timetableProblems(node: WorkflowNode): string[] {
   const p = node.parameters;
   const errors: string[] = [];

@@ -22,7 +22,7 @@ export function schemaPatterns(schema: unknown, path = 'schema'): Array<{ path: 
   return found;
 }
 
-/** Save-time check (SPEC §9.5): a schema pattern RE2 cannot run (lookaround, backreferences) is refused. */
+/** Save-time check (docs/security.md): a schema pattern RE2 cannot run (lookaround, backreferences) is refused. */
 export function schemaPatternErrors(schema: unknown): string[] {
   const errors: string[] = [];
   for (const { path, pattern } of schemaPatterns(schema)) {

@@ -60,9 +60,9 @@ function describeError(response: JsonApiResponse): string {
 }
 
 /**
- * SPEC §6 `sendEmail` through Resend. The Idempotency-Key (execution id + node id, + index under forEach) is the same on
+ * docs/nodes.md `sendEmail` through Resend. The Idempotency-Key (execution id + node id, + index under forEach) is the same on
  * every try of this node, so neither the internal retries below nor the engine's retryOnFail nor a
- * recovery replay (SPEC §7.7) can mail twice.
+ * recovery replay (docs/executions.md) can mail twice.
  */
 @Injectable()
 export class SendEmailNode implements NodeExecutor {

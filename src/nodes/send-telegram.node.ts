@@ -56,7 +56,7 @@ function retryAfter(response: JsonApiResponse): number | null {
 }
 
 /**
- * SPEC §6 `sendTelegram`. The bot token is part of the URL path, so every message that leaves this
+ * docs/nodes.md `sendTelegram`. The bot token is part of the URL path, so every message that leaves this
  * node is scrubbed of it. Only 429 is retried inside the node: Telegram has no idempotency key, and
  * after a 5xx the message may have been sent, so that decision is left to the node's retryOnFail.
  */

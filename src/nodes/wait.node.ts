@@ -3,7 +3,7 @@ import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.
 import { waitDescription } from './wait.description.js';
 
 /**
- * Pauses the execution, which is stored WAITING and holds no worker (SPEC §6). What the node
+ * Pauses the execution, which is stored WAITING and holds no worker (docs/nodes.md). What the node
  * outputs is decided when the execution continues: the resume request `{ body, query }`,
  * `{ timedOut: true }` after a resume timeout, or its input after a duration.
  */

@@ -1,7 +1,7 @@
 import type { ExecutionStatus } from '../executions/execution.types.js';
 import { CATCH_UP_WINDOW_MS, Timetable } from './timetable.js';
 
-/** Statuses in which an earlier firing still counts as going on (SPEC §7.9 overlap). */
+/** Statuses in which an earlier firing still counts as going on (docs/schedules.md overlap). */
 const UNFINISHED: readonly ExecutionStatus[] = ['PENDING', 'RUNNING', 'WAITING'];
 /** At most this many due times of one schedule are fired per pass; the row stays due for the next. */
 export const MAX_FIRINGS_PER_PASS = 100;
@@ -38,7 +38,7 @@ export interface Plan {
 }
 
 /**
- * What one pass does with one due schedule (SPEC §7.9), computed without I/O so it can be tested:
+ * What one pass does with one due schedule (docs/schedules.md), computed without I/O so it can be tested:
  *
  * - Due times seen within `missedAfterMs` of their time fire one by one: a busy or briefly stalled
  *   replica is late, not absent, and loses nothing.

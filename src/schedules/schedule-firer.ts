@@ -9,7 +9,7 @@ import { planFirings } from './firing-plan.js';
 import { SchedulesRepository, type DueSchedule, type Firing, type ScheduleAdvance } from './schedules.repository.js';
 import { Timetable, type TimetableSpec } from './timetable.js';
 
-/** Edits, activations and other replicas' firings are seen within this (SPEC §7.9: within 1 s). */
+/** Edits, activations and other replicas' firings are seen within this (docs/schedules.md: within 1 s). */
 const POLL_MS = 500;
 /** Rows claimed per transaction; a backlog is worked off in several. */
 const CLAIM_BATCH = 200;
@@ -17,7 +17,7 @@ const CLAIM_BATCH = 200;
 const CONTENDED_MS = 20;
 
 /**
- * Fires schedules (SPEC §7.9) in the roles that execute (`all`, `worker`). Every replica runs this
+ * Fires schedules (docs/schedules.md) in the roles that execute (`all`, `worker`). Every replica runs this
  * loop; none owns a schedule. It sleeps until the earliest due time (one indexed `min(nextDueAt)`
  * lookup, at most every POLL_MS: near-zero CPU at rest), then claims due rows with
  * `FOR UPDATE SKIP LOCKED`, creates their executions and advances them in one transaction, and

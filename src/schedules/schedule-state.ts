@@ -3,7 +3,7 @@ import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ScheduleRow, SchedulesRepository } from './schedules.repository.js';
 import { Timetable, type TimetableSpec } from './timetable.js';
 
-/** SPEC §7.9 `GET /workflows/:id/schedule`. */
+/** docs/schedules.md `GET /workflows/:id/schedule`. */
 export interface ScheduleView {
   next: string[];
   lastScheduledFor: string | null;
@@ -30,7 +30,7 @@ const sameTimetable = (a: TimetableSpec, b: TimetableSpec): boolean => FIELDS.ev
  *
  * - No schedule trigger (any more): the row goes.
  * - Inactive: no next due time; the timetable is kept for GET /workflows/:id/schedule.
- * - Activated, or the timetable changed: counting starts from now (SPEC §7.9: time spent inactive
+ * - Activated, or the timetable changed: counting starts from now (docs/schedules.md: time spent inactive
  *   is not a miss; an intervalMs timetable without startAt counts from here); a changed timetable
  *   also resets `skipped`.
  * - Otherwise (a rename, an edit of other nodes): the firing position stays as it is.

@@ -3,7 +3,7 @@ import { EngineModule } from '../engine/engine.module.js';
 import { ScheduleFirer } from './schedule-firer.js';
 import { SchedulesRepository } from './schedules.repository.js';
 
-/** SPEC §7.9: the firing loop. The rows it reads are written by WorkflowsService (schedule-state.ts). */
+/** docs/schedules.md: the firing loop. The rows it reads are written by WorkflowsService (schedule-state.ts). */
 @Module({
   imports: [EngineModule],
   providers: [SchedulesRepository, ScheduleFirer],

@@ -1,14 +1,14 @@
 import { Cron } from 'croner';
 
-/** SPEC §7.9 `overlap`: what a due time does while an earlier firing is still PENDING, RUNNING or WAITING. */
+/** docs/schedules.md `overlap`: what a due time does while an earlier firing is still PENDING, RUNNING or WAITING. */
 export const OVERLAP_POLICIES = ['skip', 'allow', 'bufferOne'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
-/** SPEC §7.9 `catchUp`: what happens to due times missed while no replica ran. */
+/** docs/schedules.md `catchUp`: what happens to due times missed while no replica ran. */
 export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 
 export const MIN_INTERVAL_MS = 1000;
-/** A missed due time older than this is not caught up even with `catchUp: latest` (SPEC §7.9). */
+/** A missed due time older than this is not caught up even with `catchUp: latest` (docs/schedules.md). */
 export const CATCH_UP_WINDOW_MS = 24 * 3600 * 1000;
 
 /** A schedule node's parameters, checked and with defaults applied: what the firing loop stores and reads. */
@@ -25,7 +25,7 @@ export interface TimetableSpec {
 
 /**
  * Due times of one timetable. Cron times come from croner (time zones and DST included); this
- * class only applies SPEC §7.9's two DST rules on top, which croner's defaults do not give:
+ * class only applies docs/schedules.md's two DST rules on top, which croner's defaults do not give:
  *
  * - a local time that a change skips does not fire that day. croner moves a fixed-time job in the
  *   gap to the first valid time after it (02:30 → 03:00 on a spring-forward night); such a moved
@@ -120,7 +120,7 @@ export class Timetable {
     return new Date(base + (Math.floor((t - base) / interval) + 1) * interval);
   }
 
-  /** SPEC §7.9's DST rules (see the class comment). */
+  /** docs/schedules.md's DST rules (see the class comment). */
   private valid(due: Date): boolean {
     if (!this.wallClock) return true;
     if (!this.cron!.match(due)) return false;

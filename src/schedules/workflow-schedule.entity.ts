@@ -3,7 +3,7 @@ import { WorkflowEntity } from '../workflows/workflow.entity.js';
 import type { TimetableSpec } from './timetable.js';
 
 /**
- * The firing state of one schedule workflow (SPEC §7.9): a row that replicas claim with
+ * The firing state of one schedule workflow (docs/schedules.md): a row that replicas claim with
  * `FOR UPDATE SKIP LOCKED` when `nextDueAt` has come, not a timer each replica owns. Written in the
  * same transaction as the workflow change that affects it; deleted with the workflow.
  */

@@ -3,7 +3,7 @@ import type { ClaimedExecution } from '../executions/executions.repository.js';
 import { contextFromTraceparent, tracer } from './tracing.js';
 
 /*
- * The spans of SPEC §10. Every function here is called only behind an `if (tracer)` check, so with
+ * The spans of docs/observability.md. Every function here is called only behind an `if (tracer)` check, so with
  * tracing off none of it runs. Attribute names follow the OpenTelemetry semantic conventions
  * (`http.request.method`, `url.full`, …); ours are prefixed (`workflow.*`, `execution.*`, `node.*`).
  * No span carries a header, a body or a query string: those are where secrets travel.
@@ -103,7 +103,7 @@ export async function traceNodeTry<T extends NodeTryOutcome>(
  * A CLIENT span around one outbound HTTP call. `shownUrl` is the URL as it may be shown: without
  * user info and query (displayUrl), and with anything secret in the path already cut out by the
  * caller (the Telegram bot token). With `propagateInto`, the call's `traceparent` is written into
- * those headers (the HTTP Request node: SPEC §10), replacing one the workflow may have set.
+ * those headers (the HTTP Request node: docs/observability.md), replacing one the workflow may have set.
  */
 export async function traceClientCall<T extends { status: number }>(
   method: string,

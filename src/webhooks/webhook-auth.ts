@@ -5,7 +5,7 @@ export const HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const;
 export const SIGNATURE_ENCODINGS = ['hex', 'base64'] as const;
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-/** The credential type each authentication type checks requests against (SPEC §9.3). */
+/** The credential type each authentication type checks requests against (docs/webhooks.md). */
 export const CREDENTIAL_TYPE_FOR_AUTH: Record<Exclude<WebhookAuthType, 'none'>, CredentialType> = {
   header: 'httpHeaderAuth',
   basic: 'httpBasicAuth',

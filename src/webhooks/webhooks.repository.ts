@@ -30,7 +30,7 @@ export class WebhooksRepository {
     return this.workflows.findOne({ select: { id: true, ownerId: true }, where: ownerId === undefined ? { id } : { id, ownerId } });
   }
 
-  /** True when the workflow's trigger is a `schedule` (SPEC §7.9: no webhook can be attached to it). */
+  /** True when the workflow's trigger is a `schedule` (docs/schedules.md: no webhook can be attached to it). */
   async hasScheduleTrigger(workflowId: string): Promise<boolean> {
     const rows: unknown[] = await this.workflows.query(`SELECT 1 FROM workflows WHERE id = $1 AND nodes @> '[{"type":"schedule"}]'::jsonb`, [workflowId]);
     return rows.length > 0;

@@ -23,7 +23,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Webhooks belong to a workflow; a member reaches only those of its own workflows, and any other is
- * "not found" (SPEC §9.1).
+ * "not found" (docs/security.md).
  */
 @Injectable()
 export class WebhooksService {

@@ -1,5 +1,5 @@
 /**
- * Reads the free-form `connections` object of a definition (SPEC §5) into edges, reporting every
+ * Reads the free-form `connections` object of a definition (docs/workflows.md) into edges, reporting every
  * malformed entry, then answers the graph questions validation asks: cycles and reachability.
  */
 export interface Edge {

@@ -32,7 +32,7 @@ const to = (node: string, index = 0): ConnectionTarget => ({ node, type: 'main',
 
 const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode => ({ id: `id-${name}`, name, type, parameters, ...extra });
 
-/** SPEC §5's example, with `set` nodes in place of the e-mail and Telegram ones. */
+/** docs/workflows.md's example, with `set` nodes in place of the e-mail and Telegram ones. */
 function definition(overrides: Partial<DefinitionInput> = {}): DefinitionInput {
   return {
     nodes: [
@@ -67,7 +67,7 @@ async function errorsOf(input: DefinitionInput): Promise<string[]> {
 }
 
 describe('validateWorkflow', () => {
-  it('accepts the SPEC §5 example with no errors or warnings', async () => {
+  it('accepts the docs/workflows.md example with no errors or warnings', async () => {
     expect(await validate(definition())).toEqual({ errors: [], warnings: [] });
   });
 

@@ -5,10 +5,10 @@ import { stringsIn, validateParameters } from '../nodes/parameter-schema.js';
 import { findCycle, parseConnections, reachableFrom } from './workflow-connections.js';
 import type { WorkflowNode } from './workflow.types.js';
 
-/** SPEC §7.5. */
+/** docs/workflows.md. */
 export const MAX_NODES = 200;
 export const TRIGGER_TYPE = 'trigger';
-/** SPEC §5: a workflow starts at exactly one of these: a webhook's `trigger` or a timetable's `schedule`. */
+/** docs/workflows.md: a workflow starts at exactly one of these: a webhook's `trigger` or a timetable's `schedule`. */
 export const TRIGGER_TYPES: readonly string[] = [TRIGGER_TYPE, 'schedule'];
 const isTrigger = (type: string | undefined): boolean => type !== undefined && TRIGGER_TYPES.includes(type);
 
@@ -44,7 +44,7 @@ export interface ValidationResult {
 
 const NODE_FIELDS = new Set(['id', 'name', 'type', 'parameters', 'credentials', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'continueOnFail', 'timeoutMs', 'disabled', 'position', 'notes', 'forEach', 'forEachConcurrency']);
 const NODE_INTEGER_FIELDS = { maxTries: [1, 10], waitBetweenTries: [0, 60_000], timeoutMs: [1, 3_600_000], forEachConcurrency: [1, 50] } as const;
-/** SPEC §7.10: node types that cannot run once per element (they start, join, pause or answer a run). */
+/** docs/lists-and-subworkflows.md: node types that cannot run once per element (they start, join, pause or answer a run). */
 const NO_FOR_EACH_TYPES = new Set(['trigger', 'schedule', 'merge', 'wait', 'respondToWebhook']);
 const NODE_BOOLEAN_FIELDS = ['retryOnFail', 'continueOnFail', 'disabled'] as const;
 const SETTINGS_INTEGER_FIELDS = { timeoutMs: [1000, 86_400_000], concurrency: [1, 1000] } as const;
@@ -70,7 +70,7 @@ interface CheckedNode {
 }
 
 /**
- * Checks a workflow definition against every rule of SPEC §5. Pure apart from the one credential
+ * Checks a workflow definition against every rule of docs/workflows.md. Pure apart from the one credential
  * lookup the context provides, so it runs the same from the API, an import or a test.
  */
 export async function validateWorkflow(definition: DefinitionInput, context: ValidatorContext): Promise<ValidationResult> {
@@ -128,7 +128,7 @@ export async function workflowReferenceErrors(settings: unknown, context: Pick<V
   return visible.length ? [] : [`settings: field "errorWorkflow": workflow ${reference} does not exist or is not visible to the workflow's owner`];
 }
 
-/** `settings` of SPEC §5; unknown keys are rejected so a typo never silently does nothing. */
+/** `settings` of docs/workflows.md; unknown keys are rejected so a typo never silently does nothing. */
 export function validateSettings(settings: unknown): string[] {
   if (settings === undefined) return [];
   if (!isRecord(settings)) return ['settings: must be an object'];
@@ -177,7 +177,7 @@ function checkNode(raw: unknown, index: number, registry: ValidatorContext['regi
   return { errors, credentials: uses, node: { name: node.name, type: node.type, outputs } };
 }
 
-/** The node-level fields of SPEC §5 other than parameters and credentials. */
+/** The node-level fields of docs/workflows.md other than parameters and credentials. */
 function fieldErrors(node: WorkflowNode, label: string): string[] {
   const errors: string[] = [];
   for (const key of Object.keys(node)) if (!NODE_FIELDS.has(key)) errors.push(`${label}: unknown field "${key}"`);
@@ -194,7 +194,7 @@ function fieldErrors(node: WorkflowNode, label: string): string[] {
   return errors;
 }
 
-/** `forEach` (SPEC §7.10): an expression that parses, on a node type that can run per element. */
+/** `forEach` (docs/lists-and-subworkflows.md): an expression that parses, on a node type that can run per element. */
 function forEachErrors(node: WorkflowNode, label: string): string[] {
   if (NO_FOR_EACH_TYPES.has(node.type)) return [`${label}: field "forEach": a ${node.type} node cannot run once per element`];
   const source: unknown = node.forEach;
@@ -267,7 +267,7 @@ function uniquenessErrors(nodes: readonly WorkflowNode[]): string[] {
 
 /**
  * A credential of another user gets the same answer as a missing one, so that a member cannot
- * probe for others' credential ids (SPEC §9.1).
+ * probe for others' credential ids (docs/security.md).
  */
 async function credentialErrors(uses: readonly CredentialUse[], context: ValidatorContext): Promise<string[]> {
   if (!uses.length) return [];

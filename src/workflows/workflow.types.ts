@@ -1,4 +1,4 @@
-/** The n8n-shaped workflow definition of SPEC §5. */
+/** The n8n-shaped workflow definition of docs/workflows.md. */
 export interface WorkflowNode {
   id: string;
   name: string;
@@ -13,7 +13,7 @@ export interface WorkflowNode {
   disabled?: boolean;
   position?: unknown;
   notes?: string;
-  /** An expression yielding an array: the node runs once per element (SPEC §7.10). */
+  /** An expression yielding an array: the node runs once per element (docs/lists-and-subworkflows.md). */
   forEach?: string;
   /** Elements run at once under forEach, 1–50 (default 1). */
   forEachConcurrency?: number;

@@ -20,7 +20,7 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}
 
   @Post()
-  @ApiBody({ type: CreateWorkflowDto, examples: { scoreRouter: { summary: 'SPEC §5 score router (runs as it is)', value: SCORE_ROUTER_EXAMPLE } } })
+  @ApiBody({ type: CreateWorkflowDto, examples: { scoreRouter: { summary: 'docs/workflows.md score router (runs as it is)', value: SCORE_ROUTER_EXAMPLE } } })
   @ApiRoute({ summary: 'Create a workflow', description: `Owned by the caller. ${VALIDATION_RULES}`, status: 201, type: WorkflowDto, errors: [400] })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWorkflowDto): Promise<WorkflowDto> {
     const { workflow, warnings } = await this.workflows.createWorkflow(principal, body);
@@ -51,7 +51,7 @@ export class WorkflowsController {
   @ApiRoute({
     summary: "A schedule workflow's next due times and last firing",
     description:
-      'SPEC §7.9: `next` lists the next 5 due times (also while inactive, as if activated now); `lastScheduledFor` and `lastExecutionId` describe the last firing (null before any); ' +
+      'docs/schedules.md: `next` lists the next 5 due times (also while inactive, as if activated now); `lastScheduledFor` and `lastExecutionId` describe the last firing (null before any); ' +
       '`skipped` counts due times not fired (overlap, or missed while no replica ran) since the timetable was last saved. 400 for a workflow whose trigger is not a `schedule`.',
     type: ScheduleDto,
     errors: [400, 404],

@@ -66,7 +66,7 @@ export class WorkflowsRepository {
     return SchedulesRepository.forManager(this.manager);
   }
 
-  /** Webhook ids of a workflow: a schedule workflow may have none (SPEC §7.9). */
+  /** Webhook ids of a workflow: a schedule workflow may have none (docs/schedules.md). */
   async webhookIds(workflowId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.manager.query('SELECT id FROM webhooks WHERE "workflowId" = $1 ORDER BY id LIMIT 10', [workflowId]);
     return rows.map((row) => row.id);

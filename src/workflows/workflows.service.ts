@@ -55,7 +55,7 @@ const valuesOf = (input: WorkflowInput): WorkflowValues => ({
 
 /**
  * Workflows: CRUD for the API, scoped by owner (members see only their own; admins everything),
- * and the lookups the engine and webhooks need (SPEC §2's WorkflowService). Every change bumps
+ * and the lookups the engine and webhooks need (the original design's WorkflowService). Every change bumps
  * `version` and stores the new snapshot in the same transaction, so executions can always point at
  * the exact definition they ran.
  */
@@ -83,7 +83,7 @@ export class WorkflowsService {
     return this.repository.list({ ...query, ownerId: ownerScope(principal) });
   }
 
-  /** Another member's workflow is "not found", never "forbidden" (SPEC §9.1). */
+  /** Another member's workflow is "not found", never "forbidden" (docs/security.md). */
   async getWorkflow(principal: Principal, id: string): Promise<WorkflowEntity> {
     const workflow = await this.repository.findById(id, ownerScope(principal));
     if (!workflow) throw notFound('Workflow', id);
@@ -151,7 +151,7 @@ export class WorkflowsService {
     if (!deleted) throw notFound('Workflow', id);
   }
 
-  /** SPEC §7.9 `GET /workflows/:id/schedule`: 404 as getWorkflow, 400 without a schedule trigger. */
+  /** docs/schedules.md `GET /workflows/:id/schedule`: 404 as getWorkflow, 400 without a schedule trigger. */
   async getSchedule(principal: Principal, id: string): Promise<ScheduleView> {
     const workflow = await this.getWorkflow(principal, id);
     const view = await this.scheduleOf(workflow);
@@ -165,7 +165,7 @@ export class WorkflowsService {
     return describeSchedule(workflow, await this.repository.schedules.find(workflow.id));
   }
 
-  // --- SPEC §2's WorkflowService, for the engine and webhooks (no owner scoping) ---
+  // --- the original design's WorkflowService, for the engine and webhooks (no owner scoping) ---
 
   getWorkflowById(id: string): Promise<WorkflowEntity | null> {
     return this.repository.findById(id);
@@ -197,7 +197,7 @@ export class WorkflowsService {
     return warnings;
   }
 
-  /** A workflow whose trigger becomes a schedule must lose its webhooks first (SPEC §7.9): say which. */
+  /** A workflow whose trigger becomes a schedule must lose its webhooks first (docs/schedules.md): say which. */
   private async refuseWebhooks(repository: WorkflowsRepository, id: string, triggerName: string): Promise<void> {
     const webhooks = await repository.webhookIds(id);
     if (webhooks.length) {

@@ -1,5 +1,5 @@
 /**
- * `npm run test:faults` — durability under real faults (SPEC §7.7), with real processes:
+ * `npm run test:faults` — durability under real faults (docs/executions.md), with real processes:
  * `node dist/src/main.js` children on a fresh database each, SIGKILLed, SIGTERMed, their database
  * and Redis restarted under load. Each scenario prints its figures and fails on any lost or
  * duplicated webhook. Needs PostgreSQL at DATABASE_URL (default the local server) and, for queue

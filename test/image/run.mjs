@@ -1,5 +1,5 @@
 /**
- * `npm run test:image` — builds the repository's Dockerfile and runs the image (SPEC §10):
+ * `npm run test:image` — builds the repository's Dockerfile and runs the image (docs/observability.md):
  * on the embedded database with a volume (ready, Swagger, HEALTHCHECK, non-root, read-only outside
  * DATA_DIR, restart keeps generated keys and data), and in queue mode as api + worker containers on
  * the host's PostgreSQL and Redis (a webhook through the api completes in a worker; `docker stop` of

@@ -11,7 +11,7 @@ interface Actor {
   auth: Auth;
 }
 
-/** Who calls: five ways to be nobody, then the owner, another member and an admin (SPEC §9.1). */
+/** Who calls: five ways to be nobody, then the owner, another member and an admin (docs/security.md). */
 type Caller = 'none' | 'malformed' | 'wrong' | 'revoked' | 'expired' | 'owner' | 'other' | 'admin';
 const UNAUTHENTICATED: Caller[] = ['none', 'malformed', 'wrong', 'revoked', 'expired'];
 
@@ -32,7 +32,7 @@ interface RouteCase {
   prepare(owner: Actor): Promise<Call>;
 }
 
-describe('authorisation matrix over every documented admin route (SPEC §9.1)', () => {
+describe('authorisation matrix over every documented admin route (docs/security.md)', () => {
   let t: TestApp;
   let owner: Actor;
   let other: Actor;
@@ -148,7 +148,7 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     'PATCH /webhooks/{id}': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await newWebhook(actor) }, body: { active: false } }) },
     'DELETE /webhooks/{id}': { ownerScoped: true, ok: 204, prepare: async (actor) => ({ params: { id: await newWebhook(actor) } }) },
     'GET /executions': { ok: 200, prepare: async () => ({ params: {} }) },
-    // Another member's workflow is a 404 (SPEC §9.1), not an empty page.
+    // Another member's workflow is a 404 (docs/security.md), not an empty page.
     'GET /executions/workflow/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
     'GET /executions/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
     'GET /executions/{id}/view': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },
@@ -313,7 +313,7 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     const theirExecution = (await t.http.get(`/executions/workflow/${theirs.workflow}`).set(other.auth).expect(200)).body.items[0].id as string;
     const page = async (path: string, auth: Auth) => {
       const response = await t.http.get(path).set(auth);
-      // Named by its id in the path, another member's workflow is a 404 (SPEC §9.1), checked with the routes.
+      // Named by its id in the path, another member's workflow is a 404 (docs/security.md), checked with the routes.
       if (auth === other.auth && path.startsWith(`/executions/workflow/${base.workflow}`)) {
         expect(response.status, path).toBe(404);
         expect(response.body.items, path).toBeUndefined();
@@ -352,7 +352,7 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
     await t.http.get(`/webhooks?workflowId=${base.workflow}`).set(other.auth).expect(404);
   });
 
-  it('shows a workflow\'s owner every execution of it, an admin\'s manual run and retry included (SPEC §9.1 "their executions")', async () => {
+  it('shows a workflow\'s owner every execution of it, an admin\'s manual run and retry included (docs/security.md "their executions")', async () => {
     const workflow = await newWorkflow(owner);
     await t.http.post(`/workflows/${workflow}/run`).set(t.admin).send({ body: { n: 3 } }).expect(200);
     const run = (await t.http.get(`/executions/workflow/${workflow}`).set(t.admin).expect(200)).body.items[0];
@@ -402,7 +402,7 @@ describe('authorisation matrix over every documented admin route (SPEC §9.1)', 
       expect(response.status, `${method.toUpperCase()} ${path} with ${Object.keys(body).join(',')}: ${JSON.stringify(response.body)}`).toBe(400);
       expect(JSON.stringify(response.body.message)).toMatch(/should not exist/);
     }
-    // PUT accepts what GET answered (SPEC §8): its read-only fields are ignored, never assigned.
+    // PUT accepts what GET answered (docs/api-and-executions.md): its read-only fields are ignored, never assigned.
     cases += 1;
     const mine = await newWorkflow(owner);
     const read = (await t.http.get(`/workflows/${mine}`).set(owner.auth).expect(200)).body;

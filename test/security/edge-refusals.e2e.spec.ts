@@ -142,7 +142,7 @@ describe('refusals at the edge', () => {
     expect(theirs.status).toBe(404);
     expect(theirs.body.items).toBeUndefined();
     expect(leakIn(theirs.text)).toBeUndefined();
-    // Executions outlive their workflow (SPEC §8.2): still listed to the owner after a delete.
+    // Executions outlive their workflow (README.md): still listed to the owner after a delete.
     await t.http.delete(`/workflows/${workflow.id}`).set(owner.auth).expect(204);
     expect((await t.http.get(`/executions/workflow/${workflow.id}`).set(owner.auth).expect(200)).body.items).toHaveLength(1);
     expect((await t.http.get(`/executions/workflow/${workflow.id}`).set(other.auth)).status).toBe(404);

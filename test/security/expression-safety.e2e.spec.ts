@@ -9,14 +9,14 @@ import { percentile } from './security-support.js';
 
 /** Generous wall-clock bound for a whole webhook round trip whose expression hits a 50 ms bound. */
 const HOSTILE_ROUND_TRIP_MS = 2_000;
-/** A normal lastNode round trip while hostile ones run (SPEC §7.2: never blocks other executions). */
+/** A normal lastNode round trip while hostile ones run (docs/expressions.md: never blocks other executions). */
 const NORMAL_ROUND_TRIP_MS = 1_000;
 /** Hostile executions running while the normal one is measured (each burns its whole 50 ms budget). */
 const HOSTILE_CONCURRENCY = 4;
 /** Concurrent 1 MB webhook requests whose expression runs a regex over the body. */
 const HEAVY_REQUESTS = 6;
 /**
- * SPEC §9.6: `/health/live` answers within this while they run. Checked on the median probe, over
+ * docs/security.md: `/health/live` answers within this while they run. Checked on the median probe, over
  * what the same requests cost without the expression: on a shared machine, receiving and storing
  * six 1 MB bodies alone shows probes of 100–300 ms (parsing, storing, the test's own client, the
  * scheduler), which is not the expression's part.
@@ -41,7 +41,7 @@ interface HostileCase {
 const pad = (n: number) => 'a'.repeat(n);
 
 /**
- * SPEC §7.2: JSONata is data-only, every evaluation is bounded (50 ms, depth, size), a failure
+ * docs/expressions.md: JSONata is data-only, every evaluation is bounded (50 ms, depth, size), a failure
  * fails the node with a clear error, and nothing reaches the process, the environment or other
  * executions. Each hostile expression runs in a `set` node of a real workflow behind a lastNode
  * webhook.
@@ -94,7 +94,7 @@ const CORPUS: HostileCase[] = [
   { name: 'prototype pollution through $merge', expression: '$merge([{ "__proto__": { "polluted": "yes" } }, $json])', outcome: 'harmless' },
   { name: 'prototype pollution from outside data', expression: '$merge([$trigger.body, {"x": 1}])', body: JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}'), outcome: 'harmless' },
   { name: 'assigning into the input', expression: '( $json.x := 1; $json )', outcome: 'fails' },
-  // Regular expressions on outside data (SPEC §9.5): no catastrophic backtracking
+  // Regular expressions on outside data (docs/security.md): no catastrophic backtracking
   { name: 'catastrophic pattern on 28 a\'s', expression: '$match($context.text, /(a+)+$/)', body: { text: `${pad(28)}b` }, outcome: 'harmless' },
   { name: 'catastrophic pattern on 100,000 a\'s', expression: '$match($context.text, /(a+)+$/)', body: { text: `${pad(100_000)}b` }, outcome: 'harmless' },
   { name: 'catastrophic $replace', expression: '$replace($context.text, /(a|aa)+$/, "x")', body: { text: `${pad(40)}b` }, outcome: 'harmless' },
@@ -108,7 +108,7 @@ const CORPUS: HostileCase[] = [
   { name: 'error thrown on purpose', expression: '$error("planned")', outcome: 'fails' },
 ];
 
-describe('expression safety corpus (SPEC §7.2)', () => {
+describe('expression safety corpus (docs/expressions.md)', () => {
   let t: TestApp;
   let cases = 0;
   const timings: Array<{ name: string; ms: number; status: number }> = [];
@@ -286,7 +286,7 @@ describe('expression safety corpus (SPEC §7.2)', () => {
     expect((await fire(clean as string, {})).response.body).toEqual({ result: null });
   });
 
-  it('rejects an expression over 10 KB when the workflow is saved (SPEC §7.5), and bounds deeply nested source', async () => {
+  it('rejects an expression over 10 KB when the workflow is saved (docs/workflows.md), and bounds deeply nested source', async () => {
     cases += 1;
     const long = await hostileHook(`"${'x'.repeat(11 * 1024)}"`);
     expect(typeof long).toBe('object');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** SPEC §9.5: helmet's headers, no framework banner, CORS off unless configured; §3 SWAGGER_ENABLED. */
+/** docs/security.md: helmet's headers, no framework banner, CORS off unless configured; SWAGGER_ENABLED (docs/configuration.md). */
 describe('security headers, CORS and the Swagger switch', () => {
   let t: TestApp;
   let cases = 0;

@@ -95,7 +95,7 @@ function nastyBodies(ids: string[]): Array<fc.Arbitrary<string | Buffer>> {
   ];
 }
 
-describe('hostile input on every documented route (SPEC §8, §9.5)', () => {
+describe('hostile input on every documented route (docs/api-and-executions.md, docs/security.md)', () => {
   let t: TestApp;
   let routes: DocumentedRoute[];
   const ids: string[] = [];

@@ -59,12 +59,12 @@ function echoEncoded(url: string, authorization: string, res: import('node:http'
 const NOT_SECRET = new Set(['httpHeaderAuth.name']);
 
 /**
- * SPEC §9.2: a credential's values never appear in API responses, logs, execution records or error
+ * docs/security.md: a credential's values never appear in API responses, logs, execution records or error
  * messages. Every credential type gets unique canary values; the canaries then travel through every
  * node that uses credentials, to outside services that echo them back, in success and in failure.
  * Afterwards no API answer, no row of any table and no log line may hold one.
  */
-describe('secret scrubbing: canary credentials everywhere (SPEC §9.2)', () => {
+describe('secret scrubbing: canary credentials everywhere (docs/security.md)', () => {
   const logs: string[] = [];
   const answers: Array<{ what: string; text: string }> = [];
   let app: INestApplication;

@@ -12,10 +12,10 @@ export interface DocumentedRoute {
 
 const METHODS: HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** Paths the admin API key does not guard (SPEC §8.1). */
+/** Paths the admin API key does not guard (docs/webhooks.md). */
 export const PUBLIC_PREFIXES = ['/webhook', '/health', '/metrics', '/docs'];
 
-/** Public routes among the admin ones: an execution view opened through a signed link (SPEC §8.3) is guarded by its signature. */
+/** Public routes among the admin ones: an execution view opened through a signed link (docs/executions.md) is guarded by its signature. */
 export const PUBLIC_PATHS = ['/executions/{id}/signed-view'];
 
 export const isPublicPath = (path: string): boolean => PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -54,7 +54,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Text in a response body that would mean an internal detail leaked (SPEC §8: no stack traces, no SQL). */
+/** Text in a response body that would mean an internal detail leaked (docs/api-and-executions.md: no stack traces, no SQL). */
 export const LEAK_PATTERNS: RegExp[] = [
   /\bat [\w$.<>]+ \(/, // a stack frame: "at fn (file:line)"
   /\bat (file:|node:|\/)/, // an anonymous stack frame

@@ -15,7 +15,7 @@ const ROUTES = ['fast path', 'Express'] as const;
 type Route = (typeof ROUTES)[number];
 
 /**
- * SPEC §9.6, issue 22 item 1 and 6, issue 14 bug 1: webhook answers are content chosen by a
+ * docs/security.md, issue 22 item 1 and 6, issue 14 bug 1: webhook answers are content chosen by a
  * member's workflow, so they are sandboxed and cannot touch the security headers; respondToWebhook
  * answers raw text when asked to, with a status from 200 to 599 whatever an expression yields.
  */

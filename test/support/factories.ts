@@ -33,7 +33,7 @@ export function workflowBody(nodes: NodeSpec[], edges: EdgeSpec[], extra: Record
   };
 }
 
-/** The first two nodes of SPEC §5's score router: the trigger and the condition on the score. */
+/** The first two nodes of docs/workflows.md's score router: the trigger and the condition on the score. */
 export function scoreRouterHead(): NodeSpec[] {
   return [
     { name: 'Webhook', type: 'trigger', parameters: { requiredFields: ['email', 'score'] } },
@@ -48,7 +48,7 @@ export function scoreRouterHead(): NodeSpec[] {
   ];
 }
 
-/** SPEC §5's score router, its outside nodes replaced by `set` nodes. */
+/** docs/workflows.md's score router, its outside nodes replaced by `set` nodes. */
 export function scoreRouter() {
   return workflowBody(
     [

@@ -11,7 +11,7 @@ import {
 } from './expression-limits.js';
 
 /**
- * JSONata's built-ins replaced by bounded ones (SPEC §9.6: bounded "inside every built-in, not only
+ * JSONata's built-ins replaced by bounded ones (docs/security.md: bounded "inside every built-in, not only
  * between steps"). One built-in call is one evaluation step, so the checks between steps cannot cut
  * it short: each costly one checks the size of what it would build BEFORE building it, refuses
  * inputs whose mere scan would hold the event loop too long, and reports long loops to the budget.

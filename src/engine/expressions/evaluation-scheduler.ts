@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 
-/** SPEC §7.2: every evaluation is bounded in time (CPU time; the evaluator has a wall-clock backstop). */
+/** docs/expressions.md: every evaluation is bounded in time (CPU time; the evaluator has a wall-clock backstop). */
 export const EVALUATION_TIMEOUT_MS = 50;
 /**
  * Longest stretch evaluations hold the event loop before they wait for a turn of it, so that
- * requests such as `/health/live` get in between (SPEC §9.6: hostile input cannot stall others).
+ * requests such as `/health/live` get in between (docs/security.md: hostile input cannot stall others).
  */
 export const SLICE_MS = 5;
 /** How many evaluation steps pass between two CPU-time checks (a check costs about a microsecond). */

@@ -36,7 +36,7 @@ describe('template parsing', () => {
 describe('ExpressionEvaluator', () => {
   const evaluator = new ExpressionEvaluator();
 
-  it('binds every variable of SPEC §7.2', async () => {
+  it('binds every variable of docs/expressions.md', async () => {
     const b = bindings();
     expect(await evaluator.evaluate('{{ $trigger.body.email }}', b, 'p')).toBe('ada@example.com');
     expect(await evaluator.evaluate('{{ $context.score }}', b, 'p')).toBe(95);

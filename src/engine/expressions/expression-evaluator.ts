@@ -17,7 +17,7 @@ const CACHE_LIMIT = 20_000;
  */
 const NAVIGATION = new Set(['path', 'name', 'variable', 'parent', 'wildcard', 'descendant', 'string', 'number', 'value', 'regex', 'lambda', 'condition', 'block', 'bind']);
 
-/** The variables bound for every evaluation (SPEC §7.2), without their `$`. */
+/** The variables bound for every evaluation (docs/expressions.md), without their `$`. */
 export interface ExpressionBindings {
   trigger: unknown;
   context: unknown;
@@ -25,7 +25,7 @@ export interface ExpressionBindings {
   node: Record<string, unknown>;
   execution: { id: string; workflowId: string; mode: string; resumeUrl: string | null };
   workflow: { id: string; name: string };
-  /** Inside a forEach node: the element and its position (SPEC §7.10). */
+  /** Inside a forEach node: the element and its position (docs/lists-and-subworkflows.md). */
   item?: unknown;
   index?: number;
 }
@@ -100,7 +100,7 @@ export class ExpressionEvaluator {
 
   /**
    * evaluate's result without JSONata and without waiting, when every `{{ }}` of the source is a
-   * plain path (SPEC §7.2: those cost next to nothing); NEEDS_JSONATA otherwise, and for anything
+   * plain path (docs/expressions.md: those cost next to nothing); NEEDS_JSONATA otherwise, and for anything
    * that fails, so that evaluate reports it.
    */
   private evaluatePlain(source: string, bindings: ExpressionBindings): unknown {

@@ -1,5 +1,5 @@
 /**
- * SPEC §7.2 and §9.6: what one expression may build, and what a result must be. These bounds exist
+ * docs/expressions.md and docs/security.md: what one expression may build, and what a result must be. These bounds exist
  * because some failures cannot be caught: a string or array past V8's own limits aborts the whole
  * process (`Fatal JavaScript invalid size error`), worker threads included. So sizes are checked
  * before V8 gets there: after every step that builds a value, and inside the costly built-ins before

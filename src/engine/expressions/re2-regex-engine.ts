@@ -3,7 +3,7 @@ import { RE2JS } from 're2js';
 /**
  * JSONata's `RegexEngine` option with RE2 semantics: `$match`, `$replace`, `$split` and `$contains`
  * run regular expressions written in workflows against outside data, and RE2 matches in linear
- * time, so no input can make them backtrack catastrophically (SPEC §9.5). Patterns RE2 does not
+ * time, so no input can make them backtrack catastrophically (docs/security.md). Patterns RE2 does not
  * support (backreferences, lookaround) fail the expression with RE2's reason.
  */
 export class Re2RegexEngine {

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 
-/** SPEC §7.5: expression source is limited to 10 KB. */
+/** docs/workflows.md: expression source is limited to 10 KB. */
 export const MAX_EXPRESSION_BYTES = 10 * 1024;
 
 /** A plain path such as `$trigger.body.email` or `` $node.`Check score`.output ``, read without JSONata. */
@@ -17,7 +17,7 @@ export type TemplatePart =
 /** A parameter string, parsed once: literal text and compiled `{{ … }}` expressions. */
 export interface CompiledTemplate {
   parts: TemplatePart[];
-  /** The whole string is one `{{ … }}`: its result keeps its JSON type (SPEC §7.2). */
+  /** The whole string is one `{{ … }}`: its result keeps its JSON type (docs/expressions.md). */
   whole: boolean;
 }
 

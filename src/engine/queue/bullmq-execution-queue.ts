@@ -22,7 +22,7 @@ const LIMIT_RETRY_MS = 250;
 const CLAIM_RETRY_MS = 1000;
 
 /**
- * Queue mode (SPEC §3): executions travel through BullMQ on Redis, one job per execution with the
+ * Queue mode (docs/scaling.md): executions travel through BullMQ on Redis, one job per execution with the
  * execution id as job id, so duplicate enqueues (a redelivery, the sweep) collapse. Any role
  * enqueues; `worker` and `all` also consume, at most EXECUTION_CONCURRENCY at once, claiming each
  * execution in Postgres before running it. Redis only carries the news: a job whose execution is

@@ -8,7 +8,7 @@ import { ExecutionQueue } from '../execution-queue.js';
 import { InProcessExecutionQueue } from './in-process-execution-queue.js';
 
 /**
- * REDIS_URL set: queue mode on BullMQ (SPEC §3); else the in-process queue. BullMQ is loaded only
+ * REDIS_URL set: queue mode on BullMQ (docs/scaling.md); else the in-process queue. BullMQ is loaded only
  * in queue mode, which keeps it off a single server's start-up (a restart after a crash is when
  * every second counts).
  */

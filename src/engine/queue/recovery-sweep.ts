@@ -6,7 +6,7 @@ import type { WaitDue } from './local-dispatcher.js';
 const SWEEP_BATCH = 500;
 
 /**
- * Postgres is the source of truth (SPEC §7.7): every `intervalMs` this searches the database for
+ * Postgres is the source of truth (docs/executions.md): every `intervalMs` this searches the database for
  * work nobody runs — PENDING executions never queued (the process died between commit and
  * enqueue) or lost from Redis, RUNNING ones whose lease expired, WAITING ones that are due — and
  * hands them on. It runs once at start-up too, so a restarted process picks up what it left.

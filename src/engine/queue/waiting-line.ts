@@ -1,7 +1,7 @@
 /**
  * The dispatcher's FIFO: taking from the front is O(1) (a moving head, compacted now and then),
  * where Array#shift or splice(0, 1) copy the whole backlog on every take. A backlog of tens of
- * thousands under overload made that the engine's biggest cost (SPEC §11).
+ * thousands under overload made that the engine's biggest cost (bench/README.md).
  */
 export class WaitingLine<T> {
   private items: Array<T | undefined> = [];

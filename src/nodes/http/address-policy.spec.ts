@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAddress, parseIPv6 } from './address-policy.js';
 
-describe('classifyAddress (SPEC §9.4)', () => {
+describe('classifyAddress (docs/security.md)', () => {
   it.each([
     ['127.0.0.1', 'loopback'],
     ['127.255.255.254', 'loopback'],

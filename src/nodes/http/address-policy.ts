@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * Which addresses the HTTP Request node may not reach by default (SPEC §9.4), as pure functions of
+ * Which addresses the HTTP Request node may not reach by default (docs/security.md), as pure functions of
  * the address so they can be tested without a network. `classifyAddress` answers why an address is
  * off limits, or null for a public unicast address.
  *

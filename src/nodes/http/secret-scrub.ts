@@ -1,7 +1,7 @@
 import { encodedForms } from '../../common/secret-forms.js';
 
 /**
- * Removes credential values from what a node returns or reports (SPEC §9.2): a target may echo the
+ * Removes credential values from what a node returns or reports (docs/security.md): a target may echo the
  * Authorization header back, an error may quote a URL with a bot token in it. Nodes scrub their own
  * output and errors because only they know which values came from a credential.
  */

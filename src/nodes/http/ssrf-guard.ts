@@ -26,7 +26,7 @@ const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
 const unbracket = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 
 /**
- * SPEC §9.4. The address check runs inside the connection itself (see `guardedConnector`): the
+ * docs/security.md. The address check runs inside the connection itself (see `guardedConnector`): the
  * hostname is resolved once, every address is checked, and the socket is opened to that very
  * address, so a DNS answer that changes between a check and the connect (rebinding) cannot slip a
  * private address through. Redirect hops open new connections and so pass the same check.

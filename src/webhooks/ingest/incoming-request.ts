@@ -4,7 +4,7 @@ import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
 import { bytesHaveNul, jsonTextHasNul, nulInBody } from '../../common/nul-bytes.js';
 import type { TriggerData } from '../../executions/execution.types.js';
 
-/** Headers that carry secrets: kept out of trigger data and so out of every record (SPEC §6). */
+/** Headers that carry secrets: kept out of trigger data and so out of every record (docs/nodes.md). */
 const SECRET_HEADERS = new Set([
   'authorization',
   'proxy-authorization',
@@ -32,7 +32,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 }
 
 /**
- * Parses the body by its real Content-Type (SPEC §7.6.3): JSON, urlencoded forms and text as such;
+ * Parses the body by its real Content-Type (docs/webhooks.md): JSON, urlencoded forms and text as such;
  * anything else is kept as base64 text so no byte is lost.
  */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {

@@ -16,7 +16,7 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 /**
- * Per-webhook fixed-window rate limits (SPEC §7.6 step 2). Returns the seconds to wait when the
+ * Per-webhook fixed-window rate limits (docs/webhooks.md step 2). Returns the seconds to wait when the
  * request is over the limit. Single-server mode counts in memory; in queue mode (REDIS_URL) the
  * counters live in Redis so the limit holds across every `api` replica.
  */

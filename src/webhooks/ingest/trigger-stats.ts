@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 const FLUSH_INTERVAL_MS = 2000;
 
 /**
- * `triggerCount` and `lastTriggeredAt` (SPEC §7.6.7) are counted in memory and flushed every two
+ * `triggerCount` and `lastTriggeredAt` (docs/webhooks.md) are counted in memory and flushed every two
  * seconds in two statements, so a busy webhook never makes its workflow row a hot spot. They lag by
  * at most the interval; a crash loses at most that much counting, never an execution.
  */

@@ -6,9 +6,9 @@ import { schemaPatterns, withLinearRegExp } from '../../nodes/schema-patterns.js
 const validators = new WeakMap<object, { validator: Validator; hasPatterns: boolean }>();
 
 /**
- * The trigger node's `requiredFields` and JSON-Schema `schema` (SPEC §6): a request that fails gets
+ * The trigger node's `requiredFields` and JSON-Schema `schema` (docs/nodes.md): a request that fails gets
  * 400 naming what is wrong, and no execution. The schema validator interprets (no code generation);
- * its `pattern`s run on RE2, in linear time, whatever the body (SPEC §9.5).
+ * its `pattern`s run on RE2, in linear time, whatever the body (docs/security.md).
  */
 export function validateTriggerBody(parameters: Record<string, unknown>, body: unknown): void {
   const required = Array.isArray(parameters.requiredFields) ? (parameters.requiredFields as string[]) : [];

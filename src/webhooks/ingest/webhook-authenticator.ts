@@ -13,7 +13,7 @@ import { verifyStripe } from './auth/stripe.js';
 import type { WebhookRoute } from './webhook-routes.js';
 
 /**
- * SPEC §9.3: checks a webhook request's credentials over its raw bytes; 401 on any failure, before
+ * docs/webhooks.md: checks a webhook request's credentials over its raw bytes; 401 on any failure, before
  * anything is stored. Resolves to the names of the headers that carried a secret, so that they are
  * redacted from the trigger data.
  */

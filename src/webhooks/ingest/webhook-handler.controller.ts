@@ -7,7 +7,7 @@ import { WebhookIngestService } from './webhook-ingest.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The public entry point webhook senders POST to (SPEC §7.6, §8.1). */
+/** The public entry point webhook senders POST to (docs/webhooks.md). */
 @ApiTags('webhooks (public)')
 @Public()
 @Controller('webhook')

@@ -10,7 +10,7 @@ import { WebhookHandlerController } from './webhook-handler.controller.js';
 import { WebhookIngestService } from './webhook-ingest.service.js';
 import { WebhookRoutes } from './webhook-routes.js';
 
-/** The public side of webhooks: ingestion (SPEC §7.6). Management lives in WebhooksModule. */
+/** The public side of webhooks: ingestion (docs/webhooks.md). Management lives in WebhooksModule. */
 @Module({
   imports: [EngineModule, ExecutionsModule, CredentialsModule],
   controllers: [WebhookHandlerController, ResumeController],

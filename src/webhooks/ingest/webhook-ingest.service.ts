@@ -35,7 +35,7 @@ export interface WebhookAnswer {
 const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 
 /**
- * SPEC §7.6, in order: find, authenticate, rate-limit, parse, validate, deduplicate, commit, answer.
+ * docs/webhooks.md, in order: find, authenticate, rate-limit, parse, validate, deduplicate, commit, answer.
  * Nothing is answered 2xx before the execution row is committed.
  *
  * A pure workflow's execution (no outside effects: LoadedWorkflow.pure) runs first and is committed
@@ -46,7 +46,7 @@ const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
  */
 @Injectable()
 export class WebhookIngestService {
-  /** The api role only stores and enqueues (SPEC §3): runs belong to workers. */
+  /** The api role only stores and enqueues (docs/scaling.md): runs belong to workers. */
   private readonly runsExecutions: boolean;
 
   constructor(

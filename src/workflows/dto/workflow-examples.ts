@@ -1,5 +1,5 @@
 /**
- * The request examples Swagger UI offers for POST and PUT /workflows: SPEC §5's score router with
+ * The request examples Swagger UI offers for POST and PUT /workflows: docs/workflows.md's score router with
  * set nodes in place of e-mail and Telegram, so that it passes validation as it is, needs no
  * credential, and runs (test/openapi-examples.e2e.spec.ts sends it).
  */

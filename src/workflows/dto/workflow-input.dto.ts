@@ -78,7 +78,7 @@ export class ReplaceWorkflowDto extends CreateWorkflowDto {
   version: number;
 
   // What GET /workflows/:id answers besides the definition: accepted and ignored, so that a
-  // workflow read, edited and sent back (export → edit → import) goes through (SPEC §8). Unknown
+  // workflow read, edited and sent back (export → edit → import) goes through (docs/api-and-executions.md). Unknown
   // fields are still refused. Hidden from the schema: nobody needs to send them.
   @ApiHideProperty() @Allow() id?: unknown;
   @ApiHideProperty() @Allow() ownerId?: unknown;

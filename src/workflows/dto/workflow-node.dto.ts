@@ -3,7 +3,7 @@ import { Allow, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'cl
 import type { WorkflowNode } from '../workflow.types.js';
 
 /**
- * One node of a definition (SPEC §5). Only the shape is checked here. The retry, timeout and
+ * One node of a definition (docs/workflows.md). Only the shape is checked here. The retry, timeout and
  * disabled fields are merely allowed (@Allow): the workflow validator checks their types and ranges,
  * as it does the type's parameter schema and the graph, with messages that name the node.
  *

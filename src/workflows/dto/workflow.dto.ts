@@ -17,7 +17,7 @@ export class WorkflowSummaryDto {
   @ApiProperty() updatedAt: string;
 }
 
-/** SPEC §7.9: a schedule workflow's timetable as it stands. */
+/** docs/schedules.md: a schedule workflow's timetable as it stands. */
 export class ScheduleDto {
   @ApiProperty({ type: [String], example: ['2027-01-04T07:00:00.000Z', '2027-01-05T07:00:00.000Z'], description: 'The next 5 due times (fewer when the timetable ends), listed even while the workflow is inactive (then as if it were activated now)' })
   next: string[];

@@ -11,7 +11,7 @@ const IN_FLIGHT = 30;
 /** The outside call outlasts the leaving worker's grace period, so some executions must be handed back. */
 const CALL_MS = 4000;
 const GRACE_MS = 2000;
-/** The application exits at the latest 5 s after the grace period (SPEC §3); Docker's SIGKILL comes at 30 s. */
+/** The application exits at the latest 5 s after the grace period (docs/scaling.md); Docker's SIGKILL comes at 30 s. */
 const STOP_WITHIN_MS = GRACE_MS + 5000 + 2000;
 /** Long, so that a takeover well before it can only come from the lease being handed back. */
 const LEASE_MS = 30_000;
