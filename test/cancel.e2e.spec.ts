@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANCELED_NODE_ERROR } from '../src/executions/canceled-records.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForStatus, workflowBody } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 /**
  * docs/executions.md cancel: a canceled execution's record is final, as a FAILED run's is: the interrupted
@@ -136,13 +136,7 @@ describe('cancel leaves a final record (queue mode: canceled on the api, running
     await worker?.close();
     await api?.close();
     await target.close();
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(redisUrl, prefix);
   });
 
   it('ends the worker’s in-flight HTTP call FAILED and the rest SKIPPED; the worker writes nothing over it', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -11,6 +10,7 @@ import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 /**
  * docs/executions.md against the real database: fencing of a worker that lost its lease, and recovery of
@@ -205,15 +205,7 @@ describe('queue mode (BullMQ on Redis)', () => {
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
     // No run leaves its queue's keys behind in a shared Redis.
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      for (const prefix of prefixes) {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(redisUrl, ...prefixes);
   });
 
   it('refuses APP_ROLE=api or worker without REDIS_URL, in one line naming the variable', () => {

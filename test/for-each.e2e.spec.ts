@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { newId } from '../src/database/uuid.js';
@@ -10,6 +9,7 @@ import { testDatabaseUrl } from './support/test-database.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
 import { RecordingServer, sendJson } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 /**
  * A list API: `/item/:id` answers `{ id }` after a random delay (so elements finish out of order),
@@ -291,13 +291,7 @@ describe('forEach in queue mode (api + worker on Redis)', () => {
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
     await api.server.close();
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(redisUrl, prefix);
   });
 
   it('runs the elements on the worker and serves the record from the api', async () => {

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { newId } from '../src/database/uuid.js';
@@ -7,6 +6,7 @@ import { ExecutionsRepository } from '../src/executions/executions.repository.js
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody } from './support/factories.js';
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,13 +160,7 @@ describe('lost runs: an execution lost again and again is abandoned, not claimed
     });
     afterAll(async () => {
       await t?.close();
-      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-      try {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await deleteRedisKeys(redisUrl, prefix);
     });
 
     it(`ends FAILED after more than ${MAX_LOST_RUNS} lost runs there too`, async () => {

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ScheduleFirer } from '../src/schedules/schedule-firer.js';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { onEmbeddedDatabase, testDatabaseUrl } from './support/test-database.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 /**
  * docs/schedules.md against the real application and database: several replicas (apps on one database, as
@@ -354,13 +354,7 @@ describe('schedules (docs/schedules.md)', () => {
     const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
     const prefix = `wfe_test_sched_${process.pid}_${Date.now()}`;
     afterAll(async () => {
-      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-      try {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await deleteRedisKeys(redisUrl, prefix);
     });
 
     it(

@@ -1,5 +1,4 @@
 import { context, trace } from '@opentelemetry/api';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { newId } from '../src/database/uuid.js';
@@ -13,6 +12,7 @@ import { startHttpTarget } from './support/http-target.js';
 import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from './support/otlp-receiver.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
@@ -241,13 +241,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
     const apps: TestApp[] = [];
     afterAll(async () => {
       for (const app of apps.reverse()) await app.close();
-      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-      try {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await deleteRedisKeys(redisUrl, prefix);
     });
 
     it('continues the ingest\'s trace in the worker through the context stored with the execution', async () => {

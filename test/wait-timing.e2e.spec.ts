@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { createWebhook, createWorkflow, waitForStatus, workflowBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 /**
  * Issue 23: a duration wait must end on time, whatever the clocks of the process and the database
@@ -49,15 +49,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(redisUrl, ...prefixes);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
