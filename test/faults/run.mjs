@@ -18,6 +18,7 @@ import { databaseRestart } from './scenarios/database-restart.mjs';
 import { errorWorkflowKills } from './scenarios/error-workflows.mjs';
 import { forEachKill } from './scenarios/for-each.mjs';
 import { redisRestart } from './scenarios/redis-restart.mjs';
+import { scheduleKills } from './scenarios/schedules.mjs';
 import { sigtermUnderLoad } from './scenarios/sigterm.mjs';
 
 const SCENARIOS = [
@@ -27,6 +28,7 @@ const SCENARIOS = [
   ['restart Redis under load (queue mode)', redisRestart],
   ['SIGTERM a worker under load', sigtermUnderLoad],
   ['SIGKILL a server while executions fail and their error workflows start', errorWorkflowKills],
+  ['SIGKILL one of three replicas firing a 1-second schedule', scheduleKills],
   ['SIGKILL a server during a 200-element HTTP forEach', forEachKill],
 ];
 

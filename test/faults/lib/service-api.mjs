@@ -93,6 +93,20 @@ export async function createFailingWebhooks(base) {
   return { handlerId: handler.id, hooks: [await createWebhook(base, pure.id), await createWebhook(base, calling.id)] };
 }
 
+/** An active workflow fired by a schedule every `intervalMs` (docs/schedules.md); returns its id. */
+export async function createScheduledWorkflow(base, intervalMs) {
+  const workflow = await admin(base, 'POST', '/workflows', {
+    name: 'faults: every second',
+    active: true,
+    nodes: [
+      { id: 's1', name: 'Tick', type: 'schedule', parameters: { intervalMs, overlap: 'allow' } },
+      { id: 's2', name: 'Note', type: 'set', parameters: { values: { at: '{{ $trigger.scheduledFor }}' } } },
+    ],
+    connections: { Tick: edge('Note') },
+  });
+  return workflow.id;
+}
+
 async function createWebhook(base, workflowId) {
   const webhook = await admin(base, 'POST', '/webhooks', { workflowId, method: 'POST' });
   return { id: webhook.id, path: `/webhook/handler/${webhook.id}` };
