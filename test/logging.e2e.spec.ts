@@ -99,7 +99,7 @@ describe('structured logs (docs/observability.md)', () => {
     for (const secret of ['wfe_secret_admin_key', 'cookie-secret-123', 'query-secret-456', 'sig-secret-789', 'header-secret-abc', 'resume-token-secret-def']) {
       expect(text).not.toContain(secret);
     }
-    expect(logged.map((line) => line.req?.url)).toContain('/webhook/resume/[REDACTED]');
+    expect(logged.map((line) => line.req?.url)).toContain('/webhook/resume/[redacted]');
   });
 
   it('redacts credential fields and auth headers in objects the application logs, without touching them', async () => {
@@ -112,9 +112,9 @@ describe('structured logs (docs/observability.md)', () => {
     const { logged: lines } = await after(async () => new Logger('Test').log(logged));
     const line = lines.find((entry) => entry.msg === 'credential check')!;
     expect(line.context).toBe('Test');
-    expect(line.credential).toEqual({ apiKey: '[REDACTED]', data: { name: 'X-Key', value: '[REDACTED]' } });
-    expect(line.request.data).toEqual({ botToken: '[REDACTED]', password: '[REDACTED]' });
-    expect(line.request.headers).toEqual({ Authorization: '[REDACTED]', 'X-Hub-Signature-256': '[REDACTED]', accept: 'json' });
+    expect(line.credential).toEqual({ apiKey: '[redacted]', data: { name: 'X-Key', value: '[redacted]' } });
+    expect(line.request.data).toEqual({ botToken: '[redacted]', password: '[redacted]' });
+    expect(line.request.headers).toEqual({ Authorization: '[redacted]', 'X-Hub-Signature-256': '[redacted]', accept: 'json' });
     // `value` outside credential data is ordinary data (a condition rule here).
     expect(line.rule).toEqual({ field: 'score', value: 90 });
     expect(logged.credential.apiKey).toBe('re_live_secret');

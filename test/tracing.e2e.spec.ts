@@ -218,7 +218,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
     expect((await waitForExecution(t, executionId)).status).toBe('COMPLETED');
     const spans = await receiver.waitFor((all) => executionSpan(all, executionId, 'COMPLETED') !== undefined);
     const clients = spans.filter((span) => span.kind === SPAN_KIND.CLIENT && span.traceId === executionSpan(spans, executionId)!.traceId);
-    expect(clients.map((span) => span.attributes['url.full']).sort()).toEqual([`${resend.url}/emails`, `${target.url}/status/403`, `${telegram.url}/bot[REDACTED]/sendMessage`].sort());
+    expect(clients.map((span) => span.attributes['url.full']).sort()).toEqual([`${resend.url}/emails`, `${target.url}/status/403`, `${telegram.url}/bot[redacted]/sendMessage`].sort());
     expect(telegram.requests.length).toBeGreaterThan(0);
     // Whatever was exported, as sent over the wire.
     const exported = receiver.rawBodies.join('\n');

@@ -1,7 +1,8 @@
 import { isoTime } from '../common/iso-time.js';
 import type { ClaimedExecution } from '../executions/executions.repository.js';
 import type { ElementRecord, NodeExecution, ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
-import { MIN_SECRET_LENGTH, scrubSecrets } from '../executions/node-records.js';
+import { MIN_SECRET_LENGTH } from '../common/redaction.js';
+import { scrubSecrets } from '../executions/node-records.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { waitOutput } from '../nodes/wait.node.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';

@@ -1,5 +1,5 @@
 import { isoTime } from '../common/iso-time.js';
-import { encodedForms, jsonEscaped } from '../common/secret-forms.js';
+import { encodedForms, jsonEscaped, MIN_SECRET_LENGTH, REDACTED } from '../common/redaction.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
 import type { ElementRecord, NodeExecution } from './execution.types.js';
 
@@ -181,7 +181,6 @@ export function expandNodeRecords(records: StoredNodeExecution[] | null | undefi
 }
 
 const NO_SECRETS: ReadonlySet<string> = new Set();
-export const REDACTED_SECRET = '[redacted]';
 
 /**
  * Replaces every credential value a run decrypted, in each of its encoded forms (encodedForms), in
@@ -201,12 +200,10 @@ export function scrubSecrets(text: string, secrets: ReadonlySet<string>): string
   }
   let out = text;
   // Longest first, so a form holding another (base64 of "Bearer <secret>") is replaced whole.
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) if (out.includes(form)) out = out.split(form).join(REDACTED_SECRET);
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) if (out.includes(form)) out = out.split(form).join(REDACTED);
   return out;
 }
 
-/** Shorter values would redact ordinary data everywhere; credentials are longer in practice. */
-export const MIN_SECRET_LENGTH = 4;
 
 function truncated(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;

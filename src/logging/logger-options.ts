@@ -7,6 +7,7 @@ import { stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Lo
 import { pinoHttp, type HttpLogger, type Options as HttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 import { activeTraceIds, tracer } from '../tracing/tracing.js';
+import { isSecretHeader, REDACTED } from '../common/redaction.js';
 
 /** An incoming X-Request-Id is kept only when it looks like an id, never when it could forge a log line. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -22,9 +23,6 @@ const SECRET_KEYS = new Set(['apikey', 'bottoken', 'password', 'secret', 'token'
 /** Keys that hold secrets inside credential data (`value` of an httpHeaderAuth credential). */
 const CREDENTIAL_KEYS = new Set(['value']);
 const CREDENTIAL_PARENTS = new Set(['data', 'credential', 'credentials', 'credentialdata']);
-/** Header names that carry credentials, inside any `headers` object. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|.*signature.*|.*token.*|.*secret.*)$/i;
-const REDACTED = '[REDACTED]';
 const MAX_SCRUB_DEPTH = 6;
 
 /**
@@ -50,7 +48,7 @@ export function scrubSecrets(value: unknown, parentKey = '', depth = 0): unknown
   for (const [key, item] of Object.entries(value)) {
     const lower = key.toLowerCase();
     const secret =
-      SECRET_KEYS.has(lower) || (CREDENTIAL_KEYS.has(lower) && CREDENTIAL_PARENTS.has(parent)) || (parent === 'headers' && SECRET_HEADER.test(key));
+      SECRET_KEYS.has(lower) || (CREDENTIAL_KEYS.has(lower) && CREDENTIAL_PARENTS.has(parent)) || (parent === 'headers' && isSecretHeader(key));
     const scrubbed = secret && item !== undefined && item !== null ? REDACTED : scrubSecrets(item, key, depth + 1);
     if (scrubbed !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = scrubbed;
   }
@@ -68,7 +66,7 @@ interface SerializedRequest {
 /** Path only (query strings can carry secrets) with resume tokens, which are capabilities, masked. */
 export function loggablePath(url: string | undefined): string {
   const path = (url ?? '').split('?', 1)[0];
-  return path.replace(/^\/webhook\/resume\/[^/]+/, '/webhook/resume/[REDACTED]');
+  return path.replace(/^\/webhook\/resume\/[^/]+/, `/webhook/resume/${REDACTED}`);
 }
 
 function serializeRequest(request: SerializedRequest) {

@@ -6,6 +6,7 @@ import { excerpt } from './http/response-body.js';
 import { secretForms, scrubText } from './http/secret-scrub.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
 import { sendTelegramDescription } from './send-telegram.description.js';
+import { REDACTED } from '../common/redaction.js';
 
 class TelegramParameterError extends Error {}
 
@@ -75,7 +76,7 @@ export class SendTelegramNode implements NodeExecutor {
       if (!BOT_TOKEN.test(botToken ?? '')) throw new TelegramParameterError('the telegram credential\'s botToken is not a valid bot token (expected "<digits>:<characters>")');
       const url = `${this.config.telegramApiUrl}/bot${botToken}/sendMessage`;
       // The token is in the path: a trace shows the URL without it.
-      const shownUrl = displayUrl(new URL(url)).replace(`/bot${botToken}/`, '/bot[REDACTED]/');
+      const shownUrl = displayUrl(new URL(url)).replace(`/bot${botToken}/`, `/bot${REDACTED}/`);
       for (let tryNumber = 0; ; tryNumber++) {
         const response = await postJson(url, {}, payload, context.signal, shownUrl);
         const answer = response.json as TelegramAnswer | null;

@@ -1,17 +1,10 @@
-import { encodedForms } from '../../common/secret-forms.js';
+import { encodedForms, MIN_SECRET_LENGTH, REDACTED } from '../../common/redaction.js';
 
 /**
  * Removes credential values from what a node returns or reports (docs/security.md): a target may echo the
  * Authorization header back, an error may quote a URL with a bot token in it. Nodes scrub their own
  * output and errors because only they know which values came from a credential.
  */
-export const SCRUBBED = '[redacted]';
-
-/**
- * Values shorter than this are not scrubbed: replacing every "ab" in a response would destroy the
- * data while protecting nothing a guess would not reveal.
- */
-const MIN_SECRET_LENGTH = 3;
 
 /** Every form of the secrets (encodedForms), longest first, so a form holding another is replaced whole. */
 export function secretForms(values: Iterable<string | undefined>): string[] {
@@ -25,7 +18,7 @@ export function secretForms(values: Iterable<string | undefined>): string[] {
 
 export function scrubText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(SCRUBBED);
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
 

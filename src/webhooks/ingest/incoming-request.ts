@@ -3,30 +3,16 @@ import { isoTime } from '../../common/iso-time.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
 import { bytesHaveNul, jsonTextHasNul, nulInBody } from '../../common/nul-bytes.js';
 import type { TriggerData } from '../../executions/execution.types.js';
+import { isSecretHeader, REDACTED } from '../../common/redaction.js';
 
-/** Headers that carry secrets: kept out of trigger data and so out of every record (docs/nodes.md). */
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'x-hub-signature',
-  'x-hub-signature-256',
-  'stripe-signature',
-  'webhook-signature',
-  'x-webhook-signature',
-  'x-signature',
-]);
-export const REDACTED = '[redacted]';
-
+/** Headers that carry secrets (isSecretHeader) are kept out of trigger data, and so out of every record. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>, extraSecret: string[] = []): Record<string, string> {
   // Most webhooks name no extra header: no set built per request for them.
-  const secret = extraSecret.length ? new Set([...SECRET_HEADERS, ...extraSecret.map((name) => name.toLowerCase())]) : SECRET_HEADERS;
+  const extra = extraSecret.length ? new Set(extraSecret.map((name) => name.toLowerCase())) : undefined;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = secret.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+    out[name] = isSecretHeader(name) || extra?.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }

@@ -1,4 +1,32 @@
 /**
+ * Redaction, in one place (docs/security.md): the marker put where a secret was, the shortest value
+ * treated as a secret, which headers carry secrets, and the encoded forms a secret takes once quoted
+ * into text. Trigger data, node records, node outputs and errors, logs and spans all use these.
+ */
+
+/** What replaces a secret wherever it would have appeared. */
+export const REDACTED = '[redacted]';
+
+/** Shorter values are not treated as secrets: replacing every "ab" would destroy data and protect nothing. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Headers that carry secrets by name; any header whose name mentions a signature, token, secret or API key does too. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+const SECRET_HEADER_PATTERN = /signature|token|secret|api-?key|password/i;
+const headerVerdicts = new Map<string, boolean>();
+
+/** Whether a header's value is a secret. Header names repeat from request to request: each is judged once. */
+export function isSecretHeader(name: string): boolean {
+  let verdict = headerVerdicts.get(name);
+  if (verdict === undefined) {
+    verdict = SECRET_HEADERS.has(name.toLowerCase()) || SECRET_HEADER_PATTERN.test(name);
+    if (headerVerdicts.size >= 1000) headerVerdicts.clear();
+    headerVerdicts.set(name, verdict);
+  }
+  return verdict;
+}
+
+/**
  * The forms a secret takes once quoted into text (docs/security.md): as is; JSON-escaped (a target that
  * echoes a token holding `"` or `\` inside JSON); URL-encoded by encodeURIComponent and as a form
  * field (`+` for space); base64, alone and as the `Bearer <secret>`, `Basic <secret>` and
