@@ -4,6 +4,7 @@ import { ExecutionRetentionIndex1795769076173 } from './1795769076173-ExecutionR
 import { ExecutionLostRuns1796299771187 } from './1796299771187-ExecutionLostRuns.js';
 import { FailureHandling1796300000000 } from './1796300000000-FailureHandling.js';
 import { WorkflowSchedules1796310000000 } from './1796310000000-WorkflowSchedules.js';
+import { Subworkflows1796320000000 } from './1796320000000-Subworkflows.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   ExecutionLostRuns1796299771187,
   FailureHandling1796300000000,
   WorkflowSchedules1796310000000,
+  Subworkflows1796320000000,
 ];
