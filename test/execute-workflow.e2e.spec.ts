@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { newId } from '../src/database/uuid.js';
+import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { onEmbeddedDatabase } from './support/test-database.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -162,6 +164,38 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     expect(execution.status).toBe('COMPLETED');
     expect(nodeRecord(execution, 'Call').output).toEqual({ done: true });
     expect(execution.children).toHaveLength(1);
+  });
+
+  it('a child that ends before its parent parks still resumes it: the parent parks due at once', async () => {
+    const childId = await doubler();
+    const parentWorkflow = await createWorkflow(t, workflowBody([{ name: 'Start', type: 'trigger' }, { name: 'Call', type: 'executeWorkflow', parameters: { workflowId: childId } }], [['Start', 'Call']]));
+    const [{ ownerId }] = await db.query('SELECT "ownerId" FROM workflows WHERE id = $1', [parentWorkflow.id]);
+    const [parentId, subId] = [newId(), newId()];
+    const started = new Date().toISOString();
+    const trigger = { nodeId: 'n0', nodeName: 'Start', nodeType: 'trigger', status: 'SUCCESS', input: null, output: {}, error: null, attempts: 1, branch: 0, startedAt: started, completedAt: started, executionTime: 0 };
+    const call = { ...trigger, nodeId: 'n1', nodeName: 'Call', nodeType: 'executeWorkflow', status: 'RUNNING', output: null, completedAt: null, executionTime: null };
+    // The parent runs (its lease held), its Call node has just created the child...
+    await db.query(
+      `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt", attempt, "leaseOwner", "leaseExpiresAt", "startedAt")
+       VALUES ($1, $2, 1, $3, 'manual', 'RUNNING', '{"body":{}}', $4::jsonb, now(), 1, 'this-worker', now() + interval '1 hour', now())`,
+      [parentId, parentWorkflow.id, ownerId, JSON.stringify([trigger])],
+    );
+    await db.query(
+      `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "createdAt", attempt, "leaseOwner", "leaseExpiresAt",
+                                        "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
+       VALUES ($1, $2, 1, $3, 'subworkflow', 'RUNNING', '{"body":{"n":4}}', now(), 1, 'other-worker', now() + interval '1 hour', $4, 'Call', 0, true, 1)`,
+      [subId, childId, ownerId, parentId],
+    );
+    // ...which ends before the parent parks (its end finds the parent still RUNNING)...
+    const doubled = [{ ...trigger, nodeName: 'Double', nodeType: 'set', output: { doubled: 8 } }];
+    await db.query(`UPDATE workflow_executions SET status = 'COMPLETED', "completedAt" = now(), "nodeExecutions" = $2::jsonb WHERE id = $1`, [subId, JSON.stringify(doubled)]);
+    // ...so the parent parks due at once, not waiting for a wake-up that already happened.
+    const parked = await t.app.get(ExecutionsRepository).park(parentId, 1, JSON.stringify([trigger, call]), null, 'Call', null);
+    expect(parked?.waitTill).toBeInstanceOf(Date);
+    const execution = await waitForExecution(t, parentId);
+    expect(execution.status).toBe('COMPLETED');
+    expect(nodeRecord(execution, 'Call').output).toEqual({ doubled: 8 });
+    expect(execution.children).toEqual([{ id: subId, status: 'COMPLETED', nodeName: 'Call', index: 0 }]);
   });
 
   it('rejects an executeWorkflow naming a workflow the owner cannot see: 400 naming node and field', async () => {
