@@ -61,6 +61,9 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     const sub = await get(execution.children[0].id);
     expect(sub).toMatchObject({ mode: 'subworkflow', workflowId: childId, parentExecutionId: id, parentNode: 'Call', status: 'COMPLETED', children: [] });
     expect(sub.triggerData).toMatchObject({ body: { n: 21 }, headers: {}, query: {}, method: 'CALL' });
+    // The HTML views link parent and child.
+    expect((await t.http.get(`/executions/${id}/view`).set(t.admin).expect(200)).text).toContain(`href="/executions/${sub.id}/view"`);
+    expect((await t.http.get(`/executions/${sub.id}/view`).set(t.admin).expect(200)).text).toContain(`href="/executions/${id}/view"`);
   });
 
   it("fails with the child's error, or outputs { error } under continueOnFail", async () => {
