@@ -148,6 +148,10 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     expect(nodeRecord(execution, 'Each').output.map((o: { doubled: number }) => o.doubled)).toEqual([2, 4, 6, 8, 10]);
     expect(execution.children.map((c: { index: number }) => c.index).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(execution.children.every((c: { status: string; nodeName: string }) => c.status === 'COMPLETED' && c.nodeName === 'Each')).toBe(true);
+    // forEachConcurrency children at a time: a child starts only once an earlier one has ended.
+    const spans: Array<{ from: Date; to: Date }> = await db.query(`SELECT "createdAt" AS "from", "completedAt" AS "to" FROM workflow_executions WHERE "parentExecutionId" = $1`, [execution.id]);
+    const overlap = Math.max(...spans.map((span) => spans.filter((other) => other.from <= span.from && other.to > span.from).length));
+    expect(overlap).toBeLessThanOrEqual(2);
   });
 
   it('a parent recovered after its worker died finds its child instead of starting a second one', async () => {
