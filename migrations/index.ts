@@ -5,6 +5,7 @@ import { ExecutionLostRuns1796299771187 } from './1796299771187-ExecutionLostRun
 import { FailureHandling1796300000000 } from './1796300000000-FailureHandling.js';
 import { WorkflowSchedules1796310000000 } from './1796310000000-WorkflowSchedules.js';
 import { ExecutionTraceContext1796320000000 } from './1796320000000-ExecutionTraceContext.js';
+import { Subworkflows1796330000000 } from './1796330000000-Subworkflows.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   FailureHandling1796300000000,
   WorkflowSchedules1796310000000,
   ExecutionTraceContext1796320000000,
+  Subworkflows1796330000000,
 ];

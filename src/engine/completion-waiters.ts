@@ -149,7 +149,8 @@ export class CompletionWaiters {
   }
 }
 
-function lastOutput(records: NodeExecution[]): unknown {
+/** The output of the node that finished last (SPEC §7.6 lastNode), from stored records. */
+export function lastOutput(records: NodeExecution[]): unknown {
   let last: NodeExecution | undefined;
   for (const record of records) {
     if (!record.completedAt || (record.status !== 'SUCCESS' && record.status !== 'FAILED')) continue;

@@ -16,20 +16,25 @@ import { ResumeTokens } from './resume-tokens.js';
 import { RetryService } from './retry.service.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 import { WorkflowRunController } from './workflow-run.controller.js';
+import { Subworkflows } from './subworkflows.js';
+import { SubworkflowPort } from '../nodes/subworkflow-port.js';
 
 @Module({
   imports: [ExecutionsModule, CredentialsModule],
   controllers: [WorkflowRunController, ExecutionRetryController],
-  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay],
+  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay, Subworkflows],
   exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens],
 })
 export class EngineModule implements OnModuleInit {
   constructor(
     private readonly events: ExecutionEvents,
     private readonly engine: ExecutionEngine,
+    private readonly subworkflowPort: SubworkflowPort,
+    private readonly subworkflows: Subworkflows,
   ) {}
 
   onModuleInit(): void {
+    this.subworkflowPort.starter = this.subworkflows;
     this.events.onCanceled((id) => this.engine.abort(id, CANCELED));
   }
 }

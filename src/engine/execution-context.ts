@@ -138,9 +138,12 @@ export class ExecutionContext {
     this.dirty = true;
   }
 
-  /** The wait node this claim continues from (a resumed or timed-out WAITING execution). */
+  /**
+   * The wait node this claim continues from (a resumed or timed-out WAITING execution). Another node
+   * that paused (executeWorkflow waiting for its children) simply runs again: it finds its children.
+   */
   isResumedWait(name: string): boolean {
-    return this.execution.waitNode === name;
+    return this.execution.waitNode === name && this.workflow.graph.nodes.get(name)?.type === 'wait';
   }
 
   /** Completes the paused wait node's record with its output (docs/nodes.md wait). */

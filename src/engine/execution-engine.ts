@@ -272,6 +272,7 @@ export class ExecutionEngine {
       this.metrics.executionFinished(status, durationMs / 1000);
       logExecutionEnd(claimed, status, durationMs, error, failedNode);
       this.waiters.notify(claimed.id, { status, output, error });
+      if (claimed.parentWaits && claimed.parentExecutionId) void this.wakeParent(claimed.parentExecutionId);
       return;
     }
     this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
@@ -313,8 +314,22 @@ export class ExecutionEngine {
     const waitMs = until ? Math.max(0, until.getTime() - Date.now()) : null;
     if (tracer) settleExecutionSpan('WAITING');
     const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, waitMs);
-    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until, waitTill: parked.waitTill });
+    // A child this run waits for may have ended before it parked: then it is due at once, though `until` is null.
+    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until: until ?? (parked.waitTill ? new Date() : null), waitTill: parked.waitTill });
     else this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });
+  }
+
+  /**
+   * A sub-workflow ended and its parent waits for it: the database made the parent due (migration
+   * Subworkflows); this process wakes it now rather than at the next recovery sweep.
+   */
+  private async wakeParent(parentId: string): Promise<void> {
+    try {
+      const parent = await this.executions.dueParent(parentId);
+      if (parent) this.onSuspended({ id: parentId, workflowId: parent.workflowId, until: new Date(), waitTill: parent.waitTill });
+    } catch (error) {
+      this.logger.warn({ msg: `Execution ${parentId}: could not wake it after its child ended (the recovery sweep will): ${(error as Error).message}`, executionId: parentId });
+    }
   }
 
   /** The first respondToWebhook answer goes to the waiting caller now, and is kept with the record. */

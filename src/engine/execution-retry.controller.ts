@@ -34,6 +34,7 @@ export class ExecutionRetryController {
     errors: [400, 404, 409],
   })
   async retry(@Param('id', ParseUUIDPipe) id: string, @Body() body: RetryExecutionDto, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
-    return toExecutionDto(await this.retries.retry(id, body, principal));
+    // A new execution: no sub-workflow has started yet.
+    return toExecutionDto(await this.retries.retry(id, body, principal), true, []);
   }
 }

@@ -63,6 +63,8 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   const instant = executor.description.instant === true;
   let next = 0;
   let failure: string | null = null;
+  /** An element paused (an executeWorkflow child still running): the node pauses once the others settle. */
+  let paused = false;
 
   const worker = async () => {
     while (failure === null && !signal.aborted && next < items.length) {
@@ -85,7 +87,13 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
         outputs[index] = result.output;
         continue;
       }
-      const error = result.status === 'FAILED' ? result.error : 'A node under forEach cannot pause';
+      if (result.status === 'WAITING') {
+        // This worker's slot stays taken by the element until the execution continues: it runs the
+        // element again then (it stays RUNNING in the record), and the elements after it.
+        paused = true;
+        return;
+      }
+      const error = result.error;
       element.status = 'FAILED';
       element.error = error;
       if (node.continueOnFail && !signal.aborted) {
@@ -111,6 +119,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   record.attempts = elements.reduce((sum, element) => sum + element.attempts, 0);
   if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
   if (failure !== null) return { status: 'FAILED', error: failure };
+  if (paused) return { status: 'WAITING', until: null };
   return { status: 'SUCCESS', output: outputs, branch: 0 };
 }
 

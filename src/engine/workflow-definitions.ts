@@ -56,6 +56,12 @@ export class WorkflowDefinitions {
     return rows[0];
   }
 
+  /** Whether the user is an admin (who may run any workflow as a sub-workflow, SPEC §9.1). */
+  async isAdmin(userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'admin'`, [userId]);
+    return rows.length > 0;
+  }
+
   private async fetch(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
     const rows: Array<{ name: string; nodes: WorkflowNode[]; connections: WorkflowConnections; settings: WorkflowSettings }> = await this.dataSource.query(
       'SELECT name, nodes, connections, settings FROM workflow_versions WHERE "workflowId" = $1 AND version = $2',

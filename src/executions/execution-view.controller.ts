@@ -83,7 +83,7 @@ export class ExecutionViewController {
     const workflow = await this.viewRepository.workflowVersion(entity.workflowId, entity.workflowVersion);
     // A version never changes, so its graph's layout is computed once.
     const graph = workflow && { ...workflow, layoutKey: `${entity.workflowId}:${entity.workflowVersion}` };
-    const html = renderExecutionView(toExecutionDto(entity), { workflow: graph, signedLink });
+    const html = renderExecutionView(toExecutionDto(entity, true, await this.executions.findChildren(entity.id)), { workflow: graph, signedLink });
     // Set here rather than with @Header, which Nest applies before the handler runs: a 404 must
     // stay a JSON error with a JSON content type.
     response.setHeader('Content-Type', 'text/html; charset=utf-8');

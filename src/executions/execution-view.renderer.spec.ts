@@ -17,6 +17,8 @@ function execution(overrides: Partial<ExecutionDto> = {}): ExecutionDto {
     nodeExecutions: [],
     error: null,
     retryOf: null,
+    parentExecutionId: null,
+    parentNode: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     startedAt: '2026-01-01T00:00:00.000Z',
     completedAt: '2026-01-01T00:00:00.100Z',

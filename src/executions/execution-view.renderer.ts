@@ -81,7 +81,7 @@ export interface ExecutionViewContext {
  */
 type Related = { parentExecutionId?: string | null; children?: ReadonlyArray<string | { id: string }> | null };
 
-export function renderExecutionView(execution: ExecutionDto & Related, context: ExecutionViewContext = {}): string {
+export function renderExecutionView(execution: Omit<ExecutionDto, 'children'> & Related, context: ExecutionViewContext = {}): string {
   const nodes = execution.nodeExecutions ?? [];
   const title = `Execution ${execution.id}`;
   const workflow = context.workflow;
@@ -144,7 +144,7 @@ function errorBlock(node: NodeExecution & { attemptErrors?: readonly string[] })
   return `${label}<pre class="error">${escapeHtml(node.error)}</pre>`;
 }
 
-function renderNode(node: NodeExecution, index: number, execution: ExecutionDto): string {
+function renderNode(node: NodeExecution, index: number, execution: Omit<ExecutionDto, 'children'>): string {
   const facts = [
     `attempts: ${escapeHtml(node.attempts)}`,
     // Every node that succeeds records output 0; it says something only where there is a choice.
@@ -164,7 +164,7 @@ ${renderElements(node.elements)}
 }
 
 /** Where the node ran within the execution, as a bar: only numbers reach the style attribute. */
-function timingBar(node: NodeExecution, execution: ExecutionDto): string {
+function timingBar(node: NodeExecution, execution: Omit<ExecutionDto, 'children'>): string {
   const start = Date.parse(execution.startedAt ?? '');
   const nodeStart = Date.parse(node.startedAt ?? '');
   const total = execution.durationMs;
@@ -174,7 +174,7 @@ function timingBar(node: NodeExecution, execution: ExecutionDto): string {
   return `<div class="bar" title="position within the execution"><span class="bg-${tone(node.status)}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></div>`;
 }
 
-function offsetText(node: NodeExecution, execution: ExecutionDto): string {
+function offsetText(node: NodeExecution, execution: Omit<ExecutionDto, 'children'>): string {
   const offset = Date.parse(node.startedAt ?? '') - Date.parse(execution.startedAt ?? '');
   return Number.isFinite(offset) ? ` (+${formatMs(offset)})` : '';
 }

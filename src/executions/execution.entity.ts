@@ -17,6 +17,7 @@ import { expandNodeRecords } from './node-records.js';
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
 /** A schedule's due time fires once per workflow (docs/schedules.md): webhookId is null for those rows. */
 @Index('UQ_executions_schedule_idempotency', ['workflowId', 'idempotencyKey'], { unique: true, where: `"mode" = 'schedule' AND "idempotencyKey" IS NOT NULL` })
+@Index('UQ_executions_parent_node_run', ['parentExecutionId', 'parentNode', 'parentIndex'], { unique: true, where: '"parentExecutionId" IS NOT NULL' })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -107,6 +108,28 @@ export class ExecutionEntity {
   /** What a respondToWebhook node answered, for a `responseNode` caller waiting on another replica. */
   @Column({ type: 'jsonb', nullable: true })
   webhookResponse: unknown;
+
+  /** A sub-workflow's parent execution and the node (and forEach element) that started it. */
+  @Column({ type: 'uuid', nullable: true })
+  parentExecutionId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  parentNode: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  parentIndex: number | null;
+
+  /** The parent waits for this child: its end resumes the parent, cancelling the parent cancels it. */
+  @Column({ type: 'boolean', default: false })
+  parentWaits: boolean;
+
+  /** Parents above this execution (SPEC §7.5). */
+  @Column({ type: 'integer', default: 0 })
+  depth: number;
+
+  /** A waited-for child ended since this execution last parked (migration Subworkflows). */
+  @Column({ type: 'boolean', default: false })
+  childEnded: boolean;
 
   /** Stored records keep repeated values once (node-records.ts): every read gets them whole. */
   @AfterLoad()

@@ -73,8 +73,21 @@ export class ExecutionService {
     const execution = await this.getExecution(id, principal);
     if (!(await this.executions.cancel(id))) throw conflict(`Execution ${id} is ${execution.status} and cannot be canceled`);
     this.events.canceled(id);
+    await this.cancelWaitedChildren(id);
     const canceled = await this.getExecution(id, principal);
     logExecutionEnd(canceled, 'CANCELED', canceled.completedAt && canceled.startedAt ? canceled.completedAt.getTime() - canceled.startedAt.getTime() : 0, canceled.error, undefined);
     return canceled;
+  }
+
+  /** Cancelling a parent cancels the children it waits for that have not ended (SPEC §7.10). */
+  private async cancelWaitedChildren(id: string): Promise<void> {
+    for (const child of await this.executions.findWaitedDescendantsToCancel(id)) {
+      if (await this.executions.cancel(child)) this.events.canceled(child);
+    }
+  }
+
+  /** `children` of GET /executions/:id (SPEC §7.10). */
+  findChildren(id: string): ReturnType<ExecutionsRepository['findChildren']> {
+    return this.executions.findChildren(id);
   }
 }

@@ -38,12 +38,14 @@ export class ExecutionsController {
     errors: [400, 404],
   })
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
-    return toExecutionDto(await this.executions.getExecution(id, principal));
+    const execution = await this.executions.getExecution(id, principal);
+    return toExecutionDto(execution, true, await this.executions.findChildren(id));
   }
 
   @Post(':id/cancel')
   @ApiRoute({ summary: 'Cancel a PENDING, RUNNING or WAITING execution', description: 'Running nodes are aborted promptly.', type: ExecutionDto, errors: [400, 404, 409] })
   async cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ExecutionDto> {
-    return toExecutionDto(await this.executions.cancel(id, principal));
+    const canceled = await this.executions.cancel(id, principal);
+    return toExecutionDto(canceled, true, await this.executions.findChildren(id));
   }
 }

@@ -48,6 +48,9 @@ export interface ClaimedExecution extends ExecutionIdentity {
   /** Set when a WAITING execution continues: the wait node, and the resume request if any. */
   waitNode: string | null;
   resumeData: unknown;
+  /** A sub-workflow's parent, and whether it waits for this execution (executeWorkflow). */
+  parentExecutionId?: string | null;
+  parentWaits?: boolean;
 }
 
 export interface FinalState {
@@ -71,7 +74,7 @@ export interface ExecutionFilter {
   to?: Date;
 }
 
-const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
+const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'parentExecutionId', 'parentNode', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
 
 /**
  * Every query on workflow_executions. The hot ones (insert, claim, complete) take batches and are
@@ -153,7 +156,8 @@ export class ExecutionsRepository {
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext"`,
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext",
+                  "parentExecutionId", "parentWaits"`,
       [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
@@ -208,10 +212,12 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Parks a RUNNING execution at a wait node (docs/nodes.md): WAITING, no lease, no worker held, due in
+   * Parks a RUNNING execution at a wait node (docs/nodes.md), or at an executeWorkflow node waiting
+   * for its children (docs/lists-and-subworkflows.md): WAITING, no lease, no worker held, due in
    * `waitMs` (null: only when resumed). `waitTill` is set on the database's clock, which every
    * sweep compares it with, so a process whose clock is ahead or behind wakes nothing early or
-   * late; whole milliseconds, so that the value returned compares equal with the one stored.
+   * late; whole milliseconds, so that the value returned compares equal with the one stored. A child
+   * this run waits for that ended before it parked (migration Subworkflows) makes it due at once.
    * Returns that `waitTill`, or false when the lease was lost.
    */
   async suspend(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null, waitNode: string, waitMs: number | null): Promise<{ waitTill: Date | null } | false> {
@@ -219,13 +225,24 @@ export class ExecutionsRepository {
       await this.dataSource.query(
         `UPDATE workflow_executions
             SET status = 'WAITING', "nodeExecutions" = $3::jsonb, "webhookResponse" = COALESCE($4::jsonb, "webhookResponse"),
-                "waitNode" = $5, "waitTill" = date_trunc('milliseconds', now() + make_interval(secs => $6::float8 / 1000)),
-                "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+                "waitNode" = $5, "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+                "waitTill" = CASE WHEN "childEnded" THEN date_trunc('milliseconds', now())
+                                  ELSE date_trunc('milliseconds', now() + make_interval(secs => $6::float8 / 1000)) END,
+                "childEnded" = false
           WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING "waitTill"`,
         [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitMs],
       ),
     );
     return rows.length === 1 ? { waitTill: rows[0].waitTill } : false;
+  }
+
+  /** A parent a child's end made due (migration Subworkflows), so the process that ended the child wakes it at once. */
+  async dueParent(id: string): Promise<{ workflowId: string; waitTill: Date } | undefined> {
+    const rows: Array<{ workflowId: string; waitTill: Date }> = await this.dataSource.query(
+      `SELECT "workflowId", "waitTill" FROM workflow_executions WHERE id = $1 AND status = 'WAITING' AND "waitTill" <= now()`,
+      [id],
+    );
+    return rows[0];
   }
 
   /**
@@ -318,6 +335,64 @@ export class ExecutionsRepository {
       );
       return true;
     });
+  }
+
+  /** What a node starting a child needs of its parent: who runs it, and how deep it is (SPEC §7.5). */
+  async parentOf(id: string): Promise<{ userId: string; depth: number } | undefined> {
+    const rows: Array<{ userId: string; depth: number }> = await this.dataSource.query('SELECT "userId", depth FROM workflow_executions WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  /**
+   * Stores a sub-workflow's execution PENDING unless that node run of the parent already has one
+   * (UQ_executions_parent_node_run): a parent that runs the node again after a crash or a resume
+   * gets the child it started before. Returns the child's id, and whether this call created it.
+   */
+  async insertChild(row: NewExecution & { parentExecutionId: string; parentNode: string; parentIndex: number; parentWaits: boolean }): Promise<{ id: string; created: boolean }> {
+    const inserted: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO workflow_executions
+         (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt",
+          "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
+       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $8, $9, $10, p.depth + 1
+         FROM workflow_executions p WHERE p.id = $7
+       ON CONFLICT ("parentExecutionId", "parentNode", "parentIndex") WHERE "parentExecutionId" IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentNode, row.parentIndex, row.parentWaits],
+    );
+    if (inserted.length) return { id: inserted[0].id, created: true };
+    const existing = await this.findChild(row.parentExecutionId, row.parentNode, row.parentIndex);
+    if (!existing) throw new Error(`Child of execution ${row.parentExecutionId} at "${row.parentNode}" was neither inserted nor found`);
+    return { id: existing.id, created: false };
+  }
+
+  /** The child a node run of the parent started, if any, with what its end tells the parent. */
+  async findChild(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<ExecutionEntity | null> {
+    return this.dataSource.getRepository(ExecutionEntity).findOneBy({ parentExecutionId, parentNode, parentIndex });
+  }
+
+  /** An execution's sub-workflow executions, in the order they were started (one index scan). */
+  async findChildren(parentExecutionId: string): Promise<Array<{ id: string; status: ExecutionStatus; nodeName: string; index: number }>> {
+    return this.dataSource.query(
+      `SELECT id, status, "parentNode" AS "nodeName", "parentIndex" AS index FROM workflow_executions WHERE "parentExecutionId" = $1 ORDER BY id`,
+      [parentExecutionId],
+    );
+  }
+
+  /**
+   * The children (and their children) a canceled execution was waiting for that have not ended
+   * (SPEC §7.10); fire-and-forget children go on.
+   */
+  async findWaitedDescendantsToCancel(id: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH RECURSIVE tree AS (
+         SELECT id, status FROM workflow_executions WHERE "parentExecutionId" = $1 AND "parentWaits"
+         UNION ALL
+         SELECT c.id, c.status FROM workflow_executions c JOIN tree t ON c."parentExecutionId" = t.id WHERE c."parentWaits"
+       )
+       SELECT id FROM tree WHERE status IN ('PENDING', 'RUNNING', 'WAITING')`,
+      [id],
+    );
+    return rows.map((row) => row.id);
   }
 
   /**

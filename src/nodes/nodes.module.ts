@@ -13,9 +13,11 @@ import { ScheduleNode } from './schedule.node.js';
 import { RespondToWebhookNode } from './respond-to-webhook.node.js';
 import { TriggerNode } from './trigger.node.js';
 import { WaitNode } from './wait.node.js';
+import { ExecuteWorkflowNode } from './execute-workflow.node.js';
+import { SubworkflowPort } from './subworkflow-port.js';
 
 /** Adding a node type: write its executor class and list it here. Nothing else changes. */
-const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, MergeNode, NoOpNode, WaitNode, RespondToWebhookNode, HttpRequestNode, SendEmailNode, SendTelegramNode, ScheduleNode];
+const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, MergeNode, NoOpNode, WaitNode, RespondToWebhookNode, HttpRequestNode, SendEmailNode, SendTelegramNode, ScheduleNode, ExecuteWorkflowNode];
 
 @Global()
 @Module({
@@ -24,7 +26,8 @@ const EXECUTORS: Type<NodeExecutor>[] = [TriggerNode, ConditionNode, SetNode, Me
     ...EXECUTORS,
     { provide: NODE_EXECUTORS, useFactory: (...executors: NodeExecutor[]) => executors, inject: EXECUTORS },
     NodeRegistry,
+    SubworkflowPort,
   ],
-  exports: [NodeRegistry],
+  exports: [NodeRegistry, SubworkflowPort],
 })
 export class NodesModule {}

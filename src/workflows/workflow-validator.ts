@@ -114,7 +114,22 @@ export async function validateWorkflow(definition: DefinitionInput, context: Val
 
   errors.push(...(await credentialErrors(credentialUses, context)));
   errors.push(...(await workflowReferenceErrors(definition.settings, context)));
+  errors.push(...(await executeWorkflowReferenceErrors(nodes as WorkflowNode[], context)));
   return { errors, warnings };
+}
+
+/**
+ * An executeWorkflow node's literal `workflowId` must name a workflow the owner can see (SPEC §5), in
+ * one lookup for all of them; an expression is checked when the node runs.
+ */
+async function executeWorkflowReferenceErrors(nodes: readonly WorkflowNode[], context: Pick<ValidatorContext, 'findVisibleWorkflows'>): Promise<string[]> {
+  const references = nodes.filter((node) => isRecord(node) && node.type === 'executeWorkflow' && isRecord(node.parameters)).map((node) => ({ name: node.name, id: node.parameters.workflowId }));
+  const literal = references.filter((reference): reference is { name: string; id: string } => typeof reference.id === 'string' && UUID.test(reference.id));
+  if (!literal.length) return [];
+  const visible = new Set(await context.findVisibleWorkflows([...new Set(literal.map((reference) => reference.id.toLowerCase()))]));
+  return literal
+    .filter((reference) => !visible.has(reference.id.toLowerCase()))
+    .map((reference) => `node "${reference.name}": parameter "workflowId": workflow ${reference.id} does not exist or is not visible to the workflow's owner`);
 }
 
 /**

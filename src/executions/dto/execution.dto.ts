@@ -35,6 +35,13 @@ export class NodeExecutionDto {
   elements?: ElementRecordDto[];
 }
 
+export class ChildExecutionDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: EXECUTION_STATUSES }) status: ExecutionStatus;
+  @ApiProperty({ example: 'Process order', description: 'The executeWorkflow node that started it' }) nodeName: string;
+  @ApiProperty({ example: 0, description: "The forEach element's index (0 for a node that runs once)" }) index: number;
+}
+
 export class ExecutionDto {
   @ApiProperty() id: string;
   @ApiProperty() workflowId: string;
@@ -48,6 +55,11 @@ export class ExecutionDto {
   nodeExecutions?: NodeExecution[];
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty({ type: String, nullable: true }) retryOf: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A sub-workflow execution (mode subworkflow): the execution whose executeWorkflow node started it' })
+  parentExecutionId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The executeWorkflow node of the parent that started it' }) parentNode: string | null;
+  @ApiPropertyOptional({ type: [ChildExecutionDto], description: 'In GET /executions/:id: the sub-workflow executions its executeWorkflow nodes started, oldest first' })
+  children?: ChildExecutionDto[];
   @ApiProperty() createdAt: string;
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
@@ -79,7 +91,7 @@ export class ExecutionAcceptedDto {
   @ApiPropertyOptional({ description: 'Present when the idempotency key was seen before' }) duplicate?: boolean;
 }
 
-export function toExecutionDto(execution: ExecutionEntity, withNodes = true): ExecutionDto {
+export function toExecutionDto(execution: ExecutionEntity, withNodes = true, children?: ChildExecutionDto[]): ExecutionDto {
   const started = execution.startedAt?.getTime();
   const completed = execution.completedAt?.getTime();
   return {
@@ -94,6 +106,9 @@ export function toExecutionDto(execution: ExecutionEntity, withNodes = true): Ex
     ...(withNodes ? { nodeExecutions: execution.nodeExecutions ?? [] } : {}),
     error: execution.error,
     retryOf: execution.retryOf,
+    parentExecutionId: execution.parentExecutionId ?? null,
+    parentNode: execution.parentNode ?? null,
+    ...(children ? { children } : {}),
     createdAt: execution.createdAt.toISOString(),
     startedAt: execution.startedAt?.toISOString() ?? null,
     completedAt: execution.completedAt?.toISOString() ?? null,

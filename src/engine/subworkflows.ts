@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { newId } from '../database/uuid.js';
+import type { ExecutionEntity } from '../executions/execution.entity.js';
+import { ExecutionsRepository } from '../executions/executions.repository.js';
+import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';
+import type { NodeOutcome } from '../nodes/node-executor.js';
+import type { ChildRequest, SubworkflowStarter } from '../nodes/subworkflow-port.js';
+import { validateTriggerBody } from '../webhooks/ingest/trigger-validation.js';
+import { lastOutput } from './completion-waiters.js';
+import { ExecutionQueue } from './execution-queue.js';
+import { WorkflowDefinitions } from './workflow-definitions.js';
+
+/**
+ * Child executions of executeWorkflow nodes (SPEC §7.10). A node run (and forEach element) has at
+ * most one child, whoever asks again: the database's unique index decides, so a parent run again
+ * after a crash, a takeover or a resume finds the child it started instead of starting another.
+ */
+@Injectable()
+export class Subworkflows implements SubworkflowStarter {
+  constructor(
+    private readonly executions: ExecutionsRepository,
+    private readonly definitions: WorkflowDefinitions,
+    private readonly queue: ExecutionQueue,
+  ) {}
+
+  async child(request: ChildRequest): Promise<NodeOutcome> {
+    const existing = await this.executions.findChild(request.parentExecutionId, request.parentNode, request.index);
+    if (existing) return outcomeOf(existing, request.waitForCompletion);
+    const parent = await this.executions.parentOf(request.parentExecutionId);
+    if (!parent) return { kind: 'failed', error: `Execution ${request.parentExecutionId} not found` };
+    if (parent.depth + 1 >= MAX_SUBWORKFLOW_DEPTH) {
+      return { kind: 'failed', error: `Sub-workflow depth limit reached: at most ${MAX_SUBWORKFLOW_DEPTH} executions in a chain of executeWorkflow calls` };
+    }
+    const target = await this.definitions.current(request.workflowId);
+    const parentWorkflow = await this.definitions.current(request.parentWorkflowId);
+    // The same rule as validation (an expression's id is only known now): the owner's workflows, or any for an admin.
+    if (!target || !parentWorkflow || !(target.ownerId === parentWorkflow.ownerId || (await this.definitions.isAdmin(parentWorkflow.ownerId)))) {
+      return { kind: 'failed', error: `Workflow ${request.workflowId} does not exist or is not visible to the workflow's owner` };
+    }
+    const workflow = await this.definitions.load(request.workflowId, target.version);
+    if (!workflow) return { kind: 'failed', error: `Workflow ${request.workflowId} version ${target.version} not found` };
+    if (workflow.graph.trigger.type === 'trigger') {
+      try {
+        validateTriggerBody(workflow.graph.trigger.parameters ?? {}, request.input);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return { kind: 'failed', error: `Workflow ${request.workflowId} refused the input: ${error.message}` };
+      }
+    }
+    const receivedAt = new Date();
+    const child = await this.executions.insertChild({
+      id: newId(),
+      workflowId: request.workflowId,
+      workflowVersion: target.version,
+      webhookId: null,
+      userId: parent.userId,
+      mode: 'subworkflow',
+      triggerData: { body: request.input, headers: {}, query: {}, method: 'CALL', receivedAt: receivedAt.toISOString() },
+      idempotencyKey: null,
+      retryOf: null,
+      createdAt: receivedAt,
+      parentExecutionId: request.parentExecutionId,
+      parentNode: request.parentNode,
+      parentIndex: request.index,
+      parentWaits: request.waitForCompletion,
+    });
+    if (!child.created) {
+      const found = await this.executions.findChild(request.parentExecutionId, request.parentNode, request.index);
+      if (found) return outcomeOf(found, request.waitForCompletion);
+    }
+    this.queue.enqueue([{ id: child.id, workflowId: request.workflowId, concurrency: workflow.settings.concurrency }]);
+    return request.waitForCompletion ? { kind: 'waiting', until: null } : { kind: 'success', output: { executionId: child.id } };
+  }
+}
+
+/** What the node outputs given its child: its result once it ended, else the node keeps waiting. */
+function outcomeOf(child: ExecutionEntity, wait: boolean): NodeOutcome {
+  if (!wait) return { kind: 'success', output: { executionId: child.id } };
+  switch (child.status) {
+    case 'COMPLETED':
+      return { kind: 'success', output: lastOutput(child.nodeExecutions ?? []) };
+    case 'FAILED':
+      return { kind: 'failed', error: `Sub-workflow execution ${child.id} failed: ${child.error ?? 'unknown error'}` };
+    case 'CANCELED':
+      return { kind: 'failed', error: `Sub-workflow execution ${child.id} was canceled` };
+    default:
+      return { kind: 'waiting', until: null };
+  }
+}

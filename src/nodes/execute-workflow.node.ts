@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { executeWorkflowDescription } from './execute-workflow.description.js';
+import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
+import { SubworkflowPort } from './subworkflow-port.js';
+
+/**
+ * Runs another workflow as a child execution (SPEC §7.10). With waitForCompletion the node pauses the
+ * execution; when the child's end wakes it, the node runs again, finds the same child (one per node
+ * run and element, enforced by the database) and outputs its result.
+ */
+@Injectable()
+export class ExecuteWorkflowNode implements NodeExecutor {
+  readonly description = executeWorkflowDescription;
+
+  constructor(private readonly port: SubworkflowPort) {}
+
+  async execute({ node, parameters, input, executionId, workflowId, index }: NodeRunContext): Promise<NodeOutcome> {
+    const target = parameters.workflowId;
+    if (typeof target !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(target)) {
+      return { kind: 'failed', error: `parameter "workflowId" must be a workflow id, got ${JSON.stringify(target) ?? 'nothing'}` };
+    }
+    const wait = parameters.waitForCompletion ?? true;
+    if (typeof wait !== 'boolean') return { kind: 'failed', error: `parameter "waitForCompletion" must be true or false, got ${JSON.stringify(wait)}` };
+    if (!this.port.starter) return { kind: 'failed', error: 'Sub-workflows are not available in this process' };
+    return this.port.starter.child({
+      parentExecutionId: executionId,
+      parentWorkflowId: workflowId,
+      parentNode: node.name,
+      index: index ?? 0,
+      workflowId: target.toLowerCase(),
+      input: parameters.input === undefined ? input : parameters.input,
+      waitForCompletion: wait,
+    });
+  }
+}
