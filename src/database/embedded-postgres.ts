@@ -5,32 +5,28 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   url: string;
-  /** The whole database as a tarball, to start another in-memory copy from (test isolation). */
-  dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
 /**
- * The embedded default (docs/scaling.md): PGlite persisted under `<dataDir>/pglite`, served over the
+ * The embedded default (SPEC §3): PGlite persisted under `<dataDir>/pglite`, served over the
  * PostgreSQL wire protocol on a loopback port so that TypeORM and `pg` treat it like any server.
- * `dataDir` undefined keeps it in memory (tests), optionally starting from an earlier `dump()`.
- * One process per data directory.
+ * `dataDir` undefined keeps it in memory (tests). One process per data directory.
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined, maxConnections: number, from?: Blob): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | undefined, maxConnections: number): Promise<EmbeddedPostgres> {
   let db: PGlite;
   if (dataDir) {
     const dir = join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
     db = await PGlite.create(dir);
   } else {
-    db = await PGlite.create(from ? { loadDataDir: from } : {});
+    db = await PGlite.create();
   }
   // Above the pool size: the socket server rejects clients beyond its limit (default 1).
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   await server.start();
   return {
     url: `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`,
-    dump: () => db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
@@ -8,24 +5,24 @@ import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 /**
- * Migrates one template database for the whole run; every test file then gets its own copy of it
- * (test/support/test-database.ts), so files cannot disturb each other through shared rows, sweeps or
- * locks. On the server named by DATABASE_URL the template is a database cloned with
- * `CREATE DATABASE … TEMPLATE`; without DATABASE_URL it is a dump of a migrated in-memory PGlite that
- * each file loads into a PGlite of its own, so `npm test` needs no server.
+ * On the server named by DATABASE_URL: migrates one template database for the whole run, and every
+ * test file gets its own copy of it (`CREATE DATABASE … TEMPLATE`, test/support/test-database.ts), so
+ * files cannot disturb each other through shared rows, sweeps or locks. Without DATABASE_URL: one
+ * migrated in-memory PGlite for the run, so `npm test` needs no server.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = process.env.DATABASE_URL;
   const prefix = `wfe_test_${process.pid}_${Date.now()}`;
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres(undefined, 5);
+    // One embedded database for the whole run, served from this process. A PGlite per file, in the
+    // test file's own process, lost statements under load: its socket server interleaved the
+    // protocol messages of concurrent connections (bind/parse mismatches), which a separate process
+    // serving the queries did not show. So on PGlite the files share one database, as every test
+    // owns its data through its own users; on a server each file gets its own.
+    const embedded = await startEmbeddedPostgres(undefined, 100);
     await migrate(embedded.url);
-    const dir = mkdtempSync(join(tmpdir(), 'wfe-test-'));
-    const dumpPath = join(dir, 'template.tar');
-    writeFileSync(dumpPath, Buffer.from(await (await embedded.dump()).arrayBuffer()));
-    await embedded.stop();
-    project.provide('database', { kind: 'embedded', dumpPath, prefix });
-    return async () => rmSync(dir, { recursive: true, force: true });
+    project.provide('database', { kind: 'embedded', url: embedded.url, prefix });
+    return () => embedded.stop();
   }
   const template = `${prefix}_template`;
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${template}`));
@@ -65,7 +62,7 @@ export async function onServer<T>(serverUrl: string, work: (client: pg.Client) =
 }
 
 export type TestDatabaseTemplate =
-  | { kind: 'embedded'; dumpPath: string; prefix: string }
+  | { kind: 'embedded'; url: string; prefix: string }
   | { kind: 'server'; serverUrl: string; template: string; prefix: string };
 
 declare module 'vitest' {

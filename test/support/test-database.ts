@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { onServer, withDatabase } from './global-setup.js';
 
 let database: Promise<string> | undefined;
 
 /**
- * This test file's own database, a copy of the run's migrated template (test/support/global-setup.ts),
- * made on first use. Vitest loads modules afresh for every file, so the copy is per file: on a server
- * it is dropped when the run ends; an embedded copy lives in this file's process and ends with it.
+ * This test file's database, made on first use: on a server, a copy of the run's migrated template
+ * (test/support/global-setup.ts), per file since vitest loads modules afresh for every file, dropped
+ * when the run ends; on PGlite, the run's one embedded database.
  */
 export function testDatabaseUrl(): Promise<string> {
   database ??= create();
@@ -22,10 +20,7 @@ export function onEmbeddedDatabase(): boolean {
 
 async function create(): Promise<string> {
   const template = inject('database');
-  if (template.kind === 'embedded') {
-    const embedded = await startEmbeddedPostgres(undefined, 50, new Blob([readFileSync(template.dumpPath)]));
-    return embedded.url;
-  }
+  if (template.kind === 'embedded') return template.url;
   const name = `${template.prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   await onServer(template.serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template.template}`));
   return withDatabase(template.serverUrl, name);
