@@ -205,22 +205,26 @@ export class ExecutionEngine {
         respond: () => (needsTheQueue = true),
       });
       if (needsTheQueue || result.status === 'WAITING') return undefined;
-      const finished = { startedAt: execution.startedAt, completedAt: new Date(), nodes };
+      const completedAt = new Date();
+      // Literals of one shape, no spread: this runs for every pure webhook execution.
       try {
         return {
-          ...finished,
           status: result.status,
           nodeExecutionsJson: serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: context.triggerData }),
           error: result.status === 'FAILED' ? context.scrub(result.error) : null,
           failedNode: result.status === 'FAILED' ? result.node : undefined,
           output: context.lastOutput(),
+          startedAt: execution.startedAt,
+          completedAt,
+          nodes,
         };
       } catch (error) {
         if (!(error instanceof UnstorableResultError)) throw error;
         // Stored FAILED in the same insert: queued instead, it would only fail the same way.
         const message = context.scrub(error.message);
         const records = storableFailure(context.records, error, message, false);
-        return { ...finished, status: 'FAILED', nodeExecutionsJson: serializeNodeRecords(records, workflow.settings, context.secrets), error: message, failedNode: error.nodeName ?? undefined, output: null };
+        const nodeExecutionsJson = serializeNodeRecords(records, workflow.settings, context.secrets);
+        return { status: 'FAILED', nodeExecutionsJson, error: message, failedNode: error.nodeName ?? undefined, output: null, startedAt: execution.startedAt, completedAt, nodes };
       }
     } catch (error) {
       this.logger.error({ msg: `Execution ${execution.id} (workflow ${execution.workflowId}) could not run before its commit, queued instead: ${(error as Error).message}`, executionId: execution.id, workflowId: execution.workflowId });
