@@ -1,6 +1,6 @@
 /**
  * Response headers that keep content chosen by workflows (written by members) from acting on this
- * origin (docs/security.md, docs/security.md).
+ * origin (docs/security.md).
  */
 
 /**

@@ -155,7 +155,7 @@ function requestLogOptions(): HttpOptions {
  * nestjs-pino settings: one JSON object per line on stdout (docs/observability.md), the level from LOG_LEVEL,
  * secrets kept out. Its own request middleware is not mounted (`forRoutes: []`): it runs every
  * request inside an AsyncLocalStorage, which makes Node track every promise of the process from
- * then on — 15-20 % of webhook throughput (bench/README.md, bench/README.md). createApp mounts the same
+ * then on — 15-20 % of webhook throughput (bench/README.md). createApp mounts the same
  * request log without it (requestLogger).
  */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {

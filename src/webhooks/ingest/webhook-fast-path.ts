@@ -27,7 +27,7 @@ export interface WebhookFastPathOptions {
  * Serves `/webhook/handler/:id` straight from node:http, ahead of Express and Nest, through the
  * same WebhookIngestService, error answers, security headers, request log and metrics. The
  * framework's per-request work (router, middleware chain, guards, pipes, pino-http's child logger)
- * cost more than the ingest itself (bench/README.md; bench/README.md has the profiles). Returns false for
+ * cost more than the ingest itself (bench/README.md has the profiles). Returns false for
  * anything it does not handle exactly like Express would — an id that is not a UUID, a trailing
  * path, a compressed body — and Express takes those (WebhookHandlerController, also in Swagger).
  */
