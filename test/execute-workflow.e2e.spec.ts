@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { newId } from '../src/database/uuid.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
-import { onEmbeddedDatabase } from './support/test-database.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 
 type Auth = { Authorization: string };
 
@@ -218,19 +217,13 @@ describe('executeWorkflow (SPEC §7.10)', () => {
 });
 
 /** Queue mode: an API process and a worker on Redis; the parent waits holding no worker. */
-describe.skipIf(onEmbeddedDatabase())('executeWorkflow in queue mode', () => {
+describe('executeWorkflow in queue mode', () => {
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const prefix = `wfe_test_subwf_${process.pid}_${Date.now()}`;
   const apps: TestApp[] = [];
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(redisUrl, prefix);
   });
 
   it("an API process and a worker run parent and child; the child's end resumes the parent", async () => {
