@@ -25,7 +25,8 @@ export function pureWorkflow() {
   };
 }
 
-async function call(baseUrl, apiKey, method, path, body) {
+/** One admin API call; throws with the answer on anything but 2xx. */
+export async function call(baseUrl, apiKey, method, path, body) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },

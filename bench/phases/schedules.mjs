@@ -1,21 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuSecondsOf } from '../lib/cpu-usage.mjs';
+import { call } from '../lib/service-api.mjs';
 
 /** Requests in flight while the schedule workflows are created and edited through the API. */
 const API_CONCURRENCY = 16;
 /** How long the idle service is watched for its CPU at rest. */
 const REST_SECONDS = 10;
-
-async function call(baseUrl, apiKey, method, path, body) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
 
 /**
  * CPU of the service process and of the PostgreSQL backends serving the bench database (not every
