@@ -53,8 +53,9 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     while (!this.stop.signal.aborted) {
       let waitMs = POLL_MS;
       try {
-        await this.releaseBuffered();
-        const untilDue = await this.schedules.msUntilNextDue();
+        // One statement per idle pass: the buffered firings' query runs only when there are some.
+        const { msUntilNextDue: untilDue, buffered } = await this.schedules.pollState();
+        if (buffered) await this.releaseBuffered();
         if (untilDue !== null && untilDue <= 0) {
           const claimed = await this.fireDue();
           // More due rows than one batch: go on at once. None claimed: others hold them.
