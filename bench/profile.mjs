@@ -1,11 +1,14 @@
 /**
- * `npm run bench:profile -- [onReceived|lastNode|drain|baseline] [seconds] [--no-prof]`: starts the
+ * `npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds] [--no-prof]`: starts the
  * built service under `node --cpu-prof`, loads one webhook with autocannon (50 connections, as the
  * bench does) or lets it run a backlog (drain: the engine alone), and prints where the service's
  * CPU time went, by function and by package. The `.cpuprofile` is kept in bench/results/profiles/
  * for a flame graph (Chrome DevTools and speedscope open it). Load runs also print the CPU each
  * request cost the service, PostgreSQL and the load generator (from /proc); `baseline` measures
  * the bare-insert baseline the same way, and `--no-prof` leaves the profiler out of those figures.
+ * `idle` measures the service at rest, with one workflow and its webhooks: the CPU and PostgreSQL
+ * transactions per second of its background loops (sweep, schedule firer, error-workflow relay),
+ * which every load figure per request includes too.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,8 +26,8 @@ const args = process.argv.slice(2).filter((arg) => arg !== '--no-prof');
 const profiled = !process.argv.includes('--no-prof');
 const mode = args[0] ?? 'onReceived';
 const seconds = Number(args[1] ?? 10);
-if (!['onReceived', 'lastNode', 'drain', 'baseline'].includes(mode) || !(seconds > 0)) {
-  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline] [seconds, or thousands of executions for drain] [--no-prof]');
+if (!['onReceived', 'lastNode', 'drain', 'baseline', 'idle'].includes(mode) || !(seconds > 0)) {
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds, or thousands of executions for drain] [--no-prof]');
   process.exit(2);
 }
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -55,6 +58,7 @@ const profiling = profiled && mode !== 'baseline' ? { nodeArgs: ['--cpu-prof', `
 try {
   if (mode === 'drain') await profileDrain();
   else if (mode === 'baseline') await measureBaseline();
+  else if (mode === 'idle') await measureIdle();
   else await profileLoad();
 } finally {
   await stopService(service);
@@ -67,6 +71,21 @@ async function profileLoad() {
   const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
   const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
   await measureLoad(url, service.pid, 'service');
+}
+
+/** The service at rest: what its background loops cost, per second. */
+async function measureIdle() {
+  service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling });
+  await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  // Start-up work (migrations, the first sweep) is over by then.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const committedBefore = await transactions();
+  const cpu = new CpuUsage(service.pid);
+  cpu.start();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const usage = cpu.stop();
+  const committed = (await transactions()) - committedBefore;
+  console.log(`idle: service ${((usage.target * 1000) / usage.wall).toFixed(1)} ms CPU per second, ${(committed / usage.wall).toFixed(1)} PostgreSQL transactions per second (${usage.wall.toFixed(0)} s)`);
 }
 
 /** The bare-insert baseline under the same load, for its CPU split. */
