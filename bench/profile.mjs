@@ -9,6 +9,9 @@
  * `idle` measures the service at rest, with one workflow and its webhooks: the CPU and PostgreSQL
  * transactions per second of its background loops (sweep, schedule firer, error-workflow relay),
  * which every load figure per request includes too.
+ * `--effect`: the effect workflow (trigger → httpRequest to bench/json-server.mjs → set) instead of
+ * the pure one; `--queue`: APP_ROLE=api + worker on Redis (logical database 13, a prefix of its
+ * own), both profiled, and the CPU per request counts both.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,17 +20,23 @@ import pg from 'pg';
 import { buildIfStale } from './lib/build.mjs';
 import { createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
 import { post } from './lib/load.mjs';
-import { setUpWorkflow } from './lib/service-api.mjs';
-import { secrets, startBaseline, startService, stopService } from './lib/targets.mjs';
+import { effectWorkflow, setUpWorkflow } from './lib/service-api.mjs';
+import { secrets, serviceEnv, startBaseline, startJsonServer, startService, stopService } from './lib/targets.mjs';
+import { stopAllChildren } from './lib/children.mjs';
+import { clearQueueKeys } from './phases/queue-mode.mjs';
+import { readOptions } from './lib/options.mjs';
 import { CpuUsage, describeCpu } from './lib/cpu-usage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2).filter((arg) => arg !== '--no-prof');
+const FLAGS = ['--no-prof', '--effect', '--queue'];
+const args = process.argv.slice(2).filter((arg) => !FLAGS.includes(arg));
 const profiled = !process.argv.includes('--no-prof');
+const effect = process.argv.includes('--effect');
+const queue = process.argv.includes('--queue');
 const mode = args[0] ?? 'onReceived';
 const seconds = Number(args[1] ?? 10);
 if (!['onReceived', 'lastNode', 'drain', 'baseline', 'idle'].includes(mode) || !(seconds > 0)) {
-  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds, or thousands of executions for drain] [--no-prof]');
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds, or thousands of executions for drain] [--no-prof] [--effect] [--queue]');
   process.exit(2);
 }
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -38,6 +47,10 @@ mkdirSync(outDir, { recursive: true });
 buildIfStale(root);
 await createDatabase(adminUrl, name);
 let service;
+/** The worker of --queue (`service` is then the api). */
+let worker;
+const redisUrl = readOptions([]).redisUrl;
+const redisPrefix = `wfe_profile_${process.pid}`;
 const before = new Set(readdirSync(outDir));
 /** Commits in the profiled database so far (pg_stat_database), to relate load to statements. */
 async function transactions() {
@@ -53,24 +66,35 @@ async function transactions() {
     await client.end();
   }
 }
+let workflowDefinition;
 const serviceOptions = { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn' };
 const profiling = profiled && mode !== 'baseline' ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] } : {};
 try {
+  if (effect) {
+    const jsonServer = await startJsonServer(root);
+    serviceEnv.HTTP_ALLOWED_HOSTS = jsonServer.hostPort;
+    workflowDefinition = effectWorkflow(`${jsonServer.baseUrl}/notify`);
+  }
   if (mode === 'drain') await profileDrain();
   else if (mode === 'baseline') await measureBaseline();
   else if (mode === 'idle') await measureIdle();
   else await profileLoad();
 } finally {
   await stopService(service);
+  await stopService(worker);
+  await stopAllChildren();
+  if (queue) await clearQueueKeys(redisUrl, redisPrefix).catch(() => undefined);
   await dropDatabase(adminUrl, name);
 }
 
-/** A webhook under load: ingest, and the engine running what arrives. */
+/** A webhook under load: ingest, and the engine running what arrives (in the worker with --queue). */
 async function profileLoad() {
-  service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling });
-  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  const queued = { redisUrl, redisPrefix };
+  service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling, ...(queue ? { ...queued, role: 'api', name: 'api' } : {}) });
+  if (queue) worker = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling, ...queued, role: 'worker', name: 'worker' });
+  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey, workflowDefinition);
   const url = service.baseUrl + (mode === 'lastNode' ? paths.lastNodePath : paths.onReceivedPath);
-  await measureLoad(url, service.pid, 'service');
+  await measureLoad(url, queue ? [service.pid, worker.pid] : service.pid, queue ? 'api + worker' : 'service');
 }
 
 /** The service at rest: what its background loops cost, per second. */
@@ -113,7 +137,7 @@ async function measureLoad(url, pid, name) {
  */
 async function profileDrain() {
   service = await startService(join(root, 'dist'), serviceOptions);
-  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey);
+  const paths = await setUpWorkflow(service.baseUrl, secrets.adminApiKey, workflowDefinition);
   await stopService(service);
   const client = new pg.Client({ connectionString: serviceOptions.databaseUrl });
   await client.connect();
@@ -141,10 +165,14 @@ async function profileDrain() {
 }
 
 if (!profiled || mode === 'baseline') process.exit(0);
-const file = readdirSync(outDir).find((entry) => entry.endsWith('.cpuprofile') && !before.has(entry));
-if (!file) throw new Error('the service wrote no profile');
-summarise(JSON.parse(readFileSync(join(outDir, file), 'utf8')));
-console.log(`\nprofile: bench/results/profiles/${file}`);
+const files = readdirSync(outDir).filter((entry) => entry.endsWith('.cpuprofile') && !before.has(entry));
+if (!files.length) throw new Error('the service wrote no profile');
+for (const file of files) {
+  // With --queue, one profile per process; the api's is the one without the engine's run loop.
+  console.log(`\n=== ${file}`);
+  summarise(JSON.parse(readFileSync(join(outDir, file), 'utf8')));
+  console.log(`\nprofile: bench/results/profiles/${file}`);
+}
 
 /** Self time by function and by package (node_modules/<name>, node internals, our code). */
 function summarise(profile) {

@@ -15,14 +15,14 @@ import { killAllChildrenNow, RssSampler, stopAllChildren, stopChild } from './li
 import { BenchDb, createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
 import { readOptions, USAGE } from './lib/options.mjs';
 import { summaryRows, textTable, writeResults } from './lib/report.mjs';
-import { setUpWorkflow } from './lib/service-api.mjs';
+import { effectWorkflow, setUpWorkflow } from './lib/service-api.mjs';
 import { OtlpSink } from './lib/otlp-sink.mjs';
-import { secrets, serviceEnv, startBaseline, startService, stopService } from './lib/targets.mjs';
+import { secrets, serviceEnv, startBaseline, startJsonServer, startService, stopService } from './lib/targets.mjs';
 import { dbCostPhase } from './phases/db-cost.mjs';
 import { endToEndPhase } from './phases/end-to-end.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
 import { lastNodePhase } from './phases/last-node.mjs';
-import { queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
+import { clearQueueKeys, queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
 import { schedulesPhase } from './phases/schedules.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,11 +44,17 @@ function notesFor(results, serviceWarnings) {
   const { ingest, e2e, lastNode } = results;
   if (ingest?.service.non2xx || ingest?.service.errors) notes.push(`ingest: ${ingest.service.non2xx} non-2xx answers (${JSON.stringify(ingest.service.statusCodes)}) and ${ingest.service.errors} socket errors`);
   if (ingest && !ingest.drain.drained) notes.push(`ingest: backlog not drained within ${ingest.drain.ms / 1000} s (${ingest.drain.left} left)`);
-  const queued = results.queueMode?.ingest ? results.queueMode : undefined;
-  if (queued?.ingest.non2xx || queued?.ingest.errors) notes.push(`queue mode ingest: ${queued.ingest.non2xx} non-2xx answers (${JSON.stringify(queued.ingest.statusCodes)}) and ${queued.ingest.errors} socket errors`);
+  const queued = results.queueMode?.workflows ? results.queueMode : undefined;
   const warned = (queued?.warnings.api.length ?? 0) + (queued?.warnings.worker.length ?? 0);
   if (warned) notes.push(`queue mode: the api and worker logged ${warned} warning/error lines (queueMode.warnings in the JSON)`);
-  for (const [name, run] of Object.entries({ 'full speed': e2e?.fullSpeed, sustained: e2e?.sustained, 'queue mode': queued?.endToEnd })) {
+  if (results.effect?.ingest.service.non2xx || results.effect?.ingest.service.errors) notes.push(`effect ingest: ${results.effect.ingest.service.non2xx} non-2xx answers (${JSON.stringify(results.effect.ingest.service.statusCodes)}) and ${results.effect.ingest.service.errors} socket errors`);
+  const runs = { 'full speed': e2e?.fullSpeed, sustained: e2e?.sustained, 'effect full speed': results.effect?.e2e.fullSpeed, 'effect sustained': results.effect?.e2e.sustained };
+  for (const [name, flow] of Object.entries(queued?.workflows ?? {})) {
+    if (flow.ingest.service.non2xx || flow.ingest.service.errors) notes.push(`queue mode ${name} ingest: ${flow.ingest.service.non2xx} non-2xx answers (${JSON.stringify(flow.ingest.service.statusCodes)}) and ${flow.ingest.service.errors} socket errors`);
+    runs[`queue mode ${name} full speed`] = flow.endToEnd.fullSpeed;
+    runs[`queue mode ${name} sustained`] = flow.endToEnd.sustained;
+  }
+  for (const [name, run] of Object.entries(runs)) {
     if (!run) continue;
     if (run.load.non2xx || run.load.errors) notes.push(`e2e ${name}: ${run.load.non2xx} non-2xx (${JSON.stringify(run.load.statusCodes)}), ${run.load.errors} socket errors`);
     if (run.backlogAtEnd > run.completedPerSecond) notes.push(`e2e ${name}: backlog of ${run.backlogAtEnd} executions when the load stopped (accepted ${run.acceptedPerSecond.toFixed(0)}/s, completed ${run.completedPerSecond.toFixed(0)}/s); drained in ${(run.drain.ms / 1000).toFixed(1)} s`);
@@ -59,8 +65,12 @@ function notesFor(results, serviceWarnings) {
   if (lastNode?.timedOut202) notes.push(`lastNode: ${lastNode.timedOut202} answers were 202 (execution not finished within the response timeout)`);
   if (lastNode && lastNode.load.requests - lastNode.answered200 - lastNode.timedOut202 > 0) notes.push(`lastNode: other statuses ${JSON.stringify(lastNode.load.statusCodes)}`);
   if (results.tracing) notes.push(`tracing on at sampling ratio ${results.tracing.ratio}: ${results.tracing.exportRequests} OTLP exports, ${(results.tracing.exportBytes / 1e6).toFixed(1)} MB of spans`);
-  if (results.dbCost?.opaqueConnections) notes.push(`db cost: ${results.dbCost.opaqueConnections} encrypted connections could not be counted`);
-  if (results.dbCost?.sequential.slowestObserved) notes.push(`db cost: ${results.dbCost.sequential.slowestObserved} sequential executions did not complete within 10 s`);
+  for (const cost of [results.dbCost, results.queueCost]) {
+    if (cost?.opaqueConnections) notes.push(`db cost (${cost.mode}): ${cost.opaqueConnections} encrypted connections could not be counted`);
+    for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
+      if (flow.sequential.slowestObserved) notes.push(`db cost (${cost.mode}, ${name}): ${flow.sequential.slowestObserved} sequential executions did not complete within 10 s`);
+    }
+  }
   const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
   // The bench itself keeps about two processes busy; beyond that something else shares the CPU.
   if (before > cores || after > cores + 2) notes.push(`the machine was busy with other work: load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end on ${cores} cores; ratios to the baseline hold better than absolute figures`);
@@ -116,26 +126,44 @@ async function main() {
       Object.assign(serviceEnv, ctx.otlpSink.env(options.tracing));
       step(`tracing on at sampling ratio ${options.tracing}, spans exported to the OTLP sink on port ${ctx.otlpSink.port}`);
     }
-    step('starting the baseline and the service');
+    step('starting the baseline, the JSON server of the effect workflow and the service');
+    ctx.jsonServer = await startJsonServer(root);
+    // The service may call the bench's JSON server (loopback) and nothing else private.
+    serviceEnv.HTTP_ALLOWED_HOSTS = ctx.jsonServer.hostPort;
+    ctx.step = step;
+    ctx.clearQueueKeys = (prefix) => clearQueueKeys(options.redisUrl, prefix).catch((error) => console.warn(`could not delete the bench's Redis keys (${prefix}:*): ${error.message}`));
     ctx.baseline = await startBaseline(root, { databaseUrl: url, poolSize: options.poolSize });
     ctx.service = await startService(ctx.dist, { databaseUrl: url, poolSize: options.poolSize, logLevel: options.logLevel });
     step(`service ready in ${ctx.service.startMs} ms (pid ${ctx.service.pid}), baseline on ${ctx.baseline.baseUrl}`);
     ctx.rss = new RssSampler(ctx.service.pid);
-    ctx.paths = await setUpWorkflow(ctx.service.baseUrl, secrets.adminApiKey);
+    ctx.workflows = {
+      pure: await setUpWorkflow(ctx.service.baseUrl, secrets.adminApiKey),
+      effect: await setUpWorkflow(ctx.service.baseUrl, secrets.adminApiKey, effectWorkflow(`${ctx.jsonServer.baseUrl}/notify`)),
+    };
     ctx.rss.mark('rest');
     await sleep(2000);
     ctx.rss.close('rest');
 
-    step(`ingest: baseline then service, ${options.ingestSeconds} s each`);
-    results.ingest = await ingestPhase(ctx);
+    const base = ctx.service.baseUrl;
+    const { pure, effect } = ctx.workflows;
+    step(`ingest (pure workflow): baseline then service, ${options.ingestSeconds} s each`);
+    results.ingest = await ingestPhase(ctx, base + pure.onReceivedPath);
     step(`ingest: service ${results.ingest.service.okPerSecond.toFixed(0)}/s, baseline ${results.ingest.baseline.okPerSecond.toFixed(0)}/s`);
 
-    step(`end to end: full speed then fixed rate, ${options.e2eSeconds} s each`);
-    results.e2e = await endToEndPhase(ctx, results.ingest.baseline.okPerSecond);
+    step(`end to end (pure): full speed then fixed rate, ${options.e2eSeconds} s each`);
+    results.e2e = await endToEndPhase(ctx, base + pure.onReceivedPath, results.ingest.baseline.okPerSecond, { fixedRate: options.e2eRate });
     step(`end to end: ${results.e2e.fullSpeed.completedPerSecond.toFixed(0)} COMPLETED/s at full speed; sustained run at ${results.e2e.sustained.rate}/s`);
 
-    step(`lastNode: ${options.lastNodeSeconds} s`);
-    results.lastNode = await lastNodePhase(ctx);
+    step(`lastNode (pure): ${options.lastNodeSeconds} s`);
+    results.lastNode = await lastNodePhase(ctx, base + pure.lastNodePath);
+
+    step('effect workflow (trigger → httpRequest → set): ingest with a baseline round of its own, end to end, lastNode');
+    const effectIngest = await ingestPhase(ctx, base + effect.onReceivedPath);
+    step(`effect ingest: service ${effectIngest.service.okPerSecond.toFixed(0)}/s, baseline ${effectIngest.baseline.okPerSecond.toFixed(0)}/s; backlog drained in ${(effectIngest.drain.ms / 1000).toFixed(1)} s`);
+    const effectE2e = await endToEndPhase(ctx, base + effect.onReceivedPath, effectIngest.baseline.okPerSecond);
+    step(`effect end to end: ${effectE2e.fullSpeed.completedPerSecond.toFixed(0)} COMPLETED/s at full speed; sustained run at ${effectE2e.sustained.rate}/s`);
+    results.effect = { ingest: effectIngest, e2e: effectE2e, lastNode: await lastNodePhase(ctx, base + effect.lastNodePath) };
+    results.effect.outsideApi = await fetch(`${ctx.jsonServer.baseUrl}/stats`).then((response) => response.json());
 
     await ctx.db.waitForDrain(options.drainCapSeconds * 1000);
     const finalCounts = await ctx.db.statusCounts();
@@ -145,9 +173,9 @@ async function main() {
     ctx.rss.close('after');
     results.memory = {
       rest: ctx.rss.median('rest'),
-      peak: Math.max(results.ingest.rssPeak ?? 0, results.e2e.rssPeak ?? 0, results.lastNode.rssPeak ?? 0),
+      peak: Math.max(...[results.ingest, results.e2e, results.lastNode, results.effect.ingest, results.effect.e2e, results.effect.lastNode].map((phase) => phase.rssPeak ?? 0)),
       afterLoad: ctx.rss.median('after'),
-      peakByPhase: { ingest: results.ingest.rssPeak, e2e: results.e2e.rssPeak, lastNode: results.lastNode.rssPeak },
+      peakByPhase: { ingest: results.ingest.rssPeak, e2e: results.e2e.rssPeak, lastNode: results.lastNode.rssPeak, effect: { ingest: results.effect.ingest.rssPeak, e2e: results.effect.e2e.rssPeak, lastNode: results.effect.lastNode.rssPeak } },
     };
     const serviceWarnings = ctx.service.warnings;
     results.serviceWarningLines = ctx.service.warningLines;
@@ -156,12 +184,14 @@ async function main() {
     ctx.service = undefined;
 
     step('db cost: the service again, through a counting proxy');
-    results.dbCost = await dbCostPhase(ctx);
+    results.dbCost = await dbCostPhase(ctx, { mode: 'single' });
 
     const queue = queueModeSupport(root, ctx.dist);
     if (queue.supported || options.forceQueueMode) {
       step('queue mode: api + worker');
       results.queueMode = await queueModePhase(ctx);
+      step('queue mode db and Redis cost: api + worker again, through counting proxies');
+      results.queueCost = await dbCostPhase(ctx, { mode: 'queue' });
     } else {
       results.queueMode = { skipped: `not available in this build (${queue.reason})` };
       step(`queue mode: not available in this build (${queue.reason})`);
@@ -172,10 +202,13 @@ async function main() {
     results.notes = notesFor(results, serviceWarnings);
     const rows = summaryRows(results);
     console.log(`\n${textTable(rows)}\n`);
-    if (results.dbCost.burst.topStatements.length) {
-      console.log('statements per execution (burst):');
-      for (const statement of results.dbCost.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
-      console.log('');
+    for (const cost of [results.dbCost, results.queueCost]) {
+      for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
+        console.log(`statements per execution (${cost.mode}, ${name}, burst):`);
+        for (const statement of flow.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
+        if (flow.burst.topRedisCommands) console.log(`  Redis: ${flow.burst.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
+        console.log('');
+      }
     }
     for (const note of results.notes) console.log(`note: ${note}`);
     const written = writeResults(join(root, 'bench', 'results'), results, rows);

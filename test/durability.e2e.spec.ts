@@ -154,6 +154,41 @@ describe('durable executions (docs/executions.md)', () => {
       t = undefined;
     });
 
+    it('recovers an execution inserted already claimed by a process that died before running it', async () => {
+      const callsBefore = target.requests.length;
+      const id = newId();
+      // What the ingest of a process with a free slot commits (ExecutionQueue.reserveRun): RUNNING
+      // under its lease from the insert on. That process is gone; nobody ran anything yet.
+      await executions.insertMany([
+        {
+          id,
+          workflowId: calling.id,
+          workflowVersion: calling.version,
+          webhookId: null,
+          userId: ownerId,
+          mode: 'webhook',
+          triggerData: { body: { score: 95, email: 'ada@example.com' }, headers: {}, query: {}, method: 'POST', receivedAt: new Date().toISOString() },
+          idempotencyKey: null,
+          retryOf: null,
+          createdAt: new Date(),
+          claimedBy: { owner: 'dead-ingest', leaseMs: 1500, startedAt: new Date() },
+        },
+      ]);
+      expect(await row(id)).toMatchObject({ status: 'RUNNING', attempt: 1, leaseOwner: 'dead-ingest', nodeExecutions: [] });
+      // Its lease fences it from every other claim while it holds.
+      expect(await executions.claimMany([id], 'worker-b', 60_000)).toEqual([]);
+
+      t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      const execution = await waitForExecution(t, id);
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'Call')).toMatchObject({ status: 'SUCCESS', attempts: 1 });
+      expect(target.requests.length - callsBefore).toBe(1);
+      const stored = (await db.query('SELECT attempt, "lostRuns", "leaseOwner" FROM workflow_executions WHERE id = $1', [id]))[0];
+      expect(stored).toEqual({ attempt: 2, lostRuns: 1, leaseOwner: null });
+      await t.close();
+      t = undefined;
+    });
+
     it('takes over an expired lease only once it expired, and repeats the in-flight call with its attempt counted', async () => {
       const callsBefore = target.requests.length;
       // What a worker that died during the call left: the trigger's result and the call in flight,

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredential, createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
@@ -191,6 +193,31 @@ describe('httpRequest node (docs/nodes.md) against allow-listed targets', () => 
     expect(execution.status).toBe('COMPLETED');
     expect(call).toMatchObject({ status: 'SUCCESS', attempts: 3, output: { status: 200, data: { ok: true, calls: 3 } } });
     expect(target.requests.filter((r) => r.url.startsWith(`/flaky/${key}`))).toHaveLength(3);
+  });
+
+  it('reuses one kept-alive connection for calls to the same host across executions', async () => {
+    // A server of its own that counts TCP connections: every call is a new execution.
+    let connections = 0;
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const app = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${port}` });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const { execution, call } = await runCall(app, { method: 'POST', url: `http://127.0.0.1:${port}/notify`, body: { i } });
+        expect(execution.status).toBe('COMPLETED');
+        expect(call.output).toMatchObject({ status: 200, data: { ok: true } });
+      }
+      expect(connections).toBe(1);
+    } finally {
+      await app.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('refuses a redirect from an allowed host to a private address at the hop; the target behind it sees nothing', async () => {

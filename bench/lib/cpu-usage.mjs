@@ -65,7 +65,8 @@ export class CpuUsage {
   }
 
   read() {
-    const target = cpuTimes(this.targetPid);
+    // One pid, or several (an api and a worker) counted together.
+    const target = [this.targetPid].flat().map(cpuTimes).reduce((sum, times) => ({ user: sum.user + times.user, system: sum.system + times.system }), { user: 0, system: 0 });
     return {
       target: target.user + target.system,
       targetSystem: target.system,

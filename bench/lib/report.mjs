@@ -23,63 +23,64 @@ export function summaryRows(results) {
     add('schedules: CPU while firing, cores', `service ${fixed(s.cpuFiring.serviceCores, 3)}, postgres ${fixed(s.cpuFiring.postgresCores, 3)}`);
     add('schedules: set-up through the API', `create ${fixed(s.createSeconds, 1)} s, edit ${fixed(s.editSeconds, 1)} s`);
   }
-  if (ingest) {
-    add('ingest onReceived 2xx/s (50 conn)', rate(ingest.service.okPerSecond), rate(ingest.baseline.okPerSecond), times(ingest.ratio), '≥ 1.0× baseline', ingest.ratio >= 1);
-    add('ingest latency p50', ms(ingest.service.latencyMs.p50), ms(ingest.baseline.latencyMs.p50));
-    add('ingest latency p99', ms(ingest.service.latencyMs.p99), ms(ingest.baseline.latencyMs.p99));
-    add('ingest non-2xx / socket errors', `${ingest.service.non2xx} / ${ingest.service.errors}`, `${ingest.baseline.non2xx} / ${ingest.baseline.errors}`, '', '0', ingest.service.non2xx + ingest.service.errors === 0);
-    add('ingest: backlog at end / drain time', `${ingest.backlogAtEnd} / ${fixed(ingest.drain.ms / 1000, 1)} s${ingest.drain.drained ? '' : ` (cap hit, ${ingest.drain.left} left)`}`);
+  const blocks = [{ label: '', flow: { ingest, e2e, lastNode }, pure: true }];
+  if (results.effect) blocks.push({ label: 'effect: ', flow: results.effect });
+  for (const [name, flow] of Object.entries(queueMode?.workflows ?? {})) blocks.push({ label: `queue mode (api + worker), ${name}: `, flow: { ingest: flow.ingest, e2e: flow.endToEnd, lastNode: flow.lastNode } });
+  for (const { label, flow, pure } of blocks) {
+    if (flow.ingest) {
+      const i = flow.ingest;
+      add(`${label}ingest onReceived 2xx/s (50 conn)`, rate(i.service.okPerSecond), rate(i.baseline.okPerSecond), times(i.ratio), pure ? '≥ 1.0× baseline' : '');
+      add(`${label}ingest latency p50 / p99`, `${ms(i.service.latencyMs.p50)} / ${ms(i.service.latencyMs.p99)}`, `${ms(i.baseline.latencyMs.p50)} / ${ms(i.baseline.latencyMs.p99)}`);
+      add(`${label}ingest non-2xx / socket errors`, `${i.service.non2xx} / ${i.service.errors}`, `${i.baseline.non2xx} / ${i.baseline.errors}`, '', '0', i.service.non2xx + i.service.errors === 0);
+      add(`${label}ingest: backlog at end / drain time`, `${i.backlogAtEnd} / ${fixed(i.drain.ms / 1000, 1)} s${i.drain.drained ? '' : ` (cap hit, ${i.drain.left} left)`}`);
+    }
+    if (flow.e2e) {
+      const baselineRate = flow.ingest?.baseline.okPerSecond;
+      const full = flow.e2e.fullSpeed;
+      add(`${label}e2e COMPLETED/s during full-speed ingest`, rate(full.completedPerSecond), rate(baselineRate), times(flow.e2e.ratio), pure ? '≥ 0.5× baseline' : '', pure ? flow.e2e.ratio >= 0.5 : undefined);
+      add(`${label}e2e full speed: accepted/s, backlog at end, drain`, `${rate(full.acceptedPerSecond)}, ${full.backlogAtEnd}, ${fixed(full.drain.ms / 1000, 1)} s${full.drain.drained ? '' : ` (cap hit, ${full.drain.left} left)`}`);
+      add(`${label}e2e all accepted / (load + drain)`, rate(full.overallCompletedPerSecond), rate(baselineRate), times(full.overallCompletedPerSecond / baselineRate));
+      add(`${label}service CPU per execution (load + drain)`, full.cpuMicrosecondsPerExecution === undefined ? '–' : `${fixed(full.cpuMicrosecondsPerExecution)} µs`);
+      const held = flow.e2e.sustained;
+      add(`${label}e2e sustained at ${held.rate}/s: COMPLETED/s`, rate(held.completedPerSecond), '', '', `≈ accepted ${rate(held.acceptedPerSecond)}`, held.completedPerSecond >= held.acceptedPerSecond * 0.95);
+      // What is queued when the load stops is in flight, not growth, while it is under a second's worth.
+      add(`${label}e2e sustained at ${held.rate}/s: backlog end / max`, `${held.backlogAtEnd} / ${held.maxBacklog}`, '', '', `end ≤ 1 s of load (${held.rate})`, held.backlogAtEnd <= held.rate);
+      if (held.failed + full.failed) add(`${label}e2e FAILED executions`, String(held.failed + full.failed), '', '', '0', false);
+    }
+    if (flow.lastNode) {
+      const l = flow.lastNode;
+      add(`${label}lastNode round trip p50 / p99 (50 conn)`, `${ms(l.load.latencyMs.p50)} / ${ms(l.load.latencyMs.p99)}`, '', '', 'p99 < 50 ms', l.load.latencyMs.p99 < 50);
+      add(`${label}lastNode answers/s; non-200`, `${rate(l.answered200 / l.load.seconds)}; ${l.load.requests - l.answered200 + l.load.errors}`);
+    }
   }
-  if (e2e) {
-    const full = e2e.fullSpeed;
-    add('e2e COMPLETED/s during full-speed ingest', rate(full.completedPerSecond), rate(ingest?.baseline.okPerSecond), times(e2e.ratio), '≥ 0.5× baseline', e2e.ratio >= 0.5);
-    add('e2e full speed: accepted/s, backlog at end', `${rate(full.acceptedPerSecond)}, ${full.backlogAtEnd}`);
-    add('e2e full speed: drain time after load', `${fixed(full.drain.ms / 1000, 1)} s${full.drain.drained ? '' : ` (cap hit, ${full.drain.left} left)`}`);
-    add('e2e full speed: all accepted / (load + drain)', rate(full.overallCompletedPerSecond), rate(ingest?.baseline.okPerSecond), times(full.overallCompletedPerSecond / ingest?.baseline.okPerSecond));
-    const held = e2e.sustained;
-    add(`e2e sustained at ${held.rate}/s: COMPLETED/s`, rate(held.completedPerSecond), '', '', `≈ accepted ${rate(held.acceptedPerSecond)}`, held.completedPerSecond >= held.acceptedPerSecond * 0.95);
-    // What is queued when the load stops is in flight, not growth, while it is under a second's worth.
-    add(`e2e sustained at ${held.rate}/s: backlog end / max`, `${held.backlogAtEnd} / ${held.maxBacklog}`, '', '', `end ≤ 1 s of load (${held.rate})`, held.backlogAtEnd <= held.rate);
-  }
+  if (results.effect?.outsideApi) add('effect: outside API connections / requests (keep-alive reuse)', `${results.effect.outsideApi.connections} / ${results.effect.outsideApi.requests}`);
   if (results.executions) {
     const failed = results.executions.byStatus.FAILED ?? 0;
     add('FAILED executions, all single-process phases', String(failed), '', '', '0', failed === 0);
-  }
-  if (lastNode) {
-    add('lastNode round trip p50 (50 conn)', ms(lastNode.load.latencyMs.p50));
-    add('lastNode round trip p99 (50 conn)', ms(lastNode.load.latencyMs.p99), '', '', '< 50 ms', lastNode.load.latencyMs.p99 < 50);
-    add('lastNode answers/s; non-200', `${rate(lastNode.answered200 / lastNode.load.seconds)}; ${lastNode.load.requests - lastNode.answered200 + lastNode.load.errors}`);
   }
   if (memory) {
     add('RSS at rest', mb(memory.rest));
     add('RSS peak under load', mb(memory.peak));
     add('RSS at rest after load', mb(memory.afterLoad));
   }
-  if (dbCost) {
-    const seq = dbCost.sequential;
-    add('one at a time: POST → 202, then 202 → COMPLETED (median)', `${ms(seq.ingestMsMedian)}, then ${ms(seq.runMsMedian)}`);
-    add('DB round trips: ingest (one at a time, median)', fixed(seq.ingestRoundTripsMedian));
-    add('DB round trips: run beyond ingest (median)', fixed(seq.runRoundTripsMedian), '', '', '≤ 2', seq.runRoundTripsMedian <= 2);
-    add('DB round trips per execution, one at a time', fixed(seq.perExecution.roundTrips, 2));
-    add('DB round trips per execution, burst of 50 conn', fixed(dbCost.burst.perExecution.roundTrips, 2));
-    add('DB statements / transactions per execution, burst', `${fixed(dbCost.burst.perExecution.statements, 2)} / ${fixed(dbCost.burst.perExecution.transactions, 2)}`);
-    add('pg_stat_database transactions per execution, burst', fixed(dbCost.burst.pgStatTransactionsPerExecution, 2));
-    const writes = dbCost.burst.executionRowWritesPerExecution;
-    add('workflow_executions row inserts / updates per execution', `${fixed(writes.inserts, 2)} / ${fixed(writes.updates, 2)}`);
-  }
-  if (queueMode) {
-    if (queueMode.skipped) add('queue mode', queueMode.skipped);
-    else {
-      const base = ingest?.baseline.okPerSecond;
-      const { ingest: queued, endToEnd: flow } = queueMode;
-      add('queue mode (api + worker): ingest 2xx/s', rate(queued.okPerSecond), rate(base), times(queued.okPerSecond / base));
-      add('queue mode: ingest p50 / p99', `${ms(queued.latencyMs.p50)} / ${ms(queued.latencyMs.p99)}`);
-      add('queue mode: e2e COMPLETED/s during full-speed ingest', rate(flow.completedPerSecond), rate(base), times(flow.completedPerSecond / base));
-      add('queue mode: e2e backlog at end / drain time', `${flow.backlogAtEnd} / ${fixed(flow.drain.ms / 1000, 1)} s${flow.drain.drained ? '' : ` (cap hit, ${flow.drain.left} left)`}`);
-      add('queue mode: FAILED executions', String(flow.failed), '', '', '0', flow.failed === 0);
-      add('queue mode: RSS peak api / worker', `${mb(queueMode.rssPeak.api)} / ${mb(queueMode.rssPeak.worker)}`);
+  for (const cost of [dbCost, results.queueCost]) {
+    for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
+      const label = `${cost.mode === 'queue' ? 'queue mode' : 'single server'}, ${name}:`;
+      const seq = flow.sequential;
+      const burst = flow.burst.perExecution;
+      add(`${label} one at a time POST → 202, then → COMPLETED (median)`, `${ms(seq.ingestMsMedian)}, then ${ms(seq.runMsMedian)}`);
+      add(`${label} DB round trips ingest / run beyond it (one at a time, median)`, `${fixed(seq.ingestRoundTripsMedian)} / ${fixed(seq.runRoundTripsMedian)}`);
+      add(`${label} DB statements / transactions per execution, one at a time`, `${fixed(seq.perExecution.statements, 2)} / ${fixed(seq.perExecution.transactions, 2)}`);
+      add(`${label} DB statements / transactions per execution, burst`, `${fixed(burst.statements, 2)} / ${fixed(burst.transactions, 2)}`, '', '', name === 'effect' ? 'writes ≤ 2' : '');
+      if (flow.burst.pgStatTransactionsPerExecution !== undefined) add(`${label} pg_stat_database transactions per execution, burst`, fixed(flow.burst.pgStatTransactionsPerExecution, 2));
+      const writes = flow.burst.executionRowWritesPerExecution;
+      if (writes) add(`${label} workflow_executions row inserts / updates per execution`, `${fixed(writes.inserts, 2)} / ${fixed(writes.updates, 2)}`);
+      if (burst.redisCommands !== undefined) add(`${label} Redis commands / writes per execution, burst`, `${fixed(burst.redisCommands, 2)} / ${fixed(burst.redisWrites, 2)}`);
+      if (seq.perExecution.redisCommands !== undefined) add(`${label} Redis commands / writes per execution, one at a time`, `${fixed(seq.perExecution.redisCommands, 2)} / ${fixed(seq.perExecution.redisWrites, 2)}`);
     }
   }
+  if (queueMode?.skipped) add('queue mode', queueMode.skipped);
+  else if (queueMode) add('queue mode: RSS peak api / worker', `${mb(queueMode.rssPeak.api)} / ${mb(queueMode.rssPeak.worker)}`);
   return rows;
 }
 
@@ -104,9 +105,12 @@ function markdown(results, rows) {
     `|${COLUMNS.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${COLUMNS.map((column) => String(row[column]).replace(/\|/g, '\\|')).join(' | ')} |`),
   ];
-  if (results.dbCost?.burst.topStatements.length) {
-    lines.push('', '## Statements per execution (burst)', '', '| per execution | statement |', '|---|---|');
-    for (const statement of results.dbCost.burst.topStatements) lines.push(`| ${statement.perExecution} | \`${statement.sql.replace(/\|/g, '\\|')}\` |`);
+  for (const cost of [results.dbCost, results.queueCost]) {
+    for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
+      lines.push('', `## Statements per execution (${cost.mode}, ${name}, burst)`, '', '| per execution | statement |', '|---|---|');
+      for (const statement of flow.burst.topStatements) lines.push(`| ${statement.perExecution} | \`${statement.sql.replace(/\|/g, '\\|')}\` |`);
+      for (const command of flow.burst.topRedisCommands ?? []) lines.push(`| ${command.perExecution} | Redis \`${command.sql}\` |`);
+    }
   }
   if (results.notes.length) lines.push('', '## Notes', '', ...results.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort, startChild, stopChild, waitForHttp } from './children.mjs';
 
 /** Variables of the service that must come from the bench, never from the caller's shell. */
-const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'APP_ROLE', 'PORT', 'DATA_DIR', 'ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'PUBLIC_URL', 'LOG_LEVEL', 'DB_POOL_SIZE', 'DB_MIGRATE_ON_START', 'METRICS_TOKEN', 'SHUTDOWN_GRACE_MS'];
+const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'APP_ROLE', 'PORT', 'DATA_DIR', 'ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'PUBLIC_URL', 'LOG_LEVEL', 'DB_POOL_SIZE', 'DB_MIGRATE_ON_START', 'METRICS_TOKEN', 'SHUTDOWN_GRACE_MS', 'HTTP_ALLOWED_HOSTS', 'HTTP_ALLOW_PRIVATE_NETWORKS'];
 
 function cleanEnv() {
   const env = { ...process.env };
@@ -64,5 +64,15 @@ export async function startBaseline(root, { databaseUrl, poolSize }) {
   const handle = startChild('baseline', [join(root, 'bench', 'baseline-server.mjs')], { ...cleanEnv(), DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: String(poolSize) });
   handle.baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(handle, `${handle.baseUrl}/health`);
+  return handle;
+}
+
+/** The effect workflow's outside API (json-server.mjs), a process of its own. */
+export async function startJsonServer(root) {
+  const port = await freePort();
+  const handle = startChild('json server', [join(root, 'bench', 'json-server.mjs')], { ...cleanEnv(), PORT: String(port) });
+  handle.baseUrl = `http://127.0.0.1:${port}`;
+  handle.hostPort = `127.0.0.1:${port}`;
+  await waitForHttp(handle, `${handle.baseUrl}/stats`);
   return handle;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { post } from '../lib/load.mjs';
 import { PAYLOAD } from '../lib/service-api.mjs';
+import { RespCounter } from '../lib/resp-counter.mjs';
 import { startService, stopService } from '../lib/targets.mjs';
 import { WireCounter } from '../lib/wire-counter.mjs';
 
@@ -15,98 +16,140 @@ const SETTLE_MS = 2500;
 const PG_STATS_FLUSH_MS = 11_000;
 
 /**
- * Database work per execution of the pure workflow (issue 6: ≤ 2 round trips beyond ingest). A
- * second service instance talks to Postgres through a counting proxy (bench/lib/wire-counter.mjs);
- * the bench polls statuses on its own connection, which the proxy does not see.
- * - sequential: one request at a time; round trips from POST to 202 (ingest) and from 202 until
- *   the row reads COMPLETED (the run), medians over N — the cost with no batching to help;
- * - burst: N requests at 50 connections, everything until drained, over N — the cost under load,
- *   cross-checked with pg_stat_database's transactions and pg_stat_user_tables' row writes.
- * Background work (the recovery sweep) is measured while idle and subtracted.
+ * Database (and, in queue mode, Redis) work per execution of each workflow (bench/README.md,
+ * "db cost"). The service runs behind counting proxies: bench/lib/wire-counter.mjs for PostgreSQL,
+ * bench/lib/resp-counter.mjs for Redis; the bench polls statuses on its own connection, which
+ * the proxies do not see.
+ * - `mode`: 'single' (one service) or 'queue' (APP_ROLE=api + worker, both counted);
+ * - per workflow (ctx.workflows: pure, effect):
+ *   - sequential: one request at a time; round trips from POST to 202 (ingest) and from 202 until
+ *     the row reads COMPLETED (the run), medians over N — the cost with no batching to help;
+ *   - burst: N requests at 50 connections, everything until drained, over N — the cost under
+ *     load; on a full run cross-checked with pg_stat_database's transactions and
+ *     pg_stat_user_tables' row writes (that needs 11 s of quiet per figure, so --quick skips it).
+ * Background work (the recovery sweep, BullMQ's polling) is measured while idle and subtracted.
  */
-export async function dbCostPhase(ctx) {
+export async function dbCostPhase(ctx, { mode = 'single' } = {}) {
   const { options, db } = ctx;
   const target = new URL(ctx.databaseUrl);
   const counter = new WireCounter(target.hostname, Number(target.port || 5432));
   await counter.start();
-  let service;
+  const redisTarget = mode === 'queue' ? new URL(options.redisUrl) : undefined;
+  const redisCounter = redisTarget ? new RespCounter(redisTarget.hostname, Number(redisTarget.port || 6379)) : undefined;
+  await redisCounter?.start();
+  const services = [];
+  const redisPrefix = `wfe_bench_${process.pid}_cost`;
   try {
-    service = await startService(ctx.dist, { name: 'service (counted)', databaseUrl: counter.wrap(ctx.databaseUrl), poolSize: options.poolSize, logLevel: options.logLevel });
-    ctx.extraServices.add(service);
-    const url = service.baseUrl + ctx.paths.onReceivedPath;
-    // Warm the pool and the workflow cache so connection set-up is not counted.
-    await post(url, { connections: options.connections, amount: 200 });
+    const common = { databaseUrl: counter.wrap(ctx.databaseUrl), poolSize: options.poolSize, logLevel: options.logLevel };
+    if (mode === 'queue') {
+      const queue = { ...common, redisUrl: redisCounter.wrap(options.redisUrl), redisPrefix };
+      services.push(await startService(ctx.dist, { ...queue, name: 'api (counted)', role: 'api' }));
+      services.push(await startService(ctx.dist, { ...queue, name: 'worker (counted)', role: 'worker' }));
+    } else {
+      services.push(await startService(ctx.dist, { ...common, name: 'service (counted)' }));
+    }
+    for (const service of services) ctx.extraServices.add(service);
+    const baseUrl = services[0].baseUrl;
+    // Warm the pools and the workflow caches so connection set-up is not counted.
+    for (const paths of Object.values(ctx.workflows)) await post(baseUrl + paths.onReceivedPath, { connections: options.connections, amount: 200 });
     await db.waitForDrain(options.drainCapSeconds * 1000);
     await sleep(SETTLE_MS);
-
-    const idleStart = counter.snapshot();
-    await sleep(IDLE_WINDOW_MS);
-    const idle = WireCounter.delta(idleStart, counter.snapshot());
-    const idlePerMs = { roundTrips: idle.roundTrips / idle.ms, statements: idle.statements / idle.ms, transactions: idle.transactions / idle.ms };
-    const net = (delta, count) => ({
-      roundTrips: (delta.roundTrips - idlePerMs.roundTrips * delta.ms) / count,
-      statements: (delta.statements - idlePerMs.statements * delta.ms) / count,
-      transactions: (delta.transactions - idlePerMs.transactions * delta.ms) / count,
-    });
-
-    // The idle window doubles as the wait for Postgres' deferred statistics flush of the warm-up.
-    await sleep(PG_STATS_FLUSH_MS - SETTLE_MS - IDLE_WINDOW_MS);
-    const statsBefore = await db.activity();
-    const burstStart = counter.snapshot();
-    const load = await post(url, { connections: options.connections, amount: options.dbCostBurst });
-    await db.waitForDrain(options.drainCapSeconds * 1000);
-    await sleep(SETTLE_MS);
-    const burstDelta = WireCounter.delta(burstStart, counter.snapshot());
-    await sleep(PG_STATS_FLUSH_MS - SETTLE_MS);
-    const statsAfter = await db.activity();
-
-    const sequential = await runSequential(counter, db, url, options.dbCostSequential);
-    await sleep(SETTLE_MS);
-    const sequentialTotal = net(WireCounter.delta(sequential.start, counter.snapshot()), options.dbCostSequential);
-
-    const n = load.ok;
-    const none = { ins: 0, upd: 0, del: 0 };
-    const executionsAfter = statsAfter.rowWrites.workflow_executions ?? none;
-    const executionsBefore = statsBefore.rowWrites.workflow_executions ?? none;
-    return {
-      idle: { seconds: idle.ms / 1000, roundTrips: idle.roundTrips, statements: idle.statements },
-      sequential: {
-        executions: options.dbCostSequential,
-        ingestRoundTripsMedian: median(sequential.ingest),
-        runRoundTripsMedian: median(sequential.run),
-        runRoundTripsMax: Math.max(...sequential.run),
-        ingestMsMedian: median(sequential.ingestMs),
-        runMsMedian: median(sequential.runMs),
-        perExecution: sequentialTotal,
-        slowestObserved: sequential.timedOut,
-      },
-      burst: {
-        executions: n,
-        non2xx: load.non2xx,
-        perExecution: net(burstDelta, n),
-        // pg_stat_database counts every transaction of the database, the bench's own polls included.
-        pgStatTransactionsPerExecution: (statsAfter.transactions - statsBefore.transactions - (statsAfter.ownQueries - statsBefore.ownQueries)) / n,
-        executionRowWritesPerExecution: {
-          inserts: (executionsAfter.ins - executionsBefore.ins) / n,
-          updates: (executionsAfter.upd - executionsBefore.upd) / n,
+    const idleStart = snapshot(counter, redisCounter);
+    await sleep(options.quick ? IDLE_WINDOW_MS / 2 : IDLE_WINDOW_MS);
+    const idle = delta(idleStart, snapshot(counter, redisCounter));
+    const net = (d, count) => {
+      const less = (key, value) => (value - (idle[key] / idle.ms) * d.ms) / count;
+      return {
+        roundTrips: less('roundTrips', d.roundTrips),
+        statements: less('statements', d.statements),
+        transactions: less('transactions', d.transactions),
+        ...(redisCounter ? { redisCommands: less('redisCommands', d.redisCommands), redisWrites: less('redisWrites', d.redisWrites) } : {}),
+      };
+    };
+    const workflows = {};
+    for (const [name, paths] of Object.entries(ctx.workflows)) {
+      const url = baseUrl + paths.onReceivedPath;
+      const pgStats = !options.quick;
+      if (pgStats) await sleep(PG_STATS_FLUSH_MS - SETTLE_MS);
+      const statsBefore = pgStats ? await db.activity() : undefined;
+      const burstStart = snapshot(counter, redisCounter);
+      const load = await post(url, { connections: options.connections, amount: options.dbCostBurst });
+      await db.waitForDrain(options.drainCapSeconds * 1000);
+      await sleep(SETTLE_MS);
+      const burstDelta = delta(burstStart, snapshot(counter, redisCounter));
+      if (pgStats) await sleep(PG_STATS_FLUSH_MS - SETTLE_MS);
+      const statsAfter = pgStats ? await db.activity() : undefined;
+      const sequentialStart = snapshot(counter, redisCounter);
+      const sequential = await runSequential(counter, db, url, options.dbCostSequential);
+      await sleep(SETTLE_MS);
+      const sequentialTotal = net(delta(sequentialStart, snapshot(counter, redisCounter)), options.dbCostSequential);
+      const n = load.ok;
+      const none = { ins: 0, upd: 0, del: 0 };
+      workflows[name] = {
+        sequential: {
+          executions: options.dbCostSequential,
+          ingestRoundTripsMedian: median(sequential.ingest),
+          runRoundTripsMedian: median(sequential.run),
+          runRoundTripsMax: Math.max(...sequential.run),
+          ingestMsMedian: median(sequential.ingestMs),
+          runMsMedian: median(sequential.runMs),
+          perExecution: sequentialTotal,
+          slowestObserved: sequential.timedOut,
         },
-        topStatements: [...burstDelta.byText.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([sql, count]) => ({ perExecution: round(count / n, 3), count, sql: sql.length > 160 ? `${sql.slice(0, 157)}...` : sql })),
-      },
+        burst: {
+          executions: n,
+          non2xx: load.non2xx,
+          perExecution: net(burstDelta, n),
+          // pg_stat_database counts every transaction of the database, the bench's own polls included.
+          pgStatTransactionsPerExecution: pgStats ? (statsAfter.transactions - statsBefore.transactions - (statsAfter.ownQueries - statsBefore.ownQueries)) / n : undefined,
+          executionRowWritesPerExecution: pgStats
+            ? {
+                inserts: ((statsAfter.rowWrites.workflow_executions ?? none).ins - (statsBefore.rowWrites.workflow_executions ?? none).ins) / n,
+                updates: ((statsAfter.rowWrites.workflow_executions ?? none).upd - (statsBefore.rowWrites.workflow_executions ?? none).upd) / n,
+              }
+            : undefined,
+          topStatements: top(burstDelta.byText, n, 12),
+          topRedisCommands: redisCounter ? top(burstDelta.byName, n, 8) : undefined,
+        },
+      };
+    }
+    return {
+      mode,
+      idle: { seconds: idle.ms / 1000, roundTrips: idle.roundTrips, statements: idle.statements, redisCommands: idle.redisCommands },
+      workflows,
       wireConnections: counter.totals.connections,
       opaqueConnections: counter.totals.opaqueConnections,
     };
   } finally {
-    await stopService(service);
-    ctx.extraServices.delete(service);
+    for (const service of services) {
+      await stopService(service);
+      ctx.extraServices.delete(service);
+    }
     await counter.stop();
+    await redisCounter?.stop();
+    if (mode === 'queue') await ctx.clearQueueKeys?.(redisPrefix);
   }
 }
 
+function snapshot(counter, redisCounter) {
+  return { pg: counter.snapshot(), redis: redisCounter?.snapshot() };
+}
+
+function delta(before, after) {
+  const pg = WireCounter.delta(before.pg, after.pg);
+  const redis = before.redis ? RespCounter.delta(before.redis, after.redis) : undefined;
+  return { ...pg, redisCommands: redis?.commands ?? 0, redisWrites: redis?.writes ?? 0, byName: redis?.byName ?? new Map() };
+}
+
+function top(counts, n, limit) {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([text, count]) => ({ perExecution: round(count / n, 3), count, sql: text.length > 160 ? `${text.slice(0, 157)}...` : text }));
+}
+
 async function runSequential(counter, db, url, count) {
-  const result = { start: counter.snapshot(), ingest: [], run: [], ingestMs: [], runMs: [], timedOut: 0 };
+  const result = { ingest: [], run: [], ingestMs: [], runMs: [], timedOut: 0 };
   for (let i = 0; i < count; i++) {
     const before = counter.snapshot();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: PAYLOAD });

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { post } from '../lib/load.mjs';
 import { RssSampler } from '../lib/children.mjs';
 import { startService, stopService } from '../lib/targets.mjs';
-import { measureEndToEnd } from './end-to-end.mjs';
+import { endToEndPhase } from './end-to-end.mjs';
+import { ingestPhase } from './ingest.mjs';
+import { lastNodePhase } from './last-node.mjs';
 
 function filesUnder(dir) {
   try {
@@ -31,7 +32,9 @@ export function queueModeSupport(root, dist) {
 
 /**
  * Scaled out: one `api` and one `worker` process against the same database and Redis (the main
- * service is stopped by then). Same ingest and end-to-end figures as the single process.
+ * service is stopped by then). For each workflow (ctx.workflows: pure, effect) the same ingest
+ * (with a baseline round of its own), end-to-end (full speed, then sustained) and lastNode figures
+ * as the single process; CPU per execution counts both processes.
  */
 export async function queueModePhase(ctx) {
   const { options } = ctx;
@@ -50,13 +53,18 @@ export async function queueModePhase(ctx) {
     const rssWorker = new RssSampler(worker.pid);
     rssApi.mark('load');
     rssWorker.mark('load');
-    const url = api.baseUrl + ctx.paths.onReceivedPath;
-    await post(url, { connections: options.connections, amount: options.warmupRequests });
-    const ingest = await post(url, { connections: options.connections, duration: options.ingestSeconds });
-    const endToEnd = await measureEndToEnd(ctx, url, { seconds: options.e2eSeconds });
+    const workflows = {};
+    for (const [name, paths] of Object.entries(ctx.workflows)) {
+      const url = api.baseUrl + paths.onReceivedPath;
+      const ingest = await ingestPhase(ctx, url, null);
+      const endToEnd = await endToEndPhase(ctx, url, ingest.baseline.okPerSecond, { rss: null, pids: [api.pid, worker.pid] });
+      const lastNode = await lastNodePhase(ctx, api.baseUrl + paths.lastNodePath, null);
+      workflows[name] = { ingest, endToEnd, lastNode };
+      ctx.step?.(`queue mode, ${name}: ingest ${ingest.service.okPerSecond.toFixed(0)}/s (baseline ${ingest.baseline.okPerSecond.toFixed(0)}/s), e2e ${endToEnd.fullSpeed.completedPerSecond.toFixed(0)} COMPLETED/s`);
+    }
     rssApi.stop();
     rssWorker.stop();
-    return { redisUrl: options.redisUrl, ingest, endToEnd, rssPeak: { api: rssApi.peak('load'), worker: rssWorker.peak('load') }, warnings: { api: api.warningLines, worker: worker.warningLines } };
+    return { redisUrl: options.redisUrl, workflows, rssPeak: { api: rssApi.peak('load'), worker: rssWorker.peak('load') }, warnings: { api: api.warningLines, worker: worker.warningLines } };
   } finally {
     for (const handle of [api, worker]) {
       await stopService(handle);
@@ -70,7 +78,7 @@ export async function queueModePhase(ctx) {
  * Deletes the queue's keys in the bench's Redis database, so no job outlives its database: those
  * under the run's prefix, and BullMQ's default `bull:` ones of builds without REDIS_PREFIX.
  */
-async function clearQueueKeys(url, prefix) {
+export async function clearQueueKeys(url, prefix) {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => undefined); // the failed command says it

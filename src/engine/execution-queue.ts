@@ -1,3 +1,18 @@
+import type { ClaimedExecution } from '../executions/executions.repository.js';
+
+/**
+ * A free slot of this process for an execution its caller is about to insert already claimed
+ * (RUNNING under this process's lease, attempt 1): no claim statement, no second row version.
+ * Exactly one of `run` (once the insert is committed) or `release` (it was not) must follow.
+ */
+export interface RunSlot {
+  /** The lease owner and lease length to insert the row with. */
+  owner: string;
+  leaseMs: number;
+  run(claimed: ClaimedExecution): void;
+  release(): void;
+}
+
 /** One execution to run; the id is enough, the rest lets the queue schedule without a query. */
 export interface QueuedExecution {
   id: string;
@@ -16,6 +31,15 @@ export interface QueuedExecution {
 export abstract class ExecutionQueue {
   /** Hands committed executions on; never throws and never waits for them to run. */
   abstract enqueue(items: QueuedExecution[]): void;
+
+  /**
+   * A slot to run a new execution here at once, when this process runs executions, has one free
+   * and nothing waits for one; otherwise undefined, and the execution is inserted PENDING and
+   * enqueued as usual.
+   */
+  reserveRun(): RunSlot | undefined {
+    return undefined;
+  }
 
   /** Executions waiting in this process for a free slot (a metrics gauge). */
   abstract get depth(): number;

@@ -33,6 +33,12 @@ export interface NewExecution extends ExecutionIdentity {
    * in its final state, as completeMany would leave it, instead of PENDING.
    */
   finished?: Pick<FinalState, 'status' | 'nodeExecutionsJson' | 'error' | 'completedAt'> & { startedAt: Date };
+  /**
+   * Stored already claimed by this process (ExecutionQueue.reserveRun): RUNNING, attempt 1, under
+   * its lease from the insert's commit on, as claimMany would leave it. Should the process die, the
+   * lease runs out and the sweep takes the execution over like any other lost run.
+   */
+  claimedBy?: { owner: string; leaseMs: number; startedAt: Date };
 }
 
 /** The original execution when an idempotency key was seen before. */
@@ -61,6 +67,16 @@ export interface FinalState {
   nodeExecutionsJson: string;
   error: string | null;
   completedAt: Date;
+  /** JSON of a respondToWebhook answer, or null. */
+  webhookResponseJson: string | null;
+}
+
+/** Node records committed before an outside effect starts (saveProgressMany). */
+export interface ProgressState {
+  id: string;
+  attempt: number;
+  /** Already serialised (and truncated where needed) by the engine. */
+  nodeExecutionsJson: string;
   /** JSON of a respondToWebhook answer, or null. */
   webhookResponseJson: string | null;
 }
@@ -96,12 +112,12 @@ export class ExecutionsRepository {
       'executions_insert',
       `INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
-          attempt, error, "startedAt", "completedAt", "traceContext")
+          attempt, error, "startedAt", "completedAt", "traceContext", "leaseOwner", "leaseExpiresAt")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
-              COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace
+              COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace, v.owner, now() + make_interval(secs => v.lease / 1000)
          FROM jsonb_to_recordset($1::jsonb)
            AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
-                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text)
+                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text, owner text, lease float8)
        ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
        RETURNING id`,
       [batch],
@@ -195,20 +211,32 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Commits progress before an outside effect (docs/executions.md); false when the lease was lost. A resumed
-   * wait is consumed here: once its node's result is committed, the resume data is not needed.
+   * Commits progress before an outside effect (docs/executions.md), for many executions in one
+   * statement; returns the ids whose write was accepted (still RUNNING under that attempt: the
+   * others lost their lease). A resumed wait is consumed here: once its node's result is committed,
+   * the resume data is not needed.
    */
-  async saveProgress(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null): Promise<boolean> {
-    const rows = unwrapUpdate(
-      await this.dataSource.query(
-        `UPDATE workflow_executions
-            SET "nodeExecutions" = $3::jsonb, "webhookResponse" = COALESCE($4::jsonb, "webhookResponse"),
-                "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
-          WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING id`,
-        [id, attempt, nodeExecutionsJson, webhookResponseJson],
-      ),
+  async saveProgressMany(unordered: ProgressState[]): Promise<Set<string>> {
+    // Locked in id order, as completeMany and claims lock rows, so concurrent batches cannot deadlock.
+    const states = [...unordered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const batch = `[${states.map((s) => `{"id":"${s.id}","attempt":${s.attempt},"nodes":${s.nodeExecutionsJson},"response":${s.webhookResponseJson ?? 'null'}}`).join(',')}]`;
+    const rows = await queryPrepared<{ id: string }>(
+      this.dataSource,
+      'executions_progress',
+      `UPDATE workflow_executions e
+          SET "nodeExecutions" = v.nodes, "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
+              "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, attempt int, nodes jsonb, response jsonb)
+        WHERE e.id = v.id AND e.status = 'RUNNING' AND e.attempt = v.attempt
+        RETURNING e.id`,
+      [batch],
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** One execution's progress commit (saveProgressMany); false when the lease was lost. */
+  async saveProgress(id: string, attempt: number, nodeExecutionsJson: string, webhookResponseJson: string | null): Promise<boolean> {
+    return (await this.saveProgressMany([{ id, attempt, nodeExecutionsJson, webhookResponseJson }])).has(id);
   }
 
   /**
@@ -473,6 +501,7 @@ function insertDocument(r: NewExecution): string {
     // Only when tracing is on: with it off the document is what it always was.
     ...(r.traceContext && { trace: r.traceContext }),
     ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
+    ...(r.claimedBy && { status: 'RUNNING', attempt: 1, started: isoTime(r.claimedBy.startedAt.getTime()), owner: r.claimedBy.owner, lease: r.claimedBy.leaseMs }),
   });
   return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
 }

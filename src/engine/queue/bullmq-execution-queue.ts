@@ -7,7 +7,7 @@ import type { ExecutionsRepository } from '../../executions/executions.repositor
 import type { ShutdownState } from '../../health/shutdown-state.js';
 import type { CompletionWaiters } from '../completion-waiters.js';
 import type { ExecutionEngine } from '../execution-engine.js';
-import { drainDeadline, ExecutionQueue, type QueuedExecution } from '../execution-queue.js';
+import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { RedisCompletionRelay } from './redis-completion-relay.js';
 import { RecoverySweep } from './recovery-sweep.js';
@@ -96,6 +96,11 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
 
   get depth(): number {
     return this.dispatcher?.depth ?? 0;
+  }
+
+  /** A worker (or `all`) with a free slot runs a fresh execution itself, without a trip through Redis. */
+  override reserveRun(): RunSlot | undefined {
+    return this.dispatcher?.reserveRun();
   }
 
   enqueue(items: QueuedExecution[]): void {

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
 import type { ShutdownState } from '../../health/shutdown-state.js';
 import type { ExecutionEngine } from '../execution-engine.js';
-import { drainDeadline, ExecutionQueue, type QueuedExecution } from '../execution-queue.js';
+import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { RecoverySweep } from './recovery-sweep.js';
 
@@ -41,6 +41,10 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
 
   enqueue(items: QueuedExecution[]): void {
     this.dispatcher.submit(items);
+  }
+
+  override reserveRun(): RunSlot | undefined {
+    return this.dispatcher.reserveRun();
   }
 
   /** SIGTERM: stop taking work, let running executions finish within the grace period, release the rest. */

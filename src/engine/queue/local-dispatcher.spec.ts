@@ -90,6 +90,29 @@ describe('LocalDispatcher', () => {
     expect(h.started).toEqual(['limited-1', 'other-1', 'limited-2']);
   });
 
+  it('gives a slot for an execution inserted already claimed only while one is free and nothing waits', async () => {
+    const h = new Harness();
+    const slot = h.dispatcher.reserveRun()!;
+    expect(slot).toMatchObject({ owner: 'worker-1', leaseMs: 30_000 });
+    // Its insert found a duplicate: the slot goes back.
+    slot.release();
+    const kept = h.dispatcher.reserveRun()!;
+    kept.run({ id: 'inserted', workflowId: 'w' } as ClaimedExecution);
+    await h.settle();
+    expect(h.started).toEqual(['inserted']);
+    // One slot left: queued work takes it, and then nothing is free.
+    void h.dispatcher.run({ id: 'queued-1', workflowId: 'w' });
+    void h.dispatcher.run({ id: 'queued-2', workflowId: 'w' });
+    await h.settle();
+    expect(h.started).toEqual(['inserted', 'queued-1']);
+    expect(h.dispatcher.reserveRun()).toBeUndefined();
+    // A slot frees up while queued-2 waits: it goes to queued-2, not to a fresh arrival.
+    h.finish('inserted');
+    expect(h.dispatcher.reserveRun()).toBeUndefined();
+    await h.settle();
+    expect(h.started).toEqual(['inserted', 'queued-1', 'queued-2']);
+  });
+
   it('puts recovered work (`first`) ahead of what is already waiting', async () => {
     const h = new Harness();
     void h.dispatcher.run({ id: 'busy-1', workflowId: 'w' });

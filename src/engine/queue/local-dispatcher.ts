@@ -5,7 +5,7 @@ import type { ClaimedExecution, ExecutionsRepository } from '../../executions/ex
 import type { ExecutionEngine } from '../execution-engine.js';
 import { LEASE_LOST, SHUTDOWN } from '../execution-engine.js';
 import { WaitingLine } from './waiting-line.js';
-import type { QueuedExecution } from '../execution-queue.js';
+import type { QueuedExecution, RunSlot } from '../execution-queue.js';
 
 /**
  * How one queued item ended here: it ran (to a final state, a wait, or a lost lease), it was not
@@ -126,6 +126,35 @@ export class LocalDispatcher {
     });
   }
 
+  /**
+   * A slot for an execution the caller inserts already claimed by this process (ExecutionQueue.reserveRun),
+   * counted against `concurrency` from now on. Only when nothing waits here for a slot: a fresh
+   * arrival does not overtake older work. Workflows with a concurrency limit never come here.
+   */
+  reserveRun(): RunSlot | undefined {
+    if (this.stopped || this.waiting.length > 0 || this.reserved >= this.options.concurrency) return undefined;
+    this.reserved++;
+    let settled = false;
+    return {
+      owner: this.engine.workerId,
+      leaseMs: this.options.leaseMs,
+      run: (claimed) => {
+        if (settled) return;
+        settled = true;
+        const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [] };
+        this.known.set(claimed.id, entry);
+        this.runningPerWorkflow.set(claimed.workflowId, (this.runningPerWorkflow.get(claimed.workflowId) ?? 0) + 1);
+        void this.runClaimed(entry, claimed);
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        this.reserved--;
+        this.dispatch();
+      },
+    };
+  }
+
   private dispatch(): void {
     if (this.stopped) return;
     let capacity = this.options.concurrency - this.reserved;
@@ -145,11 +174,22 @@ export class LocalDispatcher {
   }
 
   private async claimAndRun(entry: Entry): Promise<void> {
+    let claimed: ClaimedExecution | null;
+    try {
+      claimed = await this.claims.submit({ id: entry.item.id, due: entry.due });
+    } catch (error) {
+      this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
+      return this.finish(entry, 'claim-failed');
+    }
+    if (!claimed) return this.finish(entry, 'not-claimable');
+    await this.runClaimed(entry, claimed);
+  }
+
+  /** Runs an execution this process holds the lease of (claimed here, or inserted claimed: reserveRun). */
+  private async runClaimed(entry: Entry, claimed: ClaimedExecution): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
     try {
-      const claimed = await this.claims.submit({ id: entry.item.id, due: entry.due });
-      if (!claimed) outcome = 'not-claimable';
-      else if (this.stopped) {
+      if (this.stopped) {
         // Claimed while shutting down: hand it straight back rather than start it now.
         this.released.add(claimed.id);
         await this.executions.releaseLeases([claimed.id], this.engine.workerId).catch(() => undefined);
@@ -162,8 +202,8 @@ export class LocalDispatcher {
         outcome = 'released';
       }
     } catch (error) {
-      outcome = 'claim-failed';
-      this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
+      // executeWorkflow never throws; the lease hand-back's failure is caught where it happens.
+      this.logger.warn({ msg: `Execution ${entry.item.id}: ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
     }
     this.finish(entry, outcome);
   }

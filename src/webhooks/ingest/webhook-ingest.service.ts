@@ -103,8 +103,22 @@ export class WebhookIngestService {
     };
     const finished = this.runsBeforeCommit(workflow) ? await this.engine.runBeforeCommit(asClaimed(execution), workflow) : undefined;
     execution.finished = finished;
-    const result = await this.executionService.createExecution(execution);
-    if (!result.created) return { status: 200, body: { executionId: result.id, status: result.status, duplicate: true } };
+    // A free slot here: the row goes in already claimed by this process, and the run starts once it
+    // is committed (no claim statement, no trip through the queue). A concurrency limit keeps the
+    // queue's own path, which counts it.
+    const slot = !finished && this.runsExecutions && !workflow.settings.concurrency ? this.queue.reserveRun() : undefined;
+    if (slot) execution.claimedBy = { owner: slot.owner, leaseMs: slot.leaseMs, startedAt: receivedAt };
+    let result;
+    try {
+      result = await this.executionService.createExecution(execution);
+    } catch (error) {
+      slot?.release();
+      throw error;
+    }
+    if (!result.created) {
+      slot?.release();
+      return { status: 200, body: { executionId: result.id, status: result.status, duplicate: true } };
+    }
 
     this.stats.record(route.workflowId, route.id, receivedAt);
     if (finished) {
@@ -115,7 +129,9 @@ export class WebhookIngestService {
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
-    this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
+    if (slot) slot.run({ ...asClaimed(execution), startedAt: receivedAt });
+    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
+    // Still PENDING to the sender (docs/webhooks.md): whether it started yet is not its business.
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);
   }
