@@ -74,6 +74,12 @@ export interface ExecutionFilter {
   to?: Date;
 }
 
+/** insertMany's key rows: the executions whose key was new are the ones inserted. */
+const KEYED_INSERT_CTE = `, k AS (
+         INSERT INTO execution_keys (scope, key, kind, "executionId", "createdAt")
+         SELECT v.hook, v.ikey, 'webhook', v.id, v.created FROM v WHERE v.hook IS NOT NULL AND v.ikey IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING "executionId")`;
+
 const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'parentExecutionId', 'parentNode', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
 
 /**
@@ -91,18 +97,23 @@ export class ExecutionsRepository {
     // body from failing the statement for every other row of the batch. A finished run's records
     // are JSON already (serialised, truncated and scrubbed by the engine) and are spliced in as they are.
     const batch = `[${rows.map(insertDocument).join(',')}]`;
+    // Only a batch with idempotency keys writes execution_keys (in the same statement, so a key
+    // and its execution commit together); the common unkeyed batch is one plain insert.
+    const keyed = rows.some((row) => row.webhookId !== null && row.idempotencyKey !== null);
     const inserted = await queryPrepared<{ id: string }>(
       this.dataSource,
-      'executions_insert',
-      `INSERT INTO workflow_executions
+      keyed ? 'executions_insert_keyed' : 'executions_insert',
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
+                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text))
+       ${keyed ? KEYED_INSERT_CTE : ''}
+       INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
           attempt, error, "startedAt", "completedAt", "traceContext")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
               COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace
-         FROM jsonb_to_recordset($1::jsonb)
-           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
-                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text)
-       ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
+         FROM v ${keyed ? 'WHERE v.hook IS NULL OR v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)' : ''}
        RETURNING id`,
       [batch],
     );
@@ -118,10 +129,13 @@ export class ExecutionsRepository {
   }
 
   private async findByIdempotencyKeys(rows: NewExecution[]): Promise<Map<string, { id: string; status: ExecutionStatus }>> {
+    // The key outlives its execution only when retention is shorter than the keys' 4 days: the
+    // duplicate is still answered, as the original it was (CANCELED: it is gone).
     const found: Array<{ id: string; webhookId: string; idempotencyKey: string; status: ExecutionStatus }> = await this.dataSource.query(
-      `SELECT e.id, e."webhookId", e."idempotencyKey", e.status
-         FROM workflow_executions e
-         JOIN unnest($1::uuid[], $2::text[]) AS k(hook, ikey) ON e."webhookId" = k.hook AND e."idempotencyKey" = k.ikey`,
+      `SELECT k."executionId" AS id, k.scope AS "webhookId", k.key AS "idempotencyKey", COALESCE(e.status, 'CANCELED') AS status
+         FROM unnest($1::uuid[], $2::text[]) AS r(hook, ikey)
+         JOIN execution_keys k ON k.scope = r.hook AND k.key = r.ikey
+         LEFT JOIN workflow_executions e ON e.id = k."executionId"`,
       [rows.map((r) => r.webhookId), rows.map((r) => r.idempotencyKey)],
     );
     return new Map(found.map((row) => [`${row.webhookId}|${row.idempotencyKey}`, { id: row.id, status: row.status }]));
@@ -349,25 +363,40 @@ export class ExecutionsRepository {
    * gets the child it started before. Returns the child's id, and whether this call created it.
    */
   async insertChild(row: NewExecution & { parentExecutionId: string; parentNode: string; parentIndex: number; parentWaits: boolean }): Promise<{ id: string; created: boolean }> {
+    // The key (execution_keys) is taken only when the parent exists; the child is inserted only when the key was new.
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO workflow_executions
+      `WITH p AS (SELECT depth FROM workflow_executions WHERE id = $7),
+            k AS (INSERT INTO execution_keys (scope, key, kind, "executionId", "createdAt")
+                  SELECT $7, $8::int || ':' || $10, 'child', $1, $6 FROM p
+                  ON CONFLICT DO NOTHING RETURNING "executionId")
+       INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt",
           "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
-       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $8, $9, $10, p.depth + 1
-         FROM workflow_executions p WHERE p.id = $7
-       ON CONFLICT ("parentExecutionId", "parentNode", "parentIndex") WHERE "parentExecutionId" IS NOT NULL DO NOTHING
+       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $10, $8, $9, p.depth + 1
+         FROM p JOIN k ON k."executionId" = $1
        RETURNING id`,
-      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentNode, row.parentIndex, row.parentWaits],
+      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentIndex, row.parentWaits, row.parentNode],
     );
     if (inserted.length) return { id: inserted[0].id, created: true };
-    const existing = await this.findChild(row.parentExecutionId, row.parentNode, row.parentIndex);
+    const existing = await this.findChildId(row.parentExecutionId, row.parentNode, row.parentIndex);
     if (!existing) throw new Error(`Child of execution ${row.parentExecutionId} at "${row.parentNode}" was neither inserted nor found`);
-    return { id: existing.id, created: false };
+    return { id: existing, created: false };
+  }
+
+  /** The id of the child a node run of the parent started, from its key. */
+  private async findChildId(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<string | undefined> {
+    const rows: Array<{ executionId: string }> = await this.dataSource.query(`SELECT "executionId" FROM execution_keys WHERE scope = $1 AND key = $2`, [
+      parentExecutionId,
+      `${parentIndex}:${parentNode}`,
+    ]);
+    return rows[0]?.executionId;
   }
 
   /** The child a node run of the parent started, if any, with what its end tells the parent. */
   async findChild(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<ExecutionEntity | null> {
-    return this.dataSource.getRepository(ExecutionEntity).findOneBy({ parentExecutionId, parentNode, parentIndex });
+    // Through its key, then by id: one partition, not an index probe in every one.
+    const id = await this.findChildId(parentExecutionId, parentNode, parentIndex);
+    return id ? this.findById(id) : null;
   }
 
   /** An execution's sub-workflow executions, in the order they were started (one index scan). */
