@@ -394,9 +394,8 @@ export class ExecutionsRepository {
 
   /** The child a node run of the parent started, if any, with what its end tells the parent. */
   async findChild(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<ExecutionEntity | null> {
-    // Through its key, then by id: one partition, not an index probe in every one.
-    const id = await this.findChildId(parentExecutionId, parentNode, parentIndex);
-    return id ? this.findById(id) : null;
+    // A probe of IDX_executions_parent_node_run in each partition: small partial indexes.
+    return this.dataSource.getRepository(ExecutionEntity).findOneBy({ parentExecutionId, parentNode, parentIndex });
   }
 
   /** An execution's sub-workflow executions, in the order they were started (one index scan). */
