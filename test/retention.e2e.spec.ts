@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/app-config.js';
-import { idAtTime, newId } from '../src/database/uuid.js';
+import { newId } from '../src/database/uuid.js';
 import { ExecutionPartitionsRepository } from '../src/executions/partitions/execution-partitions.repository.js';
 import { RetentionRepository } from '../src/executions/retention.repository.js';
 import { RETENTION_BATCH, RetentionService } from '../src/executions/retention.service.js';
+import { idMadeAt } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 interface Row {
@@ -201,9 +202,4 @@ describe('retention by daily partitions (docs/retention-and-sizing.md)', () => {
 
 function partitionNameOf(day: number): string {
   return `workflow_executions_p${new Date(day).toISOString().slice(0, 10).replaceAll('-', '')}`;
-}
-
-/** A UUIDv7-shaped id made at `ms`: the partition of that day holds it. */
-export function idMadeAt(ms: number): string {
-  return idAtTime(ms).slice(0, 14) + newId().slice(14);
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
+import { idAtTime } from '../database/uuid.js';
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
@@ -70,9 +71,17 @@ export interface ExecutionFilter {
   visibleTo?: string;
   workflowId?: string;
   status?: ExecutionStatus;
+  mode?: ExecutionMode;
   from?: Date;
   to?: Date;
 }
+
+/**
+ * How far an execution's createdAt may be from the time in its id (the clock of the process that
+ * made the id, or the database's for a schedule's firing): time filters also bound the id by the
+ * time range widened by this, which prunes the daily partitions outside it.
+ */
+const ID_TIME_SLACK_MS = 3_600_000;
 
 /** insertMany's key rows: the executions whose key was new are the ones inserted. */
 const KEYED_INSERT_CTE = `, k AS (
@@ -465,8 +474,17 @@ export class ExecutionsRepository {
     return rows[0]?.ownerId;
   }
 
-  /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */
+  /**
+   * Newest first; `limit + 1` rows so the caller can tell whether another page exists. Every filter
+   * keeps to few partitions: the cursor and the time range bound the id (the partition key), the
+   * first page reads each partition's index from its newest end and stops at the limit.
+   */
   list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    return this.listQuery(filter, limit, cursor, withNodes).getMany();
+  }
+
+  /** list's query, to run or to EXPLAIN (test/execution-history.e2e.spec.ts shows which partitions it reads). */
+  listQuery(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): SelectQueryBuilder<ExecutionEntity> {
     const query = this.dataSource
       .getRepository(ExecutionEntity)
       .createQueryBuilder('e')
@@ -478,10 +496,11 @@ export class ExecutionsRepository {
     }
     if (filter.workflowId) query.andWhere('e.workflowId = :workflowId', { workflowId: filter.workflowId });
     if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
-    if (filter.from) query.andWhere('e.createdAt >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('e.createdAt <= :to', { to: filter.to });
+    if (filter.mode) query.andWhere('e.mode = :mode', { mode: filter.mode });
+    if (filter.from) query.andWhere('e.createdAt >= :from AND e.id >= :fromId', { from: filter.from, fromId: idAtTime(filter.from.getTime() - ID_TIME_SLACK_MS) });
+    if (filter.to) query.andWhere('e.createdAt <= :to AND e.id < :toId', { to: filter.to, toId: idAtTime(filter.to.getTime() + ID_TIME_SLACK_MS) });
     if (cursor) query.andWhere('e.id < :cursor', { cursor });
-    return query.getMany();
+    return query;
   }
 }
 
