@@ -8,6 +8,12 @@ export const DEFAULT_PARTITION = 'workflow_executions_default';
 const DAILY_PREFIX = 'workflow_executions_p';
 /** Any constant shared by every replica; 'wfe_part' in ASCII. Creating and dropping partitions take it. */
 const PARTITIONS_LOCK_KEY = 0x7766655f70617274n;
+/**
+ * Written without parameters, as the catalog query below: a statement without parameters goes as one
+ * protocol message, which the embedded PGlite's socket server cannot interleave with another
+ * connection's (it handles each message apart), and these run as replicas start.
+ */
+const TRY_LOCK = `SELECT pg_try_advisory_xact_lock(${PARTITIONS_LOCK_KEY}) AS locked`;
 /** A retention pass gives up on a partition (until the next pass) rather than queue every query behind its lock. */
 const LOCK_TIMEOUT = '2s';
 
@@ -48,8 +54,7 @@ export class ExecutionPartitionsRepository {
     const rows: Array<{ name: string; bound: string }> = await manager.query(
       `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = $1::regclass ORDER BY c.relname`,
-      [PARENT],
+        WHERE i.inhparent = '${PARENT}'::regclass ORDER BY c.relname`,
     );
     return rows.map((row) => ({ name: row.name, upper: /TO \('([0-9a-f-]{36})'\)/.exec(row.bound)?.[1] ?? null }));
   }
@@ -66,9 +71,13 @@ export class ExecutionPartitionsRepository {
    * exist yet; days the legacy partition covers are skipped. Rows the default partition holds for a
    * new day move into it. Answers the partitions created, or null when another replica holds the lock.
    */
-  ensureDays(from: number, days: number): Promise<string[] | null> {
+  async ensureDays(from: number, days: number): Promise<string[] | null> {
+    const wanted = Array.from({ length: days }, (_, i) => partitionName(startOfUtcDay(from) + i * DAY_MS));
+    const present = new Set((await this.list()).map((p) => p.name));
+    // The usual case, every replica every hour: nothing is missing, one catalog query and no lock.
+    if (wanted.every((name) => present.has(name))) return [];
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [PARTITIONS_LOCK_KEY.toString()]);
+      const [{ locked }] = await manager.query(TRY_LOCK);
       if (!locked) return null;
       const existing = await this.list(manager);
       const names = new Set(existing.map((p) => p.name));
@@ -118,7 +127,7 @@ export class ExecutionPartitionsRepository {
   dropExpired(name: string, cutoff: Date, keyedCutoff: Date): Promise<number | null> {
     return this.dataSource
       .transaction(async (manager) => {
-        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [PARTITIONS_LOCK_KEY.toString()]);
+        const [{ locked }] = await manager.query(TRY_LOCK);
         if (!locked) return null;
         await manager.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
         await manager.query(`ALTER TABLE "${PARENT}" DETACH PARTITION "${name}"`);
