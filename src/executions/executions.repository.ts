@@ -82,6 +82,8 @@ export interface ExecutionFilter {
  * time range widened by this, which prunes the daily partitions outside it.
  */
 const ID_TIME_SLACK_MS = 3_600_000;
+/** How far back a first page looks before it reads every partition (list). */
+const RECENT_WINDOW_MS = 2 * 86_400_000;
 
 /** insertMany's key rows: the executions whose key was new are the ones inserted. */
 const KEYED_INSERT_CTE = `, k AS (
@@ -479,8 +481,15 @@ export class ExecutionsRepository {
    * keeps to few partitions: the cursor and the time range bound the id (the partition key), the
    * first page reads each partition's index from its newest end and stops at the limit.
    */
-  list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
-    return this.listQuery(filter, limit, cursor, withNodes).getMany();
+  async list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    if (cursor || filter.from) return this.listQuery(filter, limit, cursor, withNodes).getMany();
+    // A first page is usually made of recent executions: the last two days' partitions are read
+    // first, and the older ones (every one of them, each through its index) only for what is missing.
+    const recentFrom = idAtTime(Date.now() - RECENT_WINDOW_MS);
+    const recent = await this.listQuery(filter, limit, undefined, withNodes).andWhere('e.id >= :recentFrom', { recentFrom }).getMany();
+    if (recent.length > limit) return recent;
+    const older = await this.listQuery(filter, limit - recent.length, recent.at(-1)?.id ?? recentFrom, withNodes).getMany();
+    return [...recent, ...older];
   }
 
   /** list's query, to run or to EXPLAIN (test/execution-history.e2e.spec.ts shows which partitions it reads). */
