@@ -36,7 +36,3 @@ export function idAtTime(ms: number): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-0000-0000-000000000000`;
 }
 
-/** The creation time (ms) of a UUIDv7 id. */
-export function timeOfId(id: string): number {
-  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
