@@ -1,6 +1,7 @@
 import { CredentialEntity } from '../credentials/credential.entity.js';
 import { ErrorWorkflowOutboxEntity } from '../executions/error-workflows/error-workflow-outbox.entity.js';
 import { ExecutionEntity } from '../executions/execution.entity.js';
+import { ExecutionKeyEntity } from '../executions/execution-key.entity.js';
 import { InstanceSettingsEntity } from '../settings/instance-settings.entity.js';
 import { ApiKeyEntity } from '../users/api-key.entity.js';
 import { WorkflowScheduleEntity } from '../schedules/workflow-schedule.entity.js';
@@ -10,4 +11,4 @@ import { WorkflowVersionEntity } from '../workflows/workflow-version.entity.js';
 import { WorkflowEntity } from '../workflows/workflow.entity.js';
 
 /** Listed as classes, not globs: globs break under vitest and match .d.ts files in dist. */
-export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, WorkflowVersionEntity, CredentialEntity, WebhookEntity, ExecutionEntity, InstanceSettingsEntity, ErrorWorkflowOutboxEntity, WorkflowScheduleEntity];
+export const ENTITIES = [UserEntity, ApiKeyEntity, WorkflowEntity, WorkflowVersionEntity, CredentialEntity, WebhookEntity, ExecutionEntity, ExecutionKeyEntity, InstanceSettingsEntity, ErrorWorkflowOutboxEntity, WorkflowScheduleEntity];

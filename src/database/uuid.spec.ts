@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from './uuid.js';
+import { idAtTime, newId } from './uuid.js';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -18,5 +18,15 @@ describe('newId', () => {
     // A burst can run the counter ahead of the clock by a millisecond or so.
     expect(ms).toBeGreaterThanOrEqual(before);
     expect(ms).toBeLessThan(Date.now() + 50);
+  });
+
+  it('orders after idAtTime of its millisecond and before that of the next (partition bounds)', () => {
+    const now = Date.now();
+    const id = newId();
+    const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(id >= idAtTime(ms)).toBe(true);
+    expect(id < idAtTime(ms + 1)).toBe(true);
+    expect(idAtTime(now - 86_400_000) < idAtTime(now)).toBe(true);
+    expect(idAtTime(Date.UTC(2026, 11, 3))).toBe('01a23933-6800-0000-0000-000000000000');
   });
 });

@@ -26,3 +26,13 @@ export function newId(): string {
   // random is xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: its variant nibble V and last 62 bits are kept.
   return `${time.slice(0, 8)}-${time.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${random.slice(19)}`;
 }
+
+/**
+ * The smallest UUID of the millisecond `ms`: every UUIDv7 made at or after `ms` compares greater or
+ * equal, every one made before compares less. Turns a time into an id bound (partitions, time filters).
+ */
+export function idAtTime(ms: number): string {
+  const time = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-0000-0000-000000000000`;
+}
+

@@ -4,7 +4,9 @@ import { expandNodeRecords } from './node-records.js';
 
 /**
  * No foreign keys: executions outlive their workflow and webhook (README.md DELETE), and the ingest
- * insert is the hot path.
+ * insert is the hot path. RANGE-partitioned on `id` by day (a UUIDv7 carries its creation time;
+ * migration PartitionedExecutions, docs/retention-and-sizing.md): every index here exists on each
+ * partition, and the unique keys live in execution_keys.
  */
 @Entity('workflow_executions')
 @Index('IDX_executions_workflow_id', ['workflowId', 'id'])
@@ -14,10 +16,9 @@ import { expandNodeRecords } from './node-records.js';
 @Index('IDX_executions_completed_at', ['completedAt'])
 @Index('IDX_executions_retry_of', ['retryOf'], { where: '"retryOf" IS NOT NULL' })
 @Index('IDX_executions_wait_till', ['waitTill'], { where: `"status" = 'WAITING'` })
-@Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
-/** A schedule's due time fires once per workflow (docs/schedules.md): webhookId is null for those rows. */
-@Index('UQ_executions_schedule_idempotency', ['workflowId', 'idempotencyKey'], { unique: true, where: `"mode" = 'schedule' AND "idempotencyKey" IS NOT NULL` })
-@Index('UQ_executions_parent_node_run', ['parentExecutionId', 'parentNode', 'parentIndex'], { unique: true, where: '"parentExecutionId" IS NOT NULL' })
+/** Retention keeps a partition with keyed executions at least 4 days (src/executions/partitions/). */
+@Index('IDX_executions_keyed_completed_at', ['completedAt'], { where: '"idempotencyKey" IS NOT NULL' })
+@Index('IDX_executions_parent_node_run', ['parentExecutionId', 'parentNode', 'parentIndex'], { where: '"parentExecutionId" IS NOT NULL' })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
   id: string;

@@ -12,11 +12,11 @@ export class ExecutionsController {
   constructor(private readonly executions: ExecutionService) {}
 
   @Get()
-  @ApiRoute({ summary: 'List executions, newest first', description: 'Filters: workflowId, status, from, to (creation time). Add include=nodes for node records.', type: ExecutionPageDto, errors: [400] })
+  @ApiRoute({ summary: 'List executions, newest first', description: 'Filters: workflowId, status, mode, from, to (creation time). Add include=nodes for node records.', type: ExecutionPageDto, errors: [400] })
   async list(@Query() query: ExecutionListQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<ExecutionDto>> {
     const limit = pageLimit(query);
     const withNodes = query.include === 'nodes';
-    const filter = { workflowId: query.workflowId, status: query.status, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+    const filter = { workflowId: query.workflowId, status: query.status, mode: query.mode, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
     const rows = await this.executions.listExecutions(filter, principal, limit, query.cursor, withNodes);
     return toPage(rows, limit, (row) => toExecutionDto(row, withNodes));
   }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
+import { idAtTime } from '../database/uuid.js';
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
@@ -86,9 +87,25 @@ export interface ExecutionFilter {
   visibleTo?: string;
   workflowId?: string;
   status?: ExecutionStatus;
+  mode?: ExecutionMode;
   from?: Date;
   to?: Date;
 }
+
+/**
+ * How far an execution's createdAt may be from the time in its id (the clock of the process that
+ * made the id, or the database's for a schedule's firing): time filters also bound the id by the
+ * time range widened by this, which prunes the daily partitions outside it.
+ */
+const ID_TIME_SLACK_MS = 3_600_000;
+/** How far back a first page looks before it reads every partition (list). */
+const RECENT_WINDOW_MS = 2 * 86_400_000;
+
+/** insertMany's key rows: the executions whose key was new are the ones inserted. */
+const KEYED_INSERT_CTE = `, k AS (
+         INSERT INTO execution_keys (scope, key, kind, "executionId", "createdAt")
+         SELECT v.hook, v.ikey, 'webhook', v.id, v.created FROM v WHERE v.hook IS NOT NULL AND v.ikey IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING "executionId")`;
 
 const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'parentExecutionId', 'parentNode', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
 
@@ -107,18 +124,23 @@ export class ExecutionsRepository {
     // body from failing the statement for every other row of the batch. A finished run's records
     // are JSON already (serialised, truncated and scrubbed by the engine) and are spliced in as they are.
     const batch = `[${rows.map(insertDocument).join(',')}]`;
+    // Only a batch with idempotency keys writes execution_keys (in the same statement, so a key
+    // and its execution commit together); the common unkeyed batch is one plain insert.
+    const keyed = rows.some((row) => row.webhookId !== null && row.idempotencyKey !== null);
     const inserted = await queryPrepared<{ id: string }>(
       this.dataSource,
-      'executions_insert',
-      `INSERT INTO workflow_executions
+      keyed ? 'executions_insert_keyed' : 'executions_insert',
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
+                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text, owner text, lease float8))
+       ${keyed ? KEYED_INSERT_CTE : ''}
+       INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
           attempt, error, "startedAt", "completedAt", "traceContext", "leaseOwner", "leaseExpiresAt")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
               COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace, v.owner, now() + make_interval(secs => v.lease / 1000)
-         FROM jsonb_to_recordset($1::jsonb)
-           AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
-                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text, owner text, lease float8)
-       ON CONFLICT ("webhookId", "idempotencyKey") WHERE "idempotencyKey" IS NOT NULL DO NOTHING
+         FROM v ${keyed ? 'WHERE v.hook IS NULL OR v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)' : ''}
        RETURNING id`,
       [batch],
     );
@@ -134,10 +156,13 @@ export class ExecutionsRepository {
   }
 
   private async findByIdempotencyKeys(rows: NewExecution[]): Promise<Map<string, { id: string; status: ExecutionStatus }>> {
+    // The key outlives its execution only when retention is shorter than the keys' 4 days: the
+    // duplicate is still answered, as the original it was (CANCELED: it is gone).
     const found: Array<{ id: string; webhookId: string; idempotencyKey: string; status: ExecutionStatus }> = await this.dataSource.query(
-      `SELECT e.id, e."webhookId", e."idempotencyKey", e.status
-         FROM workflow_executions e
-         JOIN unnest($1::uuid[], $2::text[]) AS k(hook, ikey) ON e."webhookId" = k.hook AND e."idempotencyKey" = k.ikey`,
+      `SELECT k."executionId" AS id, k.scope AS "webhookId", k.key AS "idempotencyKey", COALESCE(e.status, 'CANCELED') AS status
+         FROM unnest($1::uuid[], $2::text[]) AS r(hook, ikey)
+         JOIN execution_keys k ON k.scope = r.hook AND k.key = r.ikey
+         LEFT JOIN workflow_executions e ON e.id = k."executionId"`,
       [rows.map((r) => r.webhookId), rows.map((r) => r.idempotencyKey)],
     );
     return new Map(found.map((row) => [`${row.webhookId}|${row.idempotencyKey}`, { id: row.id, status: row.status }]));
@@ -377,24 +402,38 @@ export class ExecutionsRepository {
    * gets the child it started before. Returns the child's id, and whether this call created it.
    */
   async insertChild(row: NewExecution & { parentExecutionId: string; parentNode: string; parentIndex: number; parentWaits: boolean }): Promise<{ id: string; created: boolean }> {
+    // The key (execution_keys) is taken only when the parent exists; the child is inserted only when the key was new.
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO workflow_executions
+      `WITH p AS (SELECT depth FROM workflow_executions WHERE id = $7),
+            k AS (INSERT INTO execution_keys (scope, key, kind, "executionId", "createdAt")
+                  SELECT $7, $8::int || ':' || $10, 'child', $1, $6 FROM p
+                  ON CONFLICT DO NOTHING RETURNING "executionId")
+       INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt",
           "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
-       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $8, $9, $10, p.depth + 1
-         FROM workflow_executions p WHERE p.id = $7
-       ON CONFLICT ("parentExecutionId", "parentNode", "parentIndex") WHERE "parentExecutionId" IS NOT NULL DO NOTHING
+       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $10, $8, $9, p.depth + 1
+         FROM p JOIN k ON k."executionId" = $1
        RETURNING id`,
-      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentNode, row.parentIndex, row.parentWaits],
+      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentIndex, row.parentWaits, row.parentNode],
     );
     if (inserted.length) return { id: inserted[0].id, created: true };
-    const existing = await this.findChild(row.parentExecutionId, row.parentNode, row.parentIndex);
+    const existing = await this.findChildId(row.parentExecutionId, row.parentNode, row.parentIndex);
     if (!existing) throw new Error(`Child of execution ${row.parentExecutionId} at "${row.parentNode}" was neither inserted nor found`);
-    return { id: existing.id, created: false };
+    return { id: existing, created: false };
+  }
+
+  /** The id of the child a node run of the parent started, from its key. */
+  private async findChildId(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<string | undefined> {
+    const rows: Array<{ executionId: string }> = await this.dataSource.query(`SELECT "executionId" FROM execution_keys WHERE scope = $1 AND key = $2`, [
+      parentExecutionId,
+      `${parentIndex}:${parentNode}`,
+    ]);
+    return rows[0]?.executionId;
   }
 
   /** The child a node run of the parent started, if any, with what its end tells the parent. */
   async findChild(parentExecutionId: string, parentNode: string, parentIndex: number): Promise<ExecutionEntity | null> {
+    // A probe of IDX_executions_parent_node_run in each partition: small partial indexes.
     return this.dataSource.getRepository(ExecutionEntity).findOneBy({ parentExecutionId, parentNode, parentIndex });
   }
 
@@ -465,8 +504,24 @@ export class ExecutionsRepository {
     return rows[0]?.ownerId;
   }
 
-  /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */
-  list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+  /**
+   * Newest first; `limit + 1` rows so the caller can tell whether another page exists. Every filter
+   * keeps to few partitions: the cursor and the time range bound the id (the partition key), the
+   * first page reads each partition's index from its newest end and stops at the limit.
+   */
+  async list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
+    if (cursor || filter.from) return this.listQuery(filter, limit, cursor, withNodes).getMany();
+    // A first page is usually made of recent executions: the last two days' partitions are read
+    // first, and the older ones (every one of them, each through its index) only for what is missing.
+    const recentFrom = idAtTime(Date.now() - RECENT_WINDOW_MS);
+    const recent = await this.listQuery(filter, limit, undefined, withNodes).andWhere('e.id >= :recentFrom', { recentFrom }).getMany();
+    if (recent.length > limit) return recent;
+    const older = await this.listQuery(filter, limit - recent.length, recent.at(-1)?.id ?? recentFrom, withNodes).getMany();
+    return [...recent, ...older];
+  }
+
+  /** list's query, to run or to EXPLAIN (test/execution-history.e2e.spec.ts shows which partitions it reads). */
+  listQuery(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): SelectQueryBuilder<ExecutionEntity> {
     const query = this.dataSource
       .getRepository(ExecutionEntity)
       .createQueryBuilder('e')
@@ -478,10 +533,11 @@ export class ExecutionsRepository {
     }
     if (filter.workflowId) query.andWhere('e.workflowId = :workflowId', { workflowId: filter.workflowId });
     if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
-    if (filter.from) query.andWhere('e.createdAt >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('e.createdAt <= :to', { to: filter.to });
+    if (filter.mode) query.andWhere('e.mode = :mode', { mode: filter.mode });
+    if (filter.from) query.andWhere('e.createdAt >= :from AND e.id >= :fromId', { from: filter.from, fromId: idAtTime(filter.from.getTime() - ID_TIME_SLACK_MS) });
+    if (filter.to) query.andWhere('e.createdAt <= :to AND e.id < :toId', { to: filter.to, toId: idAtTime(filter.to.getTime() + ID_TIME_SLACK_MS) });
     if (cursor) query.andWhere('e.id < :cursor', { cursor });
-    return query.getMany();
+    return query;
   }
 }
 

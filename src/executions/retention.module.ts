@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ExecutionPartitionsRepository } from './partitions/execution-partitions.repository.js';
+import { ExecutionPartitionsService } from './partitions/execution-partitions.service.js';
 import { RetentionRepository } from './retention.repository.js';
 import { RetentionService } from './retention.service.js';
 
-/** Background deletion of old executions (docs/executions.md). */
+/** Daily partitions of the executions, created ahead, and the background removal of old ones (docs/retention-and-sizing.md). */
 @Module({
-  providers: [RetentionRepository, RetentionService],
-  exports: [RetentionService],
+  providers: [RetentionRepository, RetentionService, ExecutionPartitionsRepository, ExecutionPartitionsService],
+  exports: [RetentionService, ExecutionPartitionsService, ExecutionPartitionsRepository],
 })
 export class RetentionModule {}

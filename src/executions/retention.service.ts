@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DAY_MS, DEFAULT_PARTITION, ExecutionPartitionsRepository, type DroppedPartition } from './partitions/execution-partitions.repository.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** Rows per DELETE: small enough that no statement holds locks or WAL for long. */
@@ -13,8 +14,21 @@ export const KEYED_MIN_RETENTION_DAYS = 4;
 /** Pause between batches, so a large backlog does not monopolise a connection or the disk. */
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
+/** What one retention pass removed. */
+export interface RetentionPass {
+  /** Executions deleted one by one, from the partitions that are not daily ones (default, legacy). */
+  deleted: number;
+  /** Daily partitions dropped whole. */
+  dropped: DroppedPartition[];
+  /** Unique keys (execution_keys) past their time. */
+  keys: number;
+}
+
 /**
- * Deletes ended executions older than EXECUTIONS_RETENTION_DAYS in the background (docs/executions.md), every
+ * Removes ended executions older than EXECUTIONS_RETENTION_DAYS in the background
+ * (docs/retention-and-sizing.md): a daily partition whose every ended execution is past retention is
+ * dropped whole, its executions that have not ended moved aside first; the default and legacy
+ * partitions, which hold few rows or drain, are deleted from in small batches. Every
  * EXECUTIONS_RETENTION_INTERVAL_MS plus up to 10% random jitter so that replicas do not align. Runs
  * in the roles that execute (`all`, `worker`); several replicas at once are safe.
  */
@@ -23,10 +37,11 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Retention');
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private current: Promise<number> | undefined;
+  private current: Promise<RetentionPass> | undefined;
 
   constructor(
     private readonly repository: RetentionRepository,
+    private readonly partitions: ExecutionPartitionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -35,25 +50,52 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     this.scheduleNext();
   }
 
-  /** One full pass: batch after batch until nothing is left to delete. Returns the rows deleted. */
-  runOnce(): Promise<number> {
+  /** One full pass: every expired daily partition, then batch after batch until nothing is left to delete. */
+  runOnce(): Promise<RetentionPass> {
     this.current ??= this.pass().finally(() => (this.current = undefined));
     return this.current;
   }
 
-  private async pass(): Promise<number> {
+  private async pass(): Promise<RetentionPass> {
     const days = this.config.executionsRetentionDays;
     const keyedDays = Math.max(days, KEYED_MIN_RETENTION_DAYS);
     const started = Date.now();
+    const cutoff = new Date(started - days * DAY_MS);
+    const keyedCutoff = new Date(started - keyedDays * DAY_MS);
+    const dropped: DroppedPartition[] = [];
+    for (const partition of await this.partitions.dailyPartitions()) {
+      if (this.stopped) break;
+      // Only whole days past retention, and only when no ended execution in it is younger (an index lookup).
+      if (partition.day + DAY_MS > cutoff.getTime() || !(await this.partitions.isExpired(partition.name, cutoff, keyedCutoff))) continue;
+      const moved = await this.partitions.dropExpired(partition.name, cutoff, keyedCutoff);
+      if (moved !== null) dropped.push({ ...partition, moved });
+    }
+    const rowWise = (await this.partitions.list()).filter((p) => p.name === DEFAULT_PARTITION || p.name === 'workflow_executions_legacy').map((p) => p.name);
+    let deleted = 0;
+    for (const partition of rowWise) deleted += await this.batches(() => this.repository.deleteEnded(partition, days, keyedDays, RETENTION_BATCH));
+    const keys = await this.batches(() => this.repository.deleteKeys(keyedDays, RETENTION_BATCH));
+    if (deleted > 0 || dropped.length > 0) {
+      this.logger.log({
+        msg: `Removed ${dropped.length} daily partition(s) and ${deleted} ended execution(s) older than ${days} day(s)`,
+        dropped: dropped.map((p) => p.name),
+        moved: dropped.reduce((sum, p) => sum + p.moved, 0),
+        deleted,
+        keys,
+        retentionDays: days,
+        durationMs: Date.now() - started,
+      });
+    }
+    return { deleted, dropped, keys };
+  }
+
+  private async batches(deleteBatch: () => Promise<number>): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await this.repository.deleteEnded(days, keyedDays, RETENTION_BATCH);
+      const deleted = await deleteBatch();
       total += deleted;
-      if (deleted < RETENTION_BATCH || this.stopped) break;
+      if (deleted < RETENTION_BATCH || this.stopped) return total;
       await sleep(PAUSE_BETWEEN_BATCHES_MS);
     }
-    if (total > 0) this.logger.log({ msg: `Deleted ${total} ended execution(s) older than ${days} day(s)`, deleted: total, retentionDays: days, durationMs: Date.now() - started });
-    return total;
   }
 
   private scheduleNext(): void {

@@ -114,8 +114,8 @@ export class SchedulesRepository {
    * In one transaction: locks up to `limit` due rows other replicas are not working on, lets
    * `plan` decide the firings and the rows' new state, inserts the firings and advances the rows.
    * Answers the executions that were created. A due time fires once because its row is locked
-   * while it advances, and because (workflowId, idempotencyKey = due time) is unique for mode
-   * `schedule` should anything else ever try again.
+   * while it advances, and because (workflowId, idempotencyKey = due time) is a unique key (execution_keys)
+   * should anything else ever try again.
    */
   claimDue(
     limit: number,
@@ -141,10 +141,14 @@ export class SchedulesRepository {
       let created: Firing[] = [];
       if (firings.length) {
         const inserted: Array<{ id: string }> = await manager.query(
-          `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt")
+          `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid)),
+                k AS (INSERT INTO execution_keys (scope, key, kind, "executionId")
+                      SELECT v.wf, v.ikey, 'schedule', v.id FROM v WHERE v.ikey IS NOT NULL
+                      ON CONFLICT DO NOTHING RETURNING "executionId")
+           INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt")
            SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp()
-             FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid)
-           ON CONFLICT DO NOTHING RETURNING id`,
+             FROM v WHERE v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)
+           RETURNING id`,
           [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter })))],
         );
         const ok = new Set(inserted.map((row) => row.id));

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from './test-app.js';
+import { idAtTime, newId } from '../../src/database/uuid.js';
 
 type Auth = { Authorization: string };
 
@@ -99,3 +100,8 @@ export async function createCredential(t: TestApp, type: string, data: Record<st
 }
 
 export const nodeRecord = (execution: Record<string, any>, name: string) => execution.nodeExecutions.find((record: { nodeName: string }) => record.nodeName === name);
+
+/** A UUIDv7-shaped id made at `ms`: the daily partition of that day holds it. */
+export function idMadeAt(ms: number): string {
+  return idAtTime(ms).slice(0, 14) + newId().slice(14);
+}

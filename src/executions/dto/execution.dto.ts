@@ -76,6 +76,7 @@ export class ExecutionPageDto extends PageDto(ExecutionDto, 'ExecutionPage') {}
 export class ExecutionListQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') workflowId?: string;
   @ApiPropertyOptional({ enum: EXECUTION_STATUSES }) @IsOptional() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
+  @ApiPropertyOptional({ enum: EXECUTION_MODES }) @IsOptional() @IsIn(EXECUTION_MODES) mode?: ExecutionMode;
   @ApiPropertyOptional({ description: 'Created at or after (ISO-8601)' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ description: 'Created at or before (ISO-8601)' }) @IsOptional() @IsDateString() to?: string;
   @ApiPropertyOptional({ enum: ['nodes'], description: 'Include nodeExecutions in each item' }) @IsOptional() @IsIn(['nodes']) include?: 'nodes';

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:history` — execution history at volume (bench/README.md, docs/retention-and-sizing.md).
+ *
+ * For each schema — `partitioned` (every migration) and `flat` (the migrations before
+ * PartitionedExecutions: one table) — in a database of its own (wfe_bench_history_<schema>):
+ * fills N executions spread over 30 whole UTC days ending at today's start, generated in SQL
+ * (small payloads), then measures p50/p99 of the queries behind the read routes, run through the
+ * service's own repository (dist/) so the SQL is the service's:
+ *   GET /executions/:id, the first page of GET /executions/workflow/:id,
+ *   GET /executions?workflowId=&status=FAILED, a page 20 cursors deep,
+ * and one retention pass that removes the oldest day (EXECUTIONS_RETENTION_DAYS=29): its time and the
+ * table and index sizes before and after. Prints a Markdown table; drops the databases at the end
+ * unless --keep.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:history -- --rows 2000000
+ *
+ * Options: --rows N (50000000), --samples N (200), --workflows N (1000), --only partitioned|flat, --keep.
+ */
+import 'reflect-metadata';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { buildIfStale } from './lib/build.mjs';
+import { createDatabase, databaseUrl, dropDatabase } from './lib/database.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DAY = 86_400_000;
+const CHUNK = 250_000;
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : process.argv[index + 1];
+}
+const rows = Number(option('rows', 50_000_000));
+const samples = Number(option('samples', 200));
+const workflows = Number(option('workflows', 1000));
+const only = option('only', undefined);
+const keep = process.argv.includes('--keep');
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) throw new Error('DATABASE_URL must name a PostgreSQL server (the bench makes databases of its own there)');
+
+const log = (message) => console.log(`[bench:history ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+
+buildIfStale(root);
+const { DataSource } = await import('typeorm');
+const { dataSourceOptions } = await load('src/database/data-source-options.js');
+const { MIGRATIONS } = await load('migrations/index.js');
+const { ExecutionsRepository } = await load('src/executions/executions.repository.js');
+const { ExecutionPartitionsRepository } = await load('src/executions/partitions/execution-partitions.repository.js');
+const { RetentionRepository } = await load('src/executions/retention.repository.js');
+const { RetentionService } = await load('src/executions/retention.service.js');
+const { idAtTime } = await load('src/database/uuid.js');
+
+const today = Math.floor(Date.now() / DAY) * DAY;
+const start = today - 30 * DAY;
+const step = (30 * DAY) / rows;
+
+/** Generated rows g in [lo, hi]: ids made at start + g·step, 1000 workflows, 4 % FAILED, 1 % CANCELED. */
+const FILL = `
+  INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions",
+                                   "createdAt", "startedAt", "completedAt", attempt)
+  SELECT (lpad(to_hex(t.ms), 12, '0') || '7' || substr(r.h, 1, 3) || '8' || substr(r.h, 4, 15))::uuid,
+         md5('wf' || (g % $4))::uuid, 1, md5('hook' || (g % $4))::uuid, '00000000-0000-7000-8000-000000000001', 'webhook',
+         CASE WHEN g % 100 < 4 THEN 'FAILED' WHEN g % 100 = 4 THEN 'CANCELED' ELSE 'COMPLETED' END,
+         jsonb_build_object('body', jsonb_build_object('orderId', g, 'amount', g % 997), 'method', 'POST', 'query', '{}'::jsonb, 'headers', '{}'::jsonb),
+         '[{"nodeId":"n0","nodeName":"Webhook","nodeType":"trigger","status":"SUCCESS","attempts":1,"executionTime":0},
+           {"nodeId":"n1","nodeName":"Check","nodeType":"condition","status":"SUCCESS","attempts":1,"executionTime":0,"output":{"result":true}},
+           {"nodeId":"n2","nodeName":"Shape","nodeType":"set","status":"SUCCESS","attempts":1,"executionTime":1,"output":{"ok":true}}]'::jsonb,
+         x.ts, x.ts, x.ts + interval '40 milliseconds', 1
+    FROM generate_series($1::bigint, $2::bigint) AS g,
+         LATERAL (SELECT ($3::bigint + floor(g * $5::float8))::bigint AS ms) AS t,
+         LATERAL (SELECT md5(g::text) AS h) AS r,
+         LATERAL (SELECT to_timestamp(t.ms / 1000.0) AS ts) AS x`;
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function time(label, count, work) {
+  const ms = [];
+  for (let i = 0; i < count; i++) {
+    const began = performance.now();
+    await work(i);
+    ms.push(performance.now() - began);
+  }
+  ms.sort((a, b) => a - b);
+  return { label, p50: percentile(ms, 50), p99: percentile(ms, 99) };
+}
+
+async function sizes(client) {
+  const { rows: [row] } = await client.query(
+    `SELECT COALESCE(sum(pg_table_size(c.oid)), 0)::bigint AS table, COALESCE(sum(pg_indexes_size(c.oid)), 0)::bigint AS indexes
+       FROM pg_class c WHERE c.relname = 'workflow_executions' AND c.relkind = 'r'
+          OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'workflow_executions'::regclass)`,
+  );
+  const { rows: [keys] } = await client.query(`SELECT COALESCE(pg_total_relation_size(to_regclass('execution_keys')), 0)::bigint AS bytes`);
+  return { table: Number(row.table), indexes: Number(row.indexes), keys: Number(keys.bytes) };
+}
+
+async function deleteAll(retention) {
+  let total = 0;
+  for (;;) {
+    const deleted = await retention.deleteEnded('workflow_executions', 29, 29, 500);
+    total += deleted;
+    if (deleted < 500) return total;
+  }
+}
+
+const mb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
+
+async function runSchema(schema) {
+  const name = `wfe_bench_history_${schema}`;
+  const url = databaseUrl(adminUrl, name);
+  await createDatabase(adminUrl, name);
+  const migrations = schema === 'flat' ? MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === 'PartitionedExecutions1796350000000')) : MIGRATIONS;
+  const dataSource = new DataSource({ ...dataSourceOptions(url, 4), migrations });
+  await dataSource.initialize();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    const partitions = new ExecutionPartitionsRepository(dataSource);
+    if (schema === 'partitioned') await partitions.ensureDays(start, 34);
+
+    log(`${schema}: filling ${rows.toLocaleString('en')} executions over 30 days`);
+    const filled = performance.now();
+    for (let lo = 0; lo < rows; lo += CHUNK) {
+      await client.query(FILL, [lo, Math.min(rows, lo + CHUNK) - 1, start, workflows, step]);
+      if ((lo / CHUNK) % 8 === 7) log(`${schema}: ${(lo + CHUNK).toLocaleString('en')} rows`);
+    }
+    const fillSeconds = (performance.now() - filled) / 1000;
+    await client.query('VACUUM ANALYZE workflow_executions');
+    const before = await sizes(client);
+    log(`${schema}: filled in ${fillSeconds.toFixed(0)} s; table ${mb(before.table)}, indexes ${mb(before.indexes)}`);
+
+    const repository = new ExecutionsRepository(dataSource);
+    const workflowOf = (i) => (i * 7919) % workflows;
+    const workflowIdOf = async (i) => (await client.query(`SELECT md5('wf' || $1::int)::uuid AS id`, [workflowOf(i)])).rows[0].id;
+    const workflowIds = [];
+    for (let i = 0; i < samples; i++) workflowIds.push(await workflowIdOf(i));
+    const ids = [];
+    for (let i = 0; i < samples; i++) {
+      const at = start + Math.floor(((i * 104729) % 1000) / 1000 * 30 * DAY);
+      ids.push((await client.query('SELECT id FROM workflow_executions WHERE id >= $1 ORDER BY id LIMIT 1', [idAtTime(at)])).rows[0].id);
+    }
+    const cursors = [];
+    for (let i = 0; i < Math.min(samples, 50); i++) {
+      // The cursor of page 21 (20 pages of 50 read before it), not timed.
+      const { rows: [row] } = await client.query('SELECT id FROM workflow_executions WHERE "workflowId" = $1 ORDER BY id DESC OFFSET 999 LIMIT 1', [workflowIds[i]]);
+      cursors.push({ workflowId: workflowIds[i], cursor: row?.id });
+    }
+    const reads = [
+      await time('GET /executions/:id', samples, (i) => repository.findById(ids[i])),
+      await time('GET /executions/workflow/:id (first page)', samples, (i) => repository.list({ workflowId: workflowIds[i] }, 50, undefined, false)),
+      await time('GET /executions?workflowId=&status=FAILED', samples, (i) => repository.list({ workflowId: workflowIds[i], status: 'FAILED' }, 50, undefined, false)),
+      await time('page 21 (20 cursors deep)', cursors.length, (i) => repository.list({ workflowId: cursors[i].workflowId }, 50, cursors[i].cursor, false)),
+    ];
+
+    // One retention pass with 29 days: the oldest whole day goes.
+    const config = { executionsRetentionDays: 29, executionsRetentionIntervalMs: 3_600_000, appRole: 'all' };
+    const service = new RetentionService(new RetentionRepository(dataSource), partitions, config);
+    const { rows: [{ count: beforeRows }] } = await client.query('SELECT count(*)::bigint AS count FROM workflow_executions');
+    const began = performance.now();
+    // The flat table's pass is the one it had: batches of RETENTION_BATCH deletes until none is left.
+    const pass = schema === 'partitioned' ? await service.runOnce() : { dropped: [], deleted: await deleteAll(new RetentionRepository(dataSource)) };
+    const retentionMs = performance.now() - began;
+    const { rows: [{ count: afterRows }] } = await client.query('SELECT count(*)::bigint AS count FROM workflow_executions');
+    const after = await sizes(client);
+    const removed = Number(beforeRows) - Number(afterRows);
+    log(`${schema}: retention removed ${removed} rows (${pass.dropped.length} partitions dropped, ${pass.deleted} rows deleted) in ${retentionMs.toFixed(0)} ms`);
+    const plan = (await client.query(`EXPLAIN SELECT * FROM workflow_executions WHERE id = $1`, [ids[ids.length - 1]])).rows.map((r) => r['QUERY PLAN']).join('\n');
+    return { schema, fillSeconds, before, after, reads, retention: { ms: retentionMs, removed, dropped: pass.dropped.length }, plan, bytesPerRow: (before.table + before.indexes + before.keys) / rows };
+  } finally {
+    await client.end();
+    await dataSource.destroy();
+    if (!keep) await dropDatabase(adminUrl, name);
+  }
+}
+
+const results = [];
+for (const schema of ['partitioned', 'flat']) if (!only || only === schema) results.push(await runSchema(schema));
+
+const f = (ms) => `${ms.toFixed(2)} ms`;
+console.log(`\n## bench:history, ${rows.toLocaleString('en')} executions over 30 days, ${workflows} workflows, ${samples} samples\n`);
+console.log(`| measure | ${results.map((r) => r.schema).join(' | ')} |`);
+console.log(`|---|${results.map(() => '---').join('|')}|`);
+for (let i = 0; i < results[0].reads.length; i++) {
+  console.log(`| ${results[0].reads[i].label} p50 / p99 | ${results.map((r) => `${f(r.reads[i].p50)} / ${f(r.reads[i].p99)}`).join(' | ')} |`);
+}
+console.log(`| retention pass removing the oldest day | ${results.map((r) => `${f(r.retention.ms)} (${r.retention.removed.toLocaleString('en')} rows)`).join(' | ')} |`);
+console.log(`| table + indexes before | ${results.map((r) => `${mb(r.before.table)} + ${mb(r.before.indexes)}`).join(' | ')} |`);
+console.log(`| table + indexes after | ${results.map((r) => `${mb(r.after.table)} + ${mb(r.after.indexes)}`).join(' | ')} |`);
+console.log(`| bytes per execution (table, indexes, keys) | ${results.map((r) => r.bytesPerRow.toFixed(0)).join(' | ')} |`);
+console.log(`| fill time | ${results.map((r) => `${r.fillSeconds.toFixed(0)} s`).join(' | ')} |`);
+for (const r of results) console.log(`\n${r.schema}: EXPLAIN by id\n${r.plan}`);
