@@ -33,10 +33,10 @@ describe('executeWorkflow (SPEC §7.10)', () => {
   const doubler = () => child([{ name: 'Double', type: 'set', parameters: { values: { doubled: '{{ $trigger.body.n * 2 }}', method: '{{ $trigger.method }}' } } }]);
 
   /** Runs trigger → the given nodes in a line, through a webhook, and answers the execution's id. */
-  async function start(nodes: NodeSpec[], body: object = {}, auth: Auth = t.admin): Promise<string> {
+  async function start(nodes: NodeSpec[], body: object = {}, auth: Auth = t.admin, extra: Record<string, unknown> = {}): Promise<string> {
     const all: NodeSpec[] = [{ name: 'Start', type: 'trigger' }, ...nodes];
     const edges = all.slice(1).map((node, i) => [all[i].name, node.name] as [string, string]);
-    const workflow = await createWorkflow(t, workflowBody(all, edges), auth);
+    const workflow = await createWorkflow(t, workflowBody(all, edges, extra), auth);
     const hook = await createWebhook(t, workflow.id, {}, auth);
     const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send(body).expect(202);
     return accepted.body.executionId;
@@ -202,6 +202,55 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     expect(execution.status).toBe('COMPLETED');
     expect(nodeRecord(execution, 'Call').output).toEqual({ doubled: 8 });
     expect(execution.children).toEqual([{ id: subId, status: 'COMPLETED', nodeName: 'Call', index: 0 }]);
+  });
+
+  describe('time spent waiting does not count toward settings.timeoutMs', () => {
+    const short = { settings: { timeoutMs: 1000 } };
+
+    it('a parent waiting on a child longer than its timeout completes', async () => {
+      const childId = await child([
+        { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 2500 } },
+        { name: 'Done', type: 'set', parameters: { values: { done: true } } },
+      ]);
+      const execution = await waitForExecution(t, await start([{ name: 'Call', type: 'executeWorkflow', parameters: { workflowId: childId } }], {}, t.admin, short));
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'Call').output).toEqual({ done: true });
+    });
+
+    it('an execution parked at a wait node longer than its timeout completes', async () => {
+      const execution = await waitForExecution(
+        t,
+        await start(
+          [
+            { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 2500 } },
+            { name: 'Done', type: 'set', parameters: { values: { done: true } } },
+          ],
+          {},
+          t.admin,
+          short,
+        ),
+      );
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'Done').output).toEqual({ done: true });
+    });
+
+    it('an execution whose own running time exceeds its timeout still fails, waits or not', async () => {
+      const execution = await waitForExecution(
+        t,
+        await start(
+          [
+            { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 1500 } },
+            { name: 'Slow', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
+          ],
+          {},
+          t.admin,
+          short,
+        ),
+      );
+      expect(execution.status).toBe('FAILED');
+      expect(execution.error).toMatch(/timed out after 1000 ms/);
+      expect(nodeRecord(execution, 'Pause').status).toBe('SUCCESS');
+    });
   });
 
   it('rejects an executeWorkflow naming a workflow the owner cannot see: 400 naming node and field', async () => {

@@ -45,6 +45,8 @@ export interface ClaimedExecution extends ExecutionIdentity {
   /** Takeovers after a lost run, this claim included (ExecutionEntity.lostRuns). */
   lostRuns: number;
   startedAt: Date;
+  /** Time spent WAITING so far, this claim's wait included: not counted toward the timeout. */
+  waitedMs?: number;
   /** Set when a WAITING execution continues: the wait node, and the resume request if any. */
   waitNode: string | null;
   resumeData: unknown;
@@ -148,7 +150,10 @@ export class ExecutionsRepository {
       `UPDATE workflow_executions
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
               "lostRuns" = "lostRuns" + CASE WHEN status = 'RUNNING' AND "leaseOwner" IS NOT NULL THEN 1 ELSE 0 END,
-              "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
+              "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now()),
+              "waitedMs" = "waitedMs" + CASE WHEN status = 'WAITING' AND "waitingSince" IS NOT NULL
+                                             THEN GREATEST(0, floor(EXTRACT(EPOCH FROM now() - "waitingSince") * 1000))::bigint ELSE 0 END,
+              "waitingSince" = NULL
         WHERE id = ANY($1::uuid[])
           AND ((status = 'PENDING'
                 AND ("startsAfter" IS NULL
@@ -156,8 +161,8 @@ export class ExecutionsRepository {
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext",
-                  "parentExecutionId", "parentWaits"`,
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
+                  "traceContext", "parentExecutionId", "parentWaits"`,
       [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
@@ -228,7 +233,7 @@ export class ExecutionsRepository {
                 "waitNode" = $5, "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
                 "waitTill" = CASE WHEN "childEnded" THEN date_trunc('milliseconds', now())
                                   ELSE date_trunc('milliseconds', now() + make_interval(secs => $6::float8 / 1000)) END,
-                "childEnded" = false
+                "childEnded" = false, "waitingSince" = now()
           WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING "waitTill"`,
         [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitMs],
       ),
