@@ -204,6 +204,39 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     expect(execution.children).toEqual([{ id: subId, status: 'COMPLETED', nodeName: 'Call', index: 0 }]);
   });
 
+  it('an element failing cancels the children the other elements wait for, recorded CANCELED', async () => {
+    const childId = await child([
+      { name: 'Check', type: 'set', parameters: { values: { n: '{{ $trigger.body.n = 2 ? $error("element two breaks") : $trigger.body.n }}' } } },
+      { name: 'Slow', type: 'wait', parameters: { mode: 'duration', durationMs: 60_000 } },
+    ]);
+    const id = await start([{ name: 'Each', type: 'executeWorkflow', forEach: '{{ $trigger.body.items }}', forEachConcurrency: 3, parameters: { workflowId: childId, input: '{{ { "n": $item } }}' } }], { items: [1, 2, 3] });
+    const execution = await waitForExecution(t, id, t.admin, 30_000);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toMatch(/element 1 failed: .*element two breaks/);
+    const byIndex = Object.fromEntries(execution.children.map((c: { index: number; status: string }) => [c.index, c.status]));
+    expect(byIndex).toEqual({ 0: 'CANCELED', 1: 'FAILED', 2: 'CANCELED' });
+    const elements = nodeRecord(execution, 'Each').elements;
+    expect(elements.map((e: { index: number; status: string }) => [e.index, e.status])).toEqual([
+      [0, 'CANCELED'],
+      [1, 'FAILED'],
+      [2, 'CANCELED'],
+    ]);
+    expect(elements[0].error).toBe('Canceled: element 1 failed');
+    expect((await t.http.get(`/executions/${id}/view`).set(t.admin).expect(200)).text).toContain('Elements: 3, 1 failed, 2 canceled');
+  });
+
+  it('with continueOnFail, an element failing leaves the other children running to their end', async () => {
+    const childId = await child([
+      { name: 'Check', type: 'set', parameters: { values: { n: '{{ $trigger.body.n = 2 ? $error("element two breaks") : $trigger.body.n }}' } } },
+      { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 300 } },
+    ]);
+    const id = await start([{ name: 'Each', type: 'executeWorkflow', continueOnFail: true, forEach: '{{ $trigger.body.items }}', forEachConcurrency: 3, parameters: { workflowId: childId, input: '{{ { "n": $item } }}' } }], { items: [1, 2, 3] });
+    const execution = await waitForExecution(t, id, t.admin, 30_000);
+    expect(execution.status).toBe('COMPLETED');
+    expect(execution.children.map((c: { status: string }) => c.status).sort()).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
+    expect(nodeRecord(execution, 'Each').elements.map((e: { status: string }) => e.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+  });
+
   describe('time spent waiting does not count toward settings.timeoutMs', () => {
     const short = { settings: { timeoutMs: 1000 } };
 

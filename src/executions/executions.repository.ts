@@ -400,6 +400,16 @@ export class ExecutionsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** The children a node's elements wait for that have not ended (ExecutionService.cancelNodeChildren). */
+  async findWaitedChildrenToCancel(parentExecutionId: string, parentNode: string): Promise<Array<{ id: string; index: number }>> {
+    return this.dataSource.query(
+      `SELECT id, "parentIndex" AS index FROM workflow_executions
+        WHERE "parentExecutionId" = $1 AND "parentNode" = $2 AND "parentWaits" AND status IN ('PENDING', 'RUNNING', 'WAITING')
+        ORDER BY "parentIndex"`,
+      [parentExecutionId, parentNode],
+    );
+  }
+
   /**
    * Bulk retry's candidates (docs/executions.md): newest first by startedAt, leaving out executions
    * that already have a retry, so a repeated call retries only the newest link of each chain.
