@@ -5,6 +5,7 @@ import { ExecutionsRepository } from '../src/executions/executions.repository.js
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
+import { onEmbeddedDatabase } from './support/test-database.js';
 
 type Auth = { Authorization: string };
 
@@ -284,6 +285,49 @@ describe('executeWorkflow (SPEC §7.10)', () => {
       expect(execution.error).toMatch(/timed out after 1000 ms/);
       expect(nodeRecord(execution, 'Pause').status).toBe('SUCCESS');
     });
+  });
+
+  it("children's ends that deadlock on their parents' rows (the child-ended trigger) are written on a second try, not dropped", async () => {
+    const childId = await doubler();
+    const [{ ownerId }] = await db.query('SELECT "ownerId" FROM workflows WHERE id = $1', [childId]);
+    const [p1, p2, a, b] = [newId(), newId(), newId(), newId()];
+    const insert = (id: string, parent: string | null) =>
+      db.query(
+        `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "createdAt", attempt, "leaseOwner", "leaseExpiresAt", "startedAt",
+                                          "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
+         VALUES ($1, $2, 1, $3, $4, 'RUNNING', '{"body":{}}', now(), 1, 'elsewhere', now() + interval '1 hour', now(), $5, $6, $7, $8, $9)`,
+        [id, childId, ownerId, parent ? 'subworkflow' : 'manual', parent, parent ? 'Call' : null, parent ? 0 : null, parent !== null, parent ? 1 : 0],
+      );
+    for (const [id, parent] of [[p1, null], [p2, null], [a, p1], [b, p2]] as const) await insert(id, parent);
+    const ended = (id: string) => ({ id, attempt: 1, status: 'COMPLETED' as const, nodeExecutionsJson: '[]', error: null, completedAt: new Date(), webhookResponseJson: null });
+    const repository = t.app.get(ExecutionsRepository);
+    let written: Set<string>;
+    if (onEmbeddedDatabase()) {
+      // One session serves every connection there: no two statements can wait on each other.
+      written = await repository.completeMany([ended(a), ended(b)]);
+    } else {
+      // Another transaction holds p2; the batch locks a and b, then p1 (a's parent) and waits for
+      // p2 (b's); the other transaction then asks for p1: a deadlock, which PostgreSQL breaks by
+      // aborting the statement that waited first, the batch's.
+      const other = db.createQueryRunner();
+      await other.connect();
+      await other.startTransaction();
+      try {
+        await other.query('UPDATE workflow_executions SET error = NULL WHERE id = $1', [p2]);
+        const writing = repository.completeMany([ended(a), ended(b)]);
+        const waiting = async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n;
+        while ((await waiting()) < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+        await other.query('UPDATE workflow_executions SET error = NULL WHERE id = $1', [p1]).catch(() => undefined);
+        await other.commitTransaction();
+        written = await writing;
+      } finally {
+        await other.release();
+      }
+    }
+    expect([...written].sort()).toEqual([a, b].sort());
+    const parents: Array<{ childEnded: boolean }> = await db.query('SELECT "childEnded" FROM workflow_executions WHERE id = ANY($1::uuid[])', [[p1, p2]]);
+    expect(parents.map((parent) => parent.childEnded)).toEqual([true, true]);
+    await db.query(`UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), "leaseOwner" = NULL WHERE id = ANY($1::uuid[])`, [[p1, p2]]);
   });
 
   it('rejects an executeWorkflow naming a workflow the owner cannot see: 400 naming node and field', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
@@ -6,6 +7,14 @@ import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js'
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
+
+/** Tries of a final-state write that PostgreSQL aborted as a deadlock (completeMany). */
+const DEADLOCK_TRIES = 5;
+
+function isDeadlock(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return (code ?? driverError?.code) === '40P01';
+}
 
 /** What identifies a run: the columns an execution is created with and a worker reads back. */
 interface ExecutionIdentity {
@@ -169,10 +178,28 @@ export class ExecutionsRepository {
     return claimed;
   }
 
-  /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
+  /**
+   * Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt).
+   * Rows are locked in id order, as claims and lease renewals (index scans over id) lock them. But
+   * the end of a waited-for child also locks its parent's row (the child-ended trigger, migration
+   * Subworkflows), after the batch's own rows and in their order: two batches ending children of the
+   * same parents, or one and a claim of those parents, can deadlock. PostgreSQL then aborts one
+   * statement, which is tried again: the write is fenced by status and attempt, so repeating it is
+   * safe, and giving up would leave the execution RUNNING until its lease expires and its run,
+   * outside calls included, is repeated.
+   */
   async completeMany(unordered: FinalState[]): Promise<Set<string>> {
-    // Rows are locked in id order, as claims and lease renewals (index scans over id) lock them:
-    // the same order everywhere, so concurrent batches cannot deadlock.
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.writeFinalStates(unordered);
+      } catch (error) {
+        if (!isDeadlock(error) || tried >= DEADLOCK_TRIES) throw error;
+        await sleep(Math.random() * 20 * tried);
+      }
+    }
+  }
+
+  private async writeFinalStates(unordered: FinalState[]): Promise<Set<string>> {
     const states = [...unordered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // The records are JSON already (serialised, truncated and scrubbed by the engine): spliced into
     // one document as they are rather than escaped again as array-literal text.
