@@ -124,6 +124,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
   if (failure !== null) {
     record.elements = await settleTheRest(context, node, executor, elements, previous, failedIndex);
+    record.attempts = record.elements.reduce((sum, element) => sum + element.attempts, 0);
     return { status: 'FAILED', error: failure };
   }
   if (paused) return { status: 'WAITING', until: null };
