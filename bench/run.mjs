@@ -24,6 +24,7 @@ import { ingestPhase } from './phases/ingest.mjs';
 import { lastNodePhase } from './phases/last-node.mjs';
 import { clearQueueKeys, queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
 import { schedulesPhase } from './phases/schedules.mjs';
+import { subworkflowsPhase } from './phases/subworkflows.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const step = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -118,6 +119,10 @@ async function main() {
     results.environment = environment(await ctx.db.serverVersion());
     if (options.schedules) {
       await runSchedules(ctx, results);
+      return;
+    }
+    if (options.subworkflows) {
+      await runSubworkflows(ctx, results);
       return;
     }
 
@@ -226,6 +231,26 @@ async function runSchedules(ctx, results) {
   step(`schedules: creating ${options.schedulesCount}, CPU at rest, then firing for ${options.schedulesSeconds} s`);
   ctx.adminApiKey = secrets.adminApiKey;
   results.schedules = await schedulesPhase(ctx, { count: options.schedulesCount, seconds: options.schedulesSeconds });
+  results.serviceWarningLines = ctx.service.warningLines;
+  results.environment.loadAverageAtEnd = loadavg()[0];
+  const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
+  if (before > cores || after > cores + 2) results.notes.push(`the machine was busy with other work: load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end on ${cores} cores`);
+  if (ctx.service.warnings) results.notes.push(`the service logged ${ctx.service.warnings} warning/error lines (serviceWarningLines in the JSON)`);
+  const rows = summaryRows(results);
+  console.log(`\n${textTable(rows)}\n`);
+  for (const note of results.notes) console.log(`note: ${note}`);
+  const written = writeResults(join(root, 'bench', 'results'), results, rows);
+  console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
+}
+
+/** `--subworkflows`: the service alone, forEach and executeWorkflow throughput (bench/phases/subworkflows.mjs). */
+async function runSubworkflows(ctx, results) {
+  const { options } = ctx;
+  step('starting the service');
+  ctx.service = await startService(ctx.dist, { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel });
+  ctx.adminApiKey = secrets.adminApiKey;
+  step(`subworkflows: a 1,000-element forEach, then a 100-element executeWorkflow forEach, ${options.subworkflowsRuns} runs each`);
+  results.subworkflows = await subworkflowsPhase(ctx, { runs: options.subworkflowsRuns });
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];
   const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;

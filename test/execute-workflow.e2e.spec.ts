@@ -5,6 +5,7 @@ import { ExecutionsRepository } from '../src/executions/executions.repository.js
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
+import { onEmbeddedDatabase } from './support/test-database.js';
 
 type Auth = { Authorization: string };
 
@@ -33,10 +34,10 @@ describe('executeWorkflow (SPEC §7.10)', () => {
   const doubler = () => child([{ name: 'Double', type: 'set', parameters: { values: { doubled: '{{ $trigger.body.n * 2 }}', method: '{{ $trigger.method }}' } } }]);
 
   /** Runs trigger → the given nodes in a line, through a webhook, and answers the execution's id. */
-  async function start(nodes: NodeSpec[], body: object = {}, auth: Auth = t.admin): Promise<string> {
+  async function start(nodes: NodeSpec[], body: object = {}, auth: Auth = t.admin, extra: Record<string, unknown> = {}): Promise<string> {
     const all: NodeSpec[] = [{ name: 'Start', type: 'trigger' }, ...nodes];
     const edges = all.slice(1).map((node, i) => [all[i].name, node.name] as [string, string]);
-    const workflow = await createWorkflow(t, workflowBody(all, edges), auth);
+    const workflow = await createWorkflow(t, workflowBody(all, edges, extra), auth);
     const hook = await createWebhook(t, workflow.id, {}, auth);
     const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send(body).expect(202);
     return accepted.body.executionId;
@@ -202,6 +203,131 @@ describe('executeWorkflow (SPEC §7.10)', () => {
     expect(execution.status).toBe('COMPLETED');
     expect(nodeRecord(execution, 'Call').output).toEqual({ doubled: 8 });
     expect(execution.children).toEqual([{ id: subId, status: 'COMPLETED', nodeName: 'Call', index: 0 }]);
+  });
+
+  it('an element failing cancels the children the other elements wait for, recorded CANCELED', async () => {
+    const childId = await child([
+      { name: 'Check', type: 'set', parameters: { values: { n: '{{ $trigger.body.n = 2 ? $error("element two breaks") : $trigger.body.n }}' } } },
+      { name: 'Slow', type: 'wait', parameters: { mode: 'duration', durationMs: 60_000 } },
+    ]);
+    const id = await start([{ name: 'Each', type: 'executeWorkflow', forEach: '{{ $trigger.body.items }}', forEachConcurrency: 3, parameters: { workflowId: childId, input: '{{ { "n": $item } }}' } }], { items: [1, 2, 3] });
+    const execution = await waitForExecution(t, id, t.admin, 30_000);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toMatch(/element 1 failed: .*element two breaks/);
+    const byIndex = Object.fromEntries(execution.children.map((c: { index: number; status: string }) => [c.index, c.status]));
+    expect(byIndex).toEqual({ 0: 'CANCELED', 1: 'FAILED', 2: 'CANCELED' });
+    const elements = nodeRecord(execution, 'Each').elements;
+    expect(elements.map((e: { index: number; status: string }) => [e.index, e.status])).toEqual([
+      [0, 'CANCELED'],
+      [1, 'FAILED'],
+      [2, 'CANCELED'],
+    ]);
+    expect(elements[0].error).toBe('Canceled: element 1 failed');
+    expect((await t.http.get(`/executions/${id}/view`).set(t.admin).expect(200)).text).toContain('Elements: 3, 1 failed, 2 canceled');
+  });
+
+  it('with continueOnFail, an element failing leaves the other children running to their end', async () => {
+    const childId = await child([
+      { name: 'Check', type: 'set', parameters: { values: { n: '{{ $trigger.body.n = 2 ? $error("element two breaks") : $trigger.body.n }}' } } },
+      { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 300 } },
+    ]);
+    const id = await start([{ name: 'Each', type: 'executeWorkflow', continueOnFail: true, forEach: '{{ $trigger.body.items }}', forEachConcurrency: 3, parameters: { workflowId: childId, input: '{{ { "n": $item } }}' } }], { items: [1, 2, 3] });
+    const execution = await waitForExecution(t, id, t.admin, 30_000);
+    expect(execution.status).toBe('COMPLETED');
+    expect(execution.children.map((c: { status: string }) => c.status).sort()).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
+    expect(nodeRecord(execution, 'Each').elements.map((e: { status: string }) => e.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+  });
+
+  describe('time spent waiting does not count toward settings.timeoutMs', () => {
+    const short = { settings: { timeoutMs: 1000 } };
+
+    it('a parent waiting on a child longer than its timeout completes', async () => {
+      const childId = await child([
+        { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 2500 } },
+        { name: 'Done', type: 'set', parameters: { values: { done: true } } },
+      ]);
+      const execution = await waitForExecution(t, await start([{ name: 'Call', type: 'executeWorkflow', parameters: { workflowId: childId } }], {}, t.admin, short));
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'Call').output).toEqual({ done: true });
+    });
+
+    it('an execution parked at a wait node longer than its timeout completes', async () => {
+      const execution = await waitForExecution(
+        t,
+        await start(
+          [
+            { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 2500 } },
+            { name: 'Done', type: 'set', parameters: { values: { done: true } } },
+          ],
+          {},
+          t.admin,
+          short,
+        ),
+      );
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'Done').output).toEqual({ done: true });
+    });
+
+    it('an execution whose own running time exceeds its timeout still fails, waits or not', async () => {
+      const execution = await waitForExecution(
+        t,
+        await start(
+          [
+            { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 1500 } },
+            { name: 'Slow', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
+          ],
+          {},
+          t.admin,
+          short,
+        ),
+      );
+      expect(execution.status).toBe('FAILED');
+      expect(execution.error).toMatch(/timed out after 1000 ms/);
+      expect(nodeRecord(execution, 'Pause').status).toBe('SUCCESS');
+    });
+  });
+
+  it("children's ends that deadlock on their parents' rows (the child-ended trigger) are written on a second try, not dropped", async () => {
+    const childId = await doubler();
+    const [{ ownerId }] = await db.query('SELECT "ownerId" FROM workflows WHERE id = $1', [childId]);
+    const [p1, p2, a, b] = [newId(), newId(), newId(), newId()];
+    const insert = (id: string, parent: string | null) =>
+      db.query(
+        `INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "createdAt", attempt, "leaseOwner", "leaseExpiresAt", "startedAt",
+                                          "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
+         VALUES ($1, $2, 1, $3, $4, 'RUNNING', '{"body":{}}', now(), 1, 'elsewhere', now() + interval '1 hour', now(), $5, $6, $7, $8, $9)`,
+        [id, childId, ownerId, parent ? 'subworkflow' : 'manual', parent, parent ? 'Call' : null, parent ? 0 : null, parent !== null, parent ? 1 : 0],
+      );
+    for (const [id, parent] of [[p1, null], [p2, null], [a, p1], [b, p2]] as const) await insert(id, parent);
+    const ended = (id: string) => ({ id, attempt: 1, status: 'COMPLETED' as const, nodeExecutionsJson: '[]', error: null, completedAt: new Date(), webhookResponseJson: null });
+    const repository = t.app.get(ExecutionsRepository);
+    let written: Set<string>;
+    if (onEmbeddedDatabase()) {
+      // One session serves every connection there: no two statements can wait on each other.
+      written = await repository.completeMany([ended(a), ended(b)]);
+    } else {
+      // Another transaction holds p2; the batch locks a and b, then p1 (a's parent) and waits for
+      // p2 (b's); the other transaction then asks for p1: a deadlock, which PostgreSQL breaks by
+      // aborting the statement that waited first, the batch's.
+      const other = db.createQueryRunner();
+      await other.connect();
+      await other.startTransaction();
+      try {
+        await other.query('UPDATE workflow_executions SET error = NULL WHERE id = $1', [p2]);
+        const writing = repository.completeMany([ended(a), ended(b)]);
+        const waiting = async () => (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n;
+        while ((await waiting()) < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+        await other.query('UPDATE workflow_executions SET error = NULL WHERE id = $1', [p1]).catch(() => undefined);
+        await other.commitTransaction();
+        written = await writing;
+      } finally {
+        await other.release();
+      }
+    }
+    expect([...written].sort()).toEqual([a, b].sort());
+    const parents: Array<{ childEnded: boolean }> = await db.query('SELECT "childEnded" FROM workflow_executions WHERE id = ANY($1::uuid[])', [[p1, p2]]);
+    expect(parents.map((parent) => parent.childEnded)).toEqual([true, true]);
+    await db.query(`UPDATE workflow_executions SET status = 'CANCELED', "completedAt" = now(), "leaseOwner" = NULL WHERE id = ANY($1::uuid[])`, [[p1, p2]]);
   });
 
   it('rejects an executeWorkflow naming a workflow the owner cannot see: 400 naming node and field', async () => {

@@ -13,7 +13,12 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'MISS');
 export function summaryRows(results) {
   const rows = [];
   const add = (figure, value, baseline = '', ratio = '', target = '', ok = undefined) => rows.push({ figure, value, baseline, ratio, target, verdict: verdict(ok) });
-  const { ingest, e2e, lastNode, memory, dbCost, queueMode, schedules } = results;
+  const { ingest, e2e, lastNode, memory, dbCost, queueMode, schedules, subworkflows } = results;
+  if (subworkflows) {
+    const { pureForEach: pure, executeWorkflowForEach: children } = subworkflows;
+    add(`forEach: ${pure.elements} elements over a set node, elements/s`, `${rate(pure.elementsPerSecond)} (POST → 200 in ${ms(pure.msMedian)}, median of ${subworkflows.runs})`);
+    add(`executeWorkflow forEach: ${children.children} children, ${children.concurrency} at a time, children/s`, `${rate(children.childrenPerSecond)} (POST → parent COMPLETED in ${ms(children.msMedian)}, median of ${subworkflows.runs})`);
+  }
   if (schedules) {
     const s = schedules;
     add(`schedules: ${s.schedules} active, once a minute each`, `${s.fired} of ${s.expectedFirings} due times fired in ${s.windowSeconds} s (${rate(s.firingsPerSecond)})`, '', '', 'none missed', s.missed === 0);
@@ -97,7 +102,9 @@ function markdown(results, rows) {
     `# Bench ${results.startedAt}${results.options.quick ? ' (quick)' : ''}`,
     '',
     `Node ${results.environment.node}, PostgreSQL ${results.environment.postgres}, ${results.environment.cpus} × ${results.environment.cpuModel}, commit ${results.environment.commit}; load average ${fixed(results.environment.loadAverageAtStart, 1)} before the run, ${fixed(results.environment.loadAverageAtEnd, 1)} at its end.`,
-    results.schedules
+    results.subworkflows
+      ? `--subworkflows: ${results.subworkflows.runs} runs of each, one at a time, after one warm-up run; pool ${results.options.poolSize}; one service, no baseline.`
+      : results.schedules
       ? `--schedules: ${results.schedules.schedules} schedules, a ${results.schedules.windowSeconds} s firing window, pool ${results.options.poolSize}; one service, no baseline.`
       : `${results.options.connections} connections, pool ${results.options.poolSize}; ingest ${results.options.ingestSeconds} s, end to end ${results.options.e2eSeconds} s, lastNode ${results.options.lastNodeSeconds} s. Load generator on the same machine.`,
     '',

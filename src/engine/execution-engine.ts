@@ -141,7 +141,8 @@ export class ExecutionEngine {
         return;
       }
       const timeoutMs = workflow.settings.timeoutMs ?? this.config.executionTimeoutMs;
-      const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime()));
+      // Time spent WAITING (at wait nodes, on children) does not count (docs/lists-and-subworkflows.md).
+      const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime() - (claimed.waitedMs ?? 0)));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
       let result;
       try {

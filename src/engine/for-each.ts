@@ -63,6 +63,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   const instant = executor.description.instant === true;
   let next = 0;
   let failure: string | null = null;
+  let failedIndex = -1;
   /** An element paused (an executeWorkflow child still running): the node pauses once the others settle. */
   let paused = false;
 
@@ -100,7 +101,10 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
         element.output = { error };
         outputs[index] = element.output;
       } else {
-        failure ??= `element ${index} failed: ${error}`;
+        if (failure === null) {
+          failure = `element ${index} failed: ${error}`;
+          failedIndex = index;
+        }
       }
     }
   };
@@ -118,9 +122,32 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   if (thrown) throw (thrown as { error: unknown }).error;
   record.attempts = elements.reduce((sum, element) => sum + element.attempts, 0);
   if (signal.aborted) return { status: 'FAILED', error: abortReason(signal) };
-  if (failure !== null) return { status: 'FAILED', error: failure };
+  if (failure !== null) {
+    record.elements = await settleTheRest(context, node, executor, elements, previous, failedIndex);
+    record.attempts = record.elements.reduce((sum, element) => sum + element.attempts, 0);
+    return { status: 'FAILED', error: failure };
+  }
   if (paused) return { status: 'WAITING', until: null };
   return { status: 'SUCCESS', output: outputs, branch: 0 };
+}
+
+/**
+ * The node failed on element `failedIndex` (docs/lists-and-subworkflows.md): the elements this run
+ * did not reach keep their earlier records, and what other elements started that still runs
+ * elsewhere (an executeWorkflow element's child) is stopped and recorded CANCELED, so that nothing
+ * of a failed node goes on behind it. Answers the records in element order.
+ */
+async function settleTheRest(context: ExecutionContext, node: WorkflowNode, executor: NodeExecutor, elements: ElementRecord[], previous: Map<number, ElementRecord>, failedIndex: number): Promise<ElementRecord[]> {
+  const byIndex = new Map(elements.map((element) => [element.index, element]));
+  for (const [index, element] of previous) if (!byIndex.has(index)) byIndex.set(index, element);
+  const stopped = executor.stopElements ? await executor.stopElements({ executionId: context.execution.id, node }) : [];
+  for (const index of stopped) {
+    const element = byIndex.get(index);
+    const canceled: ElementRecord = { index, status: 'CANCELED', attempts: element?.attempts ?? 0, output: null, error: `Canceled: element ${failedIndex} failed` };
+    byIndex.set(index, element?.attemptErrors ? { ...canceled, attemptErrors: element.attemptErrors } : canceled);
+  }
+  context.dirty = true;
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
 
 /**

@@ -3,6 +3,7 @@ import { AppError } from '../common/app-error.js';
 import { newId } from '../database/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
+import { ExecutionService } from '../executions/execution.service.js';
 import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';
 import type { NodeOutcome } from '../nodes/node-executor.js';
 import type { ChildRequest, SubworkflowStarter } from '../nodes/subworkflow-port.js';
@@ -22,7 +23,12 @@ export class Subworkflows implements SubworkflowStarter {
     private readonly executions: ExecutionsRepository,
     private readonly definitions: WorkflowDefinitions,
     private readonly queue: ExecutionQueue,
+    private readonly executionService: ExecutionService,
   ) {}
+
+  cancelChildren(parentExecutionId: string, parentNode: string): Promise<number[]> {
+    return this.executionService.cancelNodeChildren(parentExecutionId, parentNode);
+  }
 
   async child(request: ChildRequest): Promise<NodeOutcome> {
     const existing = await this.executions.findChild(request.parentExecutionId, request.parentNode, request.index);

@@ -13,7 +13,8 @@ const MAX_ELEMENT_JSON_CHARS = 2_000;
 export function renderElements(elements: ElementRecord[] | undefined): string {
   if (!elements) return '';
   const failed = elements.filter((element) => element.status === 'FAILED').length;
-  const summary = `Elements: ${elements.length}${failed ? `, ${failed} failed` : ''}`;
+  const canceled = elements.filter((element) => element.status === 'CANCELED').length;
+  const summary = `Elements: ${elements.length}${failed ? `, ${failed} failed` : ''}${canceled ? `, ${canceled} canceled` : ''}`;
   const shown = elements.slice(0, MAX_ELEMENTS_SHOWN).map(renderElement).join('\n');
   const more = elements.length > MAX_ELEMENTS_SHOWN ? `<li class="muted">${elements.length - MAX_ELEMENTS_SHOWN} more; GET /executions/:id has them all</li>` : '';
   return `<details class="elements"><summary>${escapeHtml(summary)}</summary><ol class="elements">\n${shown}${more}</ol></details>`;

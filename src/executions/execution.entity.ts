@@ -132,6 +132,17 @@ export class ExecutionEntity {
   @Column({ type: 'boolean', default: false })
   childEnded: boolean;
 
+  /** When a WAITING execution parked; the claim that continues it adds the time since to `waitedMs`. */
+  @Column({ type: 'timestamptz', nullable: true })
+  waitingSince: Date | null;
+
+  /**
+   * Milliseconds spent WAITING (at wait nodes, on children): they do not count toward the execution's
+   * timeout (docs/lists-and-subworkflows.md).
+   */
+  @Column({ type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) } })
+  waitedMs: number;
+
   /** Stored records keep repeated values once (node-records.ts): every read gets them whole. */
   @AfterLoad()
   expandNodeRecords(): void {

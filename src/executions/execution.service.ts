@@ -86,6 +86,22 @@ export class ExecutionService {
     }
   }
 
+  /**
+   * A forEach node failed on an element (docs/lists-and-subworkflows.md): the children its other
+   * elements wait for and that have not ended are canceled, with theirs, as a cancel of the parent
+   * would. Answers the canceled children's element indexes.
+   */
+  async cancelNodeChildren(parentId: string, parentNode: string): Promise<number[]> {
+    const canceled: number[] = [];
+    for (const child of await this.executions.findWaitedChildrenToCancel(parentId, parentNode)) {
+      if (!(await this.executions.cancel(child.id))) continue;
+      this.events.canceled(child.id);
+      await this.cancelWaitedChildren(child.id);
+      canceled.push(child.index);
+    }
+    return canceled;
+  }
+
   /** `children` of GET /executions/:id (SPEC §7.10). */
   findChildren(id: string): ReturnType<ExecutionsRepository['findChildren']> {
     return this.executions.findChildren(id);

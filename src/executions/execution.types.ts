@@ -31,7 +31,8 @@ export interface NodeExecution {
 /** One element of a forEach node's run. */
 export interface ElementRecord {
   index: number;
-  status: 'RUNNING' | 'SUCCESS' | 'FAILED';
+  /** CANCELED: stopped because another element failed the node (its sub-workflow child canceled). */
+  status: 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELED';
   attempts: number;
   /** As on a node record: every failed try's error when the node retries. */
   attemptErrors?: string[];

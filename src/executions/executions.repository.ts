@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
@@ -7,6 +8,14 @@ import { idAtTime } from '../database/uuid.js';
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
+
+/** Tries of a final-state write that PostgreSQL aborted as a deadlock (completeMany). */
+const DEADLOCK_TRIES = 5;
+
+function isDeadlock(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return (code ?? driverError?.code) === '40P01';
+}
 
 /** What identifies a run: the columns an execution is created with and a worker reads back. */
 interface ExecutionIdentity {
@@ -52,6 +61,8 @@ export interface ClaimedExecution extends ExecutionIdentity {
   /** Takeovers after a lost run, this claim included (ExecutionEntity.lostRuns). */
   lostRuns: number;
   startedAt: Date;
+  /** Time spent WAITING so far, this claim's wait included: not counted toward the timeout. */
+  waitedMs?: number;
   /** Set when a WAITING execution continues: the wait node, and the resume request if any. */
   waitNode: string | null;
   resumeData: unknown;
@@ -189,7 +200,10 @@ export class ExecutionsRepository {
       `UPDATE workflow_executions
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
               "lostRuns" = "lostRuns" + CASE WHEN status = 'RUNNING' AND "leaseOwner" IS NOT NULL THEN 1 ELSE 0 END,
-              "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
+              "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now()),
+              "waitedMs" = "waitedMs" + CASE WHEN status = 'WAITING' AND "waitingSince" IS NOT NULL
+                                             THEN GREATEST(0, floor(EXTRACT(EPOCH FROM now() - "waitingSince") * 1000))::bigint ELSE 0 END,
+              "waitingSince" = NULL
         WHERE id = ANY($1::uuid[])
           AND ((status = 'PENDING'
                 AND ("startsAfter" IS NULL
@@ -197,18 +211,36 @@ export class ExecutionsRepository {
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext",
-                  "parentExecutionId", "parentWaits"`,
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
+                  "traceContext", "parentExecutionId", "parentWaits"`,
       [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
     return claimed;
   }
 
-  /** Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt). */
+  /**
+   * Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt).
+   * Rows are locked in id order, as claims and lease renewals (index scans over id) lock them. But
+   * the end of a waited-for child also locks its parent's row (the child-ended trigger, migration
+   * Subworkflows), after the batch's own rows and in their order: two batches ending children of the
+   * same parents, or one and a claim of those parents, can deadlock. PostgreSQL then aborts one
+   * statement, which is tried again: the write is fenced by status and attempt, so repeating it is
+   * safe, and giving up would leave the execution RUNNING until its lease expires and its run,
+   * outside calls included, is repeated.
+   */
   async completeMany(unordered: FinalState[]): Promise<Set<string>> {
-    // Rows are locked in id order, as claims and lease renewals (index scans over id) lock them:
-    // the same order everywhere, so concurrent batches cannot deadlock.
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.writeFinalStates(unordered);
+      } catch (error) {
+        if (!isDeadlock(error) || tried >= DEADLOCK_TRIES) throw error;
+        await sleep(Math.random() * 20 * tried);
+      }
+    }
+  }
+
+  private async writeFinalStates(unordered: FinalState[]): Promise<Set<string>> {
     const states = [...unordered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // The records are JSON already (serialised, truncated and scrubbed by the engine): spliced into
     // one document as they are rather than escaped again as array-literal text.
@@ -281,7 +313,7 @@ export class ExecutionsRepository {
                 "waitNode" = $5, "resumeData" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
                 "waitTill" = CASE WHEN "childEnded" THEN date_trunc('milliseconds', now())
                                   ELSE date_trunc('milliseconds', now() + make_interval(secs => $6::float8 / 1000)) END,
-                "childEnded" = false
+                "childEnded" = false, "waitingSince" = now()
           WHERE id = $1 AND attempt = $2 AND status = 'RUNNING' RETURNING "waitTill"`,
         [id, attempt, nodeExecutionsJson, webhookResponseJson, waitNode, waitMs],
       ),
@@ -460,6 +492,16 @@ export class ExecutionsRepository {
       [id],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** The children a node's elements wait for that have not ended (ExecutionService.cancelNodeChildren). */
+  async findWaitedChildrenToCancel(parentExecutionId: string, parentNode: string): Promise<Array<{ id: string; index: number }>> {
+    return this.dataSource.query(
+      `SELECT id, "parentIndex" AS index FROM workflow_executions
+        WHERE "parentExecutionId" = $1 AND "parentNode" = $2 AND "parentWaits" AND status IN ('PENDING', 'RUNNING', 'WAITING')
+        ORDER BY "parentIndex"`,
+      [parentExecutionId, parentNode],
+    );
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { executeWorkflowDescription } from './execute-workflow.description.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
 import { SubworkflowPort } from './subworkflow-port.js';
+import type { WorkflowNode } from '../workflows/workflow.types.js';
 
 /**
  * Runs another workflow as a child execution (SPEC §7.10). With waitForCompletion the node pauses the
@@ -31,5 +32,10 @@ export class ExecuteWorkflowNode implements NodeExecutor {
       input: parameters.input === undefined ? input : parameters.input,
       waitForCompletion: wait,
     });
+  }
+
+  /** One element failed: the children the others wait for are canceled (fire-and-forget ones go on). */
+  async stopElements({ executionId, node }: { executionId: string; node: WorkflowNode }): Promise<number[]> {
+    return this.port.starter ? this.port.starter.cancelChildren(executionId, node.name) : [];
   }
 }

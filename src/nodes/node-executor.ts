@@ -82,6 +82,11 @@ export interface NodeRunContext {
 export interface NodeExecutor {
   readonly description: NodeTypeDescription;
   execute(context: NodeRunContext): Promise<NodeOutcome>;
+  /**
+   * A forEach node of this type failed on an element: stop what its other elements started that is
+   * still going on elsewhere (an executeWorkflow node's children), and answer those elements' indexes.
+   */
+  stopElements?(run: { executionId: string; node: WorkflowNode }): Promise<number[]>;
 }
 
 /** Nest multi-provider token under which every executor registers. */

@@ -16,6 +16,8 @@ export interface ChildRequest {
 export interface SubworkflowStarter {
   /** Starts the node run's child unless it has one, and answers what the node outputs now (or that it waits). */
   child(request: ChildRequest): Promise<NodeOutcome>;
+  /** Cancels the children a node's elements wait for that have not ended; answers their elements' indexes. */
+  cancelChildren(parentExecutionId: string, parentNode: string): Promise<number[]>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { EXECUTION_MODES, EXECUTION_STATUSES, type ExecutionMode, type Execution
 
 export class ElementRecordDto {
   @ApiProperty({ example: 0 }) index: number;
-  @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED'] }) status: string;
+  @ApiProperty({ enum: ['RUNNING', 'SUCCESS', 'FAILED', 'CANCELED'], description: "CANCELED: an executeWorkflow element whose child was canceled because another element failed the node" }) status: string;
   @ApiProperty({ example: 1 }) attempts: number;
   @ApiPropertyOptional({ type: [String], description: 'With retryOnFail: the error of every failed try, in order' }) attemptErrors?: string[];
   @ApiProperty({ nullable: true, example: { status: 200, headers: {}, data: { ok: true } } }) output: unknown;
