@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SchedulesRepository } from '../schedules/schedules.repository.js';
 import type { CredentialRecord } from './workflow-validator.js';
-import { WorkflowVersionEntity } from './workflow-version.entity.js';
 import { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
 
@@ -145,19 +144,6 @@ export class WorkflowsRepository {
   async delete(id: string): Promise<boolean> {
     const [, deleted] = (await this.manager.query('DELETE FROM workflows WHERE id = $1', [id])) as [unknown, number];
     return deleted > 0;
-  }
-
-  async isActive(id: string): Promise<boolean> {
-    const rows: Array<{ active: boolean }> = await this.manager.query('SELECT active FROM workflows WHERE id = $1', [id]);
-    return rows[0]?.active === true;
-  }
-
-  async incrementTriggerCount(id: string, by: number): Promise<void> {
-    await this.manager.query('UPDATE workflows SET "triggerCount" = "triggerCount" + $2 WHERE id = $1', [id, by]);
-  }
-
-  findVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
-    return this.manager.findOneBy(WorkflowVersionEntity, { workflowId, version });
   }
 
   /** What validation needs to know about referenced credentials, in one query; never their data. */

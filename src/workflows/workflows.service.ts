@@ -6,7 +6,6 @@ import { newId } from '../database/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { describeSchedule, scheduleTrigger, syncSchedule, type ScheduleView } from '../schedules/schedule-state.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow, workflowReferenceErrors } from './workflow-validator.js';
-import type { WorkflowVersionEntity } from './workflow-version.entity.js';
 import type { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
 import { WorkflowsRepository, type WorkflowSummary, type WorkflowValues } from './workflows.repository.js';
@@ -165,24 +164,9 @@ export class WorkflowsService {
     return describeSchedule(workflow, await this.repository.schedules.find(workflow.id));
   }
 
-  // --- the original design's WorkflowService, for the engine and webhooks (no owner scoping) ---
-
+  /** No owner scoping: for settings, which checks that a named error workflow exists. */
   getWorkflowById(id: string): Promise<WorkflowEntity | null> {
     return this.repository.findById(id);
-  }
-
-  /** False for a missing workflow too: either way its webhooks must not run it. */
-  isWorkflowActive(id: string): Promise<boolean> {
-    return this.repository.isActive(id);
-  }
-
-  async incrementTriggerCount(id: string, by = 1): Promise<void> {
-    await this.repository.incrementTriggerCount(id, by);
-  }
-
-  /** The definition as it was at `version`; kept after edits and after the workflow is deleted. */
-  getVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
-    return this.repository.findVersion(workflowId, version);
   }
 
   /** Throws 400 with every error; answers the warnings. */
