@@ -417,11 +417,6 @@ export class ExecutionsRepository {
     return rows.map((row) => row.id);
   }
 
-  async isWorkflowOwner(workflowId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM workflows WHERE id = $1 AND "ownerId" = $2', [workflowId, userId]);
-    return rows.length > 0;
-  }
-
   findById(id: string): Promise<ExecutionEntity | null> {
     return this.dataSource.getRepository(ExecutionEntity).findOneBy({ id });
   }
@@ -429,12 +424,6 @@ export class ExecutionsRepository {
   async findStatus(id: string): Promise<ExecutionStatus | undefined> {
     const rows: Array<{ status: ExecutionStatus }> = await this.dataSource.query('SELECT status FROM workflow_executions WHERE id = $1', [id]);
     return rows[0]?.status;
-  }
-
-  /** The owner of a workflow, or undefined when there is no such workflow (never was, or deleted). */
-  async workflowOwner(workflowId: string): Promise<string | undefined> {
-    const rows: Array<{ ownerId: string }> = await this.dataSource.query('SELECT "ownerId" FROM workflows WHERE id = $1', [workflowId]);
-    return rows[0]?.ownerId;
   }
 
   /** Newest first; `limit + 1` rows so the caller can tell whether another page exists. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { conflict, invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
+import { CredentialsRepository } from '../credentials/credentials.repository.js';
 import { newId } from '../database/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { describeSchedule, scheduleTrigger, syncSchedule, type ScheduleView } from '../schedules/schedule-state.js';
@@ -62,6 +63,7 @@ const valuesOf = (input: WorkflowInput): WorkflowValues => ({
 export class WorkflowsService {
   constructor(
     private readonly repository: WorkflowsRepository,
+    private readonly credentials: CredentialsRepository,
     private readonly registry: NodeRegistry,
     private readonly routeChanges: RouteChanges,
   ) {}
@@ -174,7 +176,7 @@ export class WorkflowsService {
     const { errors, warnings } = await validateWorkflow(values, {
       registry: this.registry,
       ownerId,
-      findCredentials: (ids) => this.repository.findCredentials(ids),
+      findCredentials: (ids) => this.credentials.findSummaries(ids),
       findVisibleWorkflows: (ids) => this.repository.findVisibleWorkflows(ids, ownerId),
     });
     if (errors.length) throw invalid(errors);
