@@ -11,7 +11,7 @@ import { CANCELED, ExecutionEngine } from './execution-engine.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { executionQueueProvider } from './queue/execution-queue.provider.js';
 import { ExecutionRetryController } from './execution-retry.controller.js';
-import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { ManualRunService } from './manual-run.service.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';

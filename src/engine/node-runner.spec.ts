@@ -5,7 +5,7 @@ import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowDefinition, WorkflowNode } from '../workflows/workflow.types.js';
 import type { CredentialResolver } from './credential-resolver.js';
 import { ExecutionContext } from './execution-context.js';
-import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { NodeRunner, type NodeRunHooks } from './node-runner.js';
 import { WorkflowGraph } from './workflow-graph.js';
 

@@ -5,7 +5,7 @@ import type { NodeExecutor, NodeOutcome, WebhookResponse } from '../nodes/node-e
 import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
-import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { containsExpression, ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { runEach, type Element } from './for-each.js';
