@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import { redactHeaders } from '../webhooks/ingest/incoming-request.js';
 import { CompletionWaiters } from './completion-waiters.js';

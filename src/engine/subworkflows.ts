@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';

@@ -3,7 +3,7 @@ import { invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { CREDENTIAL_TYPE_FOR_AUTH, normalizeAuthentication } from './webhook-auth.js';
 import { WebhookEntity } from './webhook.entity.js';
 import type { WebhookAuthentication, WebhookMethod, ResponseMode, WebhookRateLimit } from './webhook.types.js';

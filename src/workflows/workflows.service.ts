@@ -3,7 +3,7 @@ import { conflict, invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
 import { CredentialsRepository } from '../credentials/credentials.repository.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { describeSchedule, scheduleTrigger, syncSchedule, type ScheduleView } from '../schedules/schedule-state.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow, workflowReferenceErrors } from './workflow-validator.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, notFound } from '../../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { newId } from '../../database/uuid.js';
+import { newId } from '../../common/uuid.js';
 import { CompletionWaiters } from '../../engine/completion-waiters.js';
 import { ExecutionEngine } from '../../engine/execution-engine.js';
 import { ExecutionQueue } from '../../engine/execution-queue.js';
