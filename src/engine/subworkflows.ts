@@ -6,7 +6,7 @@ import { ExecutionsRepository } from '../executions/executions.repository.js';
 import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';
 import type { NodeOutcome } from '../nodes/node-executor.js';
 import type { ChildRequest, SubworkflowStarter } from '../nodes/subworkflow-port.js';
-import { validateTriggerBody } from '../webhooks/ingest/trigger-validation.js';
+import { validateTriggerBody } from '../nodes/trigger-validation.js';
 import { lastOutput } from './completion-waiters.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';

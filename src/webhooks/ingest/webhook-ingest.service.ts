@@ -12,7 +12,7 @@ import { activeTraceparent, tracer } from '../../tracing/tracing.js';
 import { buildTriggerData, parseBody } from './incoming-request.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TriggerStats } from './trigger-stats.js';
-import { validateTriggerBody } from './trigger-validation.js';
+import { validateTriggerBody } from '../../nodes/trigger-validation.js';
 import { WebhookAuthenticator } from './webhook-authenticator.js';
 import { WebhookRoutes, type WebhookRoute } from './webhook-routes.js';
 
