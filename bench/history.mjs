@@ -51,7 +51,7 @@ const { ExecutionsRepository } = await load('src/executions/executions.repositor
 const { ExecutionPartitionsRepository } = await load('src/executions/partitions/execution-partitions.repository.js');
 const { RetentionRepository } = await load('src/executions/retention.repository.js');
 const { RetentionService } = await load('src/executions/retention.service.js');
-const { idAtTime } = await load('src/database/uuid.js');
+const { idAtTime } = await load('src/common/uuid.js');
 
 const today = Math.floor(Date.now() / DAY) * DAY;
 const start = today - 30 * DAY;

@@ -6,7 +6,7 @@ import type { AppConfig } from './config/app-config.js';
 import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
-import { ApiKeyGuard } from './common/api-key.guard.js';
+import { ApiKeyGuard } from './users/api-key.guard.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EngineModule } from './engine/engine.module.js';

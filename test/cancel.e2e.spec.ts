@@ -103,7 +103,7 @@ describe('cancel leaves a final record (single process)', () => {
   it('records every node SKIPPED for a PENDING execution canceled before it ran', async () => {
     const workflow = await createWorkflow(t, waitThenNoOp());
     const { DataSource } = await import('typeorm');
-    const { newId } = await import('../src/database/uuid.js');
+    const { newId } = await import('../src/common/uuid.js');
     const id = newId();
     const owner = (await t.http.get('/users/me').set(t.admin).expect(200)).body.id;
     await t.app

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialDecryptionError } from '../src/credentials/credential-crypto.js';
 import { CredentialsService } from '../src/credentials/credentials.service.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { WorkflowEntity } from '../src/workflows/workflow.entity.js';
 import { WebhookEntity } from '../src/webhooks/webhook.entity.js';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/test-app.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import type { NodeExecution } from '../src/executions/execution.types.js';
 import { ExecutionsRepository, type FinalState } from '../src/executions/executions.repository.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';

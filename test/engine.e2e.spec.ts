@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowDefinitions } from '../src/engine/workflow-definitions.js';
 import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody, type NodeSpec } from './support/factories.js';
+import { startHttpTarget } from './support/http-target.js';
+import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('execution engine through webhooks', () => {
   let t: TestApp;
+  /** Answers 503 at /status/503: an outside failure, which retryOnFail retries. */
+  let target: RecordingServer;
   beforeAll(async () => {
-    t = await startTestApp();
+    target = await startHttpTarget();
+    t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await target.close();
+  });
 
   function fire(webhookId: string, body: unknown, headers: Record<string, string> = {}) {
     return t.http.post(`/webhook/handler/${webhookId}`).set(headers).send(body as object);
@@ -137,11 +145,11 @@ describe('execution engine through webhooks', () => {
     expect(nodeRecord(execution, 'Next').status).toBe('SKIPPED');
   });
 
-  it('retries a failing node up to maxTries, then continues with continueOnFail', async () => {
+  it('retries a node failing on an outside system up to maxTries, then continues with continueOnFail', async () => {
     const body = workflowBody(
       [
         { name: 'Start', type: 'trigger' },
-        { name: 'Flaky', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 3, waitBetweenTries: 10, continueOnFail: true },
+        { name: 'Flaky', type: 'httpRequest', parameters: { url: `${target.url}/status/503` }, retryOnFail: true, maxTries: 3, waitBetweenTries: 10, continueOnFail: true },
         { name: 'Next', type: 'set', parameters: { values: { sawError: '{{ $exists($json.error) }}' } } },
       ],
       [
@@ -157,9 +165,24 @@ describe('execution engine through webhooks', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(30); // waits 10 ms, then 20 ms
     const [execution] = (await t.http.get(`/executions/workflow/${workflow.id}?include=nodes`).set(t.admin)).body.items;
     expect(execution.status).toBe('COMPLETED');
-    expect(nodeRecord(execution, 'Flaky')).toMatchObject({ status: 'FAILED', attempts: 3 });
+    expect(nodeRecord(execution, 'Flaky')).toMatchObject({ status: 'FAILED', attempts: 3, errorKind: 'outside' });
     expect(nodeRecord(execution, 'Flaky').attemptErrors).toHaveLength(3);
-    expect(nodeRecord(execution, 'Flaky').output.error).toMatch(/Expression error/);
+    expect(nodeRecord(execution, 'Flaky').output.error).toMatch(/HTTP 503/);
+  });
+
+  it('tries a node whose expression fails once, retryOnFail or not: bad input fails the same way every time', async () => {
+    const body = workflowBody(
+      [
+        { name: 'Start', type: 'trigger' },
+        { name: 'Broken', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 3, waitBetweenTries: 10, continueOnFail: true },
+      ],
+      [['Start', 'Broken']],
+    );
+    const workflow = await createWorkflow(t, body);
+    const hook = await createWebhook(t, workflow.id, { responseMode: 'lastNode' });
+    await fire(hook.id, {}).expect(200);
+    const [execution] = (await t.http.get(`/executions/workflow/${workflow.id}?include=nodes`).set(t.admin)).body.items;
+    expect(nodeRecord(execution, 'Broken')).toMatchObject({ status: 'FAILED', attempts: 1, errorKind: 'input', error: expect.stringMatching(/Expression error/) });
   });
 
   it('passes input through a disabled node', async () => {
@@ -180,7 +203,7 @@ describe('execution engine through webhooks', () => {
     const body = workflowBody(
       [
         { name: 'Start', type: 'trigger' },
-        { name: 'Slow', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
+        { name: 'Slow', type: 'httpRequest', parameters: { url: `${target.url}/status/503` }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
       ],
       [['Start', 'Slow']],
       { settings: { timeoutMs: 1000 } },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

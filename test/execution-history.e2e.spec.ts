@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { ExecutionsRepository, type ExecutionFilter } from '../src/executions/executions.repository.js';
 import { ExecutionPartitionsRepository, partitionName } from '../src/executions/partitions/execution-partitions.repository.js';
 import { idMadeAt } from './support/factories.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import type { NodeExecution } from '../src/executions/execution.types.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { testDatabaseUrl } from './support/test-database.js';

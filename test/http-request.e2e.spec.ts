@@ -220,6 +220,34 @@ describe('httpRequest node (docs/nodes.md) against allow-listed targets', () => 
     }
   });
 
+  describe('faults decide retries (docs/executions.md errorKind)', () => {
+    const retries = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+
+    it('tries a wrong parameter once, even with retries configured, and says it was the input', async () => {
+      const before = target.requests.length;
+      const { call, execution } = await runCall(t, { url: `${base}/echo`, method: '{{ "FETCH" }}' }, retries);
+      expect(execution.status).toBe('FAILED');
+      expect(call).toMatchObject({ status: 'FAILED', attempts: 1, errorKind: 'input', error: expect.stringContaining('parameter "method" must be one of') });
+      expect(target.requests.length).toBe(before);
+    });
+
+    it('retries a 503 from the target per retryOnFail: an outside fault', async () => {
+      const { call } = await runCall(t, { url: `${base}/status/503?fault=${Date.now()}` }, retries);
+      expect(call).toMatchObject({ status: 'FAILED', attempts: 3, errorKind: 'outside', error: expect.stringContaining('HTTP 503') });
+      expect(call.attemptErrors).toHaveLength(3);
+    });
+
+    it('does not retry a 404: the request as sent is refused, so it is the input', async () => {
+      const { call } = await runCall(t, { url: `${base}/status/404` }, retries);
+      expect(call).toMatchObject({ status: 'FAILED', attempts: 1, errorKind: 'input', error: expect.stringContaining('HTTP 404') });
+    });
+
+    it('shows errorKind on the node record in Swagger', async () => {
+      const spec = (await t.http.get('/docs-json').expect(200)).body;
+      expect(spec.components.schemas.NodeExecutionDto.properties.errorKind).toMatchObject({ enum: ['input', 'outside', 'internal'] });
+    });
+  });
+
   it('refuses a redirect from an allowed host to a private address at the hop; the target behind it sees nothing', async () => {
     const hidden = await startHttpTarget();
     try {

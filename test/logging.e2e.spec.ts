@@ -5,7 +5,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { ExecutionEngine } from '../src/engine/execution-engine.js';
 import type { ClaimedExecution } from '../src/executions/executions.repository.js';
 import { workflowBody } from './support/factories.js';

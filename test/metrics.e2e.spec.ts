@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

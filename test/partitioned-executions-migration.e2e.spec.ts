@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/database/embedded-postgres.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { onServer, withDatabase } from './support/global-setup.js';
 

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/app-config.js';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { ExecutionPartitionsRepository } from '../src/executions/partitions/execution-partitions.repository.js';
 import { RetentionRepository } from '../src/executions/retention.repository.js';
 import { RETENTION_BATCH, RetentionService } from '../src/executions/retention.service.js';

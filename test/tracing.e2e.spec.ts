@@ -1,7 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { newId } from '../src/database/uuid.js';
+import { newId } from '../src/common/uuid.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { loggerParams } from '../src/logging/logger-options.js';
 import { stopTracing, tracer } from '../src/tracing/tracing.js';

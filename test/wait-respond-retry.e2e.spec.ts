@@ -1,16 +1,24 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus as waitForAnyStatus, workflowBody } from './support/factories.js';
+import { startHttpTarget } from './support/http-target.js';
+import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const waitForStatus = (t: TestApp, id: string, status: string) => waitForAnyStatus(t, id, [status]);
 
 describe('wait, resume, respondToWebhook, retry and cancel', () => {
   let t: TestApp;
+  /** Answers 503 at /status/503: an outside failure, which retryOnFail retries (waiting between tries). */
+  let target: RecordingServer;
   beforeAll(async () => {
-    t = await startTestApp();
+    target = await startHttpTarget();
+    t = await startTestApp({ HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await target.close();
+  });
 
   it('pauses at a resume wait, e-mails nothing yet, and continues through the URL an earlier node built', async () => {
     const body = workflowBody(
@@ -100,7 +108,7 @@ describe('wait, resume, respondToWebhook, retry and cancel', () => {
     const body = workflowBody(
       [
         { name: 'Start', type: 'trigger' },
-        { name: 'Slow', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 5, waitBetweenTries: 10000 },
+        { name: 'Slow', type: 'httpRequest', parameters: { url: `${target.url}/status/503` }, retryOnFail: true, maxTries: 5, waitBetweenTries: 10000 },
       ],
       [['Start', 'Slow']],
     );

@@ -4,6 +4,8 @@ import { TriggerStats } from '../src/webhooks/ingest/trigger-stats.js';
 import { WebhookIngestService } from '../src/webhooks/ingest/webhook-ingest.service.js';
 import { createWebhook, createWorkflow, nodeRecord, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
 import { proxyFor } from './support/tcp-proxy.js';
+import { startHttpTarget } from './support/http-target.js';
+import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
 
@@ -12,10 +14,16 @@ const echo = (extraTrigger: Record<string, unknown> = {}) =>
 
 describe('webhook ingestion (docs/webhooks.md)', () => {
   let t: TestApp;
+  /** Answers 503 at /status/503: an outside failure, which retryOnFail retries (waiting between tries). */
+  let target: RecordingServer;
   beforeAll(async () => {
-    t = await startTestApp({ WEBHOOK_MAX_BODY_BYTES: '2048' });
+    target = await startHttpTarget();
+    t = await startTestApp({ WEBHOOK_MAX_BODY_BYTES: '2048', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await target.close();
+  });
 
   it('answers 404 for unknown webhooks, inactive webhooks and inactive workflows', async () => {
     await t.http.post('/webhook/handler/0190b6a5-0000-7000-8000-000000000000').send({}).expect(404);
@@ -172,7 +180,7 @@ describe('webhook ingestion (docs/webhooks.md)', () => {
 
     const slow = await createWorkflow(
       t,
-      workflowBody([{ name: 'T', type: 'trigger' }, { name: 'Slow', type: 'set', parameters: { values: { x: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 2, waitBetweenTries: 2500 }], [['T', 'Slow']]),
+      workflowBody([{ name: 'T', type: 'trigger' }, { name: 'Slow', type: 'httpRequest', parameters: { url: `${target.url}/status/503` }, retryOnFail: true, maxTries: 2, waitBetweenTries: 2500 }], [['T', 'Slow']]),
     );
     const slowHook = await createWebhook(t, slow.id, { responseMode: 'lastNode', responseTimeoutMs: 1000 });
     const timedOut = await t.http.post(`/webhook/handler/${slowHook.id}`).send({}).expect(202);

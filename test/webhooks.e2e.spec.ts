@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../src/database/uuid.js';
-import { WebhooksService } from '../src/webhooks/webhooks.service.js';
+import { newId } from '../src/common/uuid.js';
 import { WorkflowEntity } from '../src/workflows/workflow.entity.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -164,15 +163,6 @@ describe('webhooks', () => {
     await t.http.patch(`/webhooks/${id}`).set(member.auth).send({ active: null }).expect(400);
     await t.http.patch(`/webhooks/${id}`).set(member.auth).send({ authentication: { type: 'basic', credentialId: header } }).expect(400);
     await t.http.patch(`/webhooks/${id}`).set(member.auth).send({}).expect(400);
-  });
-
-  it('gives the engine the webhook with its workflow active flag and owner', async () => {
-    const member = await t.createMember();
-    const workflowId = await createWorkflow(member.id, true);
-    const created = await createWebhook(member.auth, { workflowId, method: 'POST' }).expect(201);
-    const found = await t.app.get(WebhooksService).getWebhookById(created.body.id);
-    expect(found).toMatchObject({ id: created.body.id, workflowId, method: 'POST', active: true, workflow: { id: workflowId, ownerId: member.id, active: true } });
-    expect(await t.app.get(WebhooksService).getWebhookById(newId())).toBeNull();
   });
 
   it('keeps members to the webhooks of their own workflows; admins see all', async () => {

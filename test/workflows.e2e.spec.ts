@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../src/database/uuid.js';
-import { WorkflowsService } from '../src/workflows/workflows.service.js';
+import { newId } from '../src/common/uuid.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 type Auth = { Authorization: string };
@@ -411,24 +410,6 @@ describe('workflows API', () => {
       expect(adminList.map((item: { id: string }) => item.id)).toEqual([workflow.id]);
       const edited = (await t.http.patch(path).set(t.admin).send({ description: 'by admin' }).expect(200)).body;
       expect(edited).toMatchObject({ ownerId: owner.id, description: 'by admin' });
-    });
-  });
-
-  describe('WorkflowsService for the engine and webhooks', () => {
-    it('looks workflows and versions up, and counts triggers', async () => {
-      const service = t.app.get(WorkflowsService);
-      const workflow = await create(t.admin);
-      await t.http.post(`/workflows/${workflow.id}/activate`).set(t.admin).expect(200);
-      expect(await service.isWorkflowActive(workflow.id)).toBe(true);
-      expect(await service.isWorkflowActive(newId())).toBe(false);
-      await service.incrementTriggerCount(workflow.id, 3);
-      await service.incrementTriggerCount(workflow.id, 2);
-      const loaded = await service.getWorkflowById(workflow.id);
-      expect(loaded).toMatchObject({ id: workflow.id, triggerCount: 5, version: 2, active: true });
-      expect(await service.getWorkflowById(newId())).toBeNull();
-      const version = await service.getVersion(workflow.id, 1);
-      expect(version).toMatchObject({ workflowId: workflow.id, version: 1, name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings });
-      expect(await service.getVersion(workflow.id, 9)).toBeNull();
     });
   });
 

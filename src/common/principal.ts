@@ -1,5 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { UserRole } from '../users/user.entity.js';
+
+/** What a user may do (docs/security.md): an admin reaches everything, a member its own workflows. */
+export type UserRole = 'admin' | 'member';
 
 /** Who is calling: resolved from the API key by the auth guard. */
 export interface Principal {

@@ -26,6 +26,18 @@ export function isSecretHeader(name: string): boolean {
   return verdict;
 }
 
+/** Headers that carry secrets (isSecretHeader) are kept out of trigger data, and so out of every record. */
+export function redactHeaders(headers: Record<string, string | string[] | undefined>, extraSecret: string[] = []): Record<string, string> {
+  // Most webhooks name no extra header: no set built per request for them.
+  const extra = extraSecret.length ? new Set(extraSecret.map((name) => name.toLowerCase())) : undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = isSecretHeader(name) || extra?.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
 /**
  * The forms a secret takes once quoted into text (docs/security.md): as is; JSON-escaped (a target that
  * echoes a token holding `"` or `\` inside JSON); URL-encoded by encodeURIComponent and as a form

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { CredentialDecryptionError, type CredentialCipher } from './credential-crypto.js';
+import { CredentialsRepository, type SealedCredential } from './credentials.repository.js';
 
 export interface ReencryptionReport {
   /** Rows moved onto the current key. */
@@ -17,11 +18,6 @@ export interface ReencryptionOptions {
   onBatch?: (report: ReencryptionReport) => void;
 }
 
-interface Row {
-  id: string;
-  data: string;
-}
-
 /** Attempts per row when a concurrent PATCH replaces it between our read and our write. */
 const MAX_ATTEMPTS = 3;
 
@@ -35,14 +31,12 @@ const MAX_ATTEMPTS = 3;
 export async function reencryptCredentials(dataSource: DataSource, cipher: CredentialCipher, options: ReencryptionOptions = {}): Promise<ReencryptionReport> {
   const batchSize = options.batchSize ?? 100;
   const report: ReencryptionReport = { reencrypted: 0, alreadyCurrent: 0, failed: [] };
+  const credentials = new CredentialsRepository(dataSource);
   let after: string | null = null;
   for (;;) {
-    const rows: Row[] = await dataSource.query(
-      `SELECT "id", "data" FROM "credentials" WHERE $1::uuid IS NULL OR "id" > $1::uuid ORDER BY "id" LIMIT $2`,
-      [after, batchSize],
-    );
+    const rows = await credentials.findSealedPage(after, batchSize);
     if (!rows.length) break;
-    for (const row of rows) await reencryptRow(dataSource, cipher, row, report);
+    for (const row of rows) await reencryptRow(credentials, cipher, row, report);
     after = rows[rows.length - 1].id;
     options.onBatch?.(report);
     if (rows.length < batchSize) break;
@@ -50,8 +44,8 @@ export async function reencryptCredentials(dataSource: DataSource, cipher: Crede
   return report;
 }
 
-async function reencryptRow(dataSource: DataSource, cipher: CredentialCipher, row: Row, report: ReencryptionReport): Promise<void> {
-  let current: Row | undefined = row;
+async function reencryptRow(credentials: CredentialsRepository, cipher: CredentialCipher, row: SealedCredential, report: ReencryptionReport): Promise<void> {
+  let current: SealedCredential | undefined = row;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (cipher.isCurrent(current.data)) {
       report.alreadyCurrent++;
@@ -65,12 +59,11 @@ async function reencryptRow(dataSource: DataSource, cipher: CredentialCipher, ro
       report.failed.push({ id: current.id, reason: error.message });
       return;
     }
-    const [, updated] = (await dataSource.query(`UPDATE "credentials" SET "data" = $1 WHERE "id" = $2 AND "data" = $3`, [replacement, current.id, current.data])) as [unknown, number];
-    if (updated === 1) {
+    if (await credentials.replaceSealed(current.id, current.data, replacement)) {
       report.reencrypted++;
       return;
     }
-    const [fresh]: Row[] = await dataSource.query(`SELECT "id", "data" FROM "credentials" WHERE "id" = $1`, [current.id]);
+    const fresh = await credentials.findSealed(current.id);
     if (!fresh) return; // Deleted meanwhile: nothing left to move.
     current = fresh;
   }

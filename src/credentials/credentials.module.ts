@@ -15,6 +15,6 @@ const logger = new Logger('Credentials');
     // Built at start-up so that a bad ENCRYPTION_KEY stops the process before it serves anything.
     { provide: CredentialCipher, useFactory: (config: AppConfig) => createCredentialCipher(config, (message) => logger.warn(message)), inject: [APP_CONFIG] },
   ],
-  exports: [CredentialsService, CredentialCipher],
+  exports: [CredentialsService, CredentialsRepository, CredentialCipher],
 })
 export class CredentialsModule {}

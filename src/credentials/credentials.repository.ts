@@ -15,6 +15,12 @@ export interface CredentialUsage {
   webhookIds: string[];
 }
 
+/** A credential's id and its encrypted data, as key rotation reads it. */
+export interface SealedCredential {
+  id: string;
+  data: string;
+}
+
 @Injectable()
 export class CredentialsRepository {
   private readonly credentials: Repository<CredentialEntity>;
@@ -48,6 +54,22 @@ export class CredentialsRepository {
   /** Only what reference checks need: the secret column is not even read. */
   findSummaries(ids: string[]): Promise<Pick<CredentialEntity, 'id' | 'type' | 'ownerId'>[]> {
     return this.credentials.find({ select: { id: true, type: true, ownerId: true }, where: { id: In(ids) } });
+  }
+
+  /** Key rotation (credential-reencryption.ts): a page of sealed secrets in id order, after `after`. */
+  findSealedPage(after: string | null, limit: number): Promise<SealedCredential[]> {
+    return this.dataSource.query(`SELECT "id", "data" FROM "credentials" WHERE $1::uuid IS NULL OR "id" > $1::uuid ORDER BY "id" LIMIT $2`, [after, limit]);
+  }
+
+  async findSealed(id: string): Promise<SealedCredential | undefined> {
+    const rows: SealedCredential[] = await this.dataSource.query(`SELECT "id", "data" FROM "credentials" WHERE "id" = $1`, [id]);
+    return rows[0];
+  }
+
+  /** Replaces the sealed secret only if it is still `expected`: false when it changed (or went) meanwhile. */
+  async replaceSealed(id: string, expected: string, replacement: string): Promise<boolean> {
+    const [, updated] = (await this.dataSource.query(`UPDATE "credentials" SET "data" = $1 WHERE "id" = $2 AND "data" = $3`, [replacement, id, expected])) as [unknown, number];
+    return updated === 1;
   }
 
   /** Saves name/data changes; returns the row as stored (updatedAt bumped). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { conflict, invalid, notFound } from '../common/app-error.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { CredentialCipher } from './credential-crypto.js';
 import { CREDENTIAL_TYPES, credentialDataProblems, isCredentialType, type CredentialData, type CredentialType } from './credential-types.js';
 import { CredentialEntity } from './credential.entity.js';

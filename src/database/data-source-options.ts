@@ -1,6 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
+import { ENTITIES } from '../entities.js';
 
 export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
   return {

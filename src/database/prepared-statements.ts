@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 
-interface PgPool {
+/** The part of a `pg` client that a named statement needs (QueryRunner.connect answers the client itself). */
+interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
@@ -33,8 +34,15 @@ export async function hasSessionPerConnection(dataSource: DataSource): Promise<b
  */
 export async function queryPrepared<T>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
   if (onServers.has(dataSource)) {
-    const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-    return (await pool.query({ name, text, values })).rows as T[];
+    // A query runner is TypeORM's public way to hold one pooled connection; its `pg` client takes a
+    // named statement, which `query()` cannot pass through.
+    const runner = dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      return (await client.query({ name, text, values })).rows as T[];
+    } finally {
+      await runner.release();
+    }
   }
   return unwrapUpdate<T>(await dataSource.query(text, values));
 }

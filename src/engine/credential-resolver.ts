@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { NodeInputError } from '../nodes/node-executor.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 
 /**
@@ -13,9 +14,9 @@ export class CredentialResolver {
 
   async resolve(node: WorkflowNode, type: string): Promise<Record<string, string>> {
     const reference = node.credentials?.[type];
-    if (!reference?.id) throw new Error(`Node "${node.name}" has no "${type}" credential`);
+    if (!reference?.id) throw new NodeInputError(`Node "${node.name}" has no "${type}" credential`);
     const credential = await this.credentials.getCredentials(reference.id);
-    if (credential.type !== type) throw new Error(`Credential ${reference.id} is of type "${credential.type}", not "${type}"`);
+    if (credential.type !== type) throw new NodeInputError(`Credential ${reference.id} is of type "${credential.type}", not "${type}"`);
     return this.credentials.decrypt(credential) as Record<string, string>;
   }
 }

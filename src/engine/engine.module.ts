@@ -2,6 +2,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { ExecutionEvents } from '../executions/execution-events.js';
 import { ExecutionsModule } from '../executions/executions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { WorkflowsModule } from '../workflows/workflows.module.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { ErrorWorkflowRelay } from './error-workflow-relay.js';
@@ -9,7 +11,7 @@ import { CANCELED, ExecutionEngine } from './execution-engine.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { executionQueueProvider } from './queue/execution-queue.provider.js';
 import { ExecutionRetryController } from './execution-retry.controller.js';
-import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { ManualRunService } from './manual-run.service.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
@@ -20,7 +22,7 @@ import { Subworkflows } from './subworkflows.js';
 import { SubworkflowPort } from '../nodes/subworkflow-port.js';
 
 @Module({
-  imports: [ExecutionsModule, CredentialsModule],
+  imports: [ExecutionsModule, CredentialsModule, WorkflowsModule, UsersModule],
   controllers: [WorkflowRunController, ExecutionRetryController],
   providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay, Subworkflows],
   exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
 import { ViewLinks } from '../executions/view-links.js';
 import { ExecutionQueue } from './execution-queue.js';

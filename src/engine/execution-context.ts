@@ -6,7 +6,7 @@ import { scrubSecrets } from '../executions/node-records.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { waitOutput } from '../nodes/wait.node.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
-import type { ExpressionBindings } from './expressions/expression-evaluator.js';
+import type { ExpressionBindings } from '../expressions/expression-evaluator.js';
 import type { LoadedWorkflow } from './workflow-definitions.js';
 
 /**

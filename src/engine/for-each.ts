@@ -1,5 +1,5 @@
 import type { ElementRecord, NodeExecution } from '../executions/execution.types.js';
-import type { NodeExecutor } from '../nodes/node-executor.js';
+import type { ErrorKind, NodeExecutor } from '../nodes/node-executor.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
 import type { NodeResult, NodeRunHooks, NodeRunner } from './node-runner.js';
@@ -44,15 +44,15 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
     list = await runner.forEachList(context, node, input);
   } catch (error) {
     record.attempts += 1;
-    return { status: 'FAILED', error: (error as Error).message };
+    return { status: 'FAILED', error: (error as Error).message, errorKind: 'input' };
   }
   if (!Array.isArray(list)) {
     record.attempts += 1;
-    return { status: 'FAILED', error: `forEach must yield an array, got ${describe(list)}` };
+    return { status: 'FAILED', error: `forEach must yield an array, got ${describe(list)}`, errorKind: 'input' };
   }
   if (list.length > MAX_FOR_EACH_ELEMENTS) {
     record.attempts += 1;
-    return { status: 'FAILED', error: `forEach yielded ${list.length} elements; a node runs over at most ${MAX_FOR_EACH_ELEMENTS}` };
+    return { status: 'FAILED', error: `forEach yielded ${list.length} elements; a node runs over at most ${MAX_FOR_EACH_ELEMENTS}`, errorKind: 'input' };
   }
   const items: unknown[] = list;
   const previous = new Map((record.elements ?? []).map((element) => [element.index, element]));
@@ -64,6 +64,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   let next = 0;
   let failure: string | null = null;
   let failedIndex = -1;
+  let failureKind: ErrorKind | undefined;
   /** An element paused (an executeWorkflow child still running): the node pauses once the others settle. */
   let paused = false;
 
@@ -97,6 +98,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
       const error = result.error;
       element.status = 'FAILED';
       element.error = error;
+      if (result.errorKind) element.errorKind = result.errorKind;
       if (node.continueOnFail && !signal.aborted) {
         element.output = { error };
         outputs[index] = element.output;
@@ -104,6 +106,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
         if (failure === null) {
           failure = `element ${index} failed: ${error}`;
           failedIndex = index;
+          failureKind = result.errorKind;
         }
       }
     }
@@ -125,7 +128,7 @@ export async function runEach(runner: NodeRunner, run: ForEachRun): Promise<Node
   if (failure !== null) {
     record.elements = await settleTheRest(context, node, executor, elements, previous, failedIndex);
     record.attempts = record.elements.reduce((sum, element) => sum + element.attempts, 0);
-    return { status: 'FAILED', error: failure };
+    return failureKind ? { status: 'FAILED', error: failure, errorKind: failureKind } : { status: 'FAILED', error: failure };
   }
   if (paused) return { status: 'WAITING', until: null };
   return { status: 'SUCCESS', output: outputs, branch: 0 };

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/app-error.js';
+import { redactHeaders } from '../common/redaction.js';
 import type { Principal } from '../common/principal.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { ExecutionService } from '../executions/execution.service.js';
-import { redactHeaders } from '../webhooks/ingest/incoming-request.js';
 import { CompletionWaiters } from './completion-waiters.js';
 import type { ManualRunDto } from './dto/manual-run.dto.js';
 import { ExecutionQueue } from './execution-queue.js';

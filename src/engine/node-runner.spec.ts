@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { describe, expect, it, vi } from 'vitest';
 import type { NodeExecution } from '../executions/execution.types.js';
 import type { NodeExecutor, NodeOutcome, NodeRunContext } from '../nodes/node-executor.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowDefinition, WorkflowNode } from '../workflows/workflow.types.js';
 import type { CredentialResolver } from './credential-resolver.js';
 import { ExecutionContext } from './execution-context.js';
-import { ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { NodeRunner, type NodeRunHooks } from './node-runner.js';
 import { WorkflowGraph } from './workflow-graph.js';
 
@@ -64,7 +65,7 @@ describe('NodeRunner', () => {
   it('tries once without retryOnFail and reports the error', async () => {
     const { executor, tries } = scriptedType([fail('down'), ok('never')]);
     const { run, record } = setup(executor, {});
-    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'down' });
+    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'down', errorKind: 'outside' });
     expect(tries).toHaveLength(1);
     expect(record.attempts).toBe(1);
     expect(record.attemptErrors).toBeUndefined();
@@ -88,9 +89,41 @@ describe('NodeRunner', () => {
   it('stops after maxTries with the last error', async () => {
     const { executor, tries } = scriptedType([fail('first'), fail('second'), fail('last')]);
     const { run, record } = setup(executor, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
-    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'last' });
+    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'last', errorKind: 'outside' });
     expect(tries).toHaveLength(3);
     expect(record.attemptErrors).toEqual(['first', 'second', 'last']);
+  });
+
+  it('does not retry a failure of its input: a wrong parameter is wrong on every try', async () => {
+    const { executor, tries } = scriptedType([{ kind: 'failed', error: 'parameter "mode" must be duration or resume', errorKind: 'input' }, ok('never')]);
+    const { run, record } = setup(executor, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'parameter "mode" must be duration or resume', errorKind: 'input' });
+    expect(tries).toHaveLength(1);
+    expect(record.attempts).toBe(1);
+  });
+
+  it('fails a node whose expression cannot be evaluated as an input fault, without calling it', async () => {
+    const { executor, tries } = scriptedType([ok('never')]);
+    const { run } = setup(executor, { parameters: { n: '{{ $number("x") }}' }, retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+    await expect(run()).resolves.toMatchObject({ status: 'FAILED', errorKind: 'input', error: expect.stringContaining('Expression error') });
+    expect(tries).toHaveLength(0);
+  });
+
+  it('logs an unexpected exception at error level with its stack, and does not retry it', async () => {
+    const bug = scriptedType([ok('unused')]);
+    const executor: NodeExecutor = { ...bug.executor, execute: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'id')")) };
+    const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const { run, record } = setup(executor, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+      await expect(run()).resolves.toEqual({ status: 'FAILED', error: "Cannot read properties of undefined (reading 'id')", errorKind: 'internal' });
+      expect(record.attempts).toBe(1);
+      expect(logged).toHaveBeenCalledTimes(1);
+      const [message, stack] = logged.mock.calls[0] as [string, string];
+      expect(message).toContain('Node "Node" (scripted) of execution ex threw an unexpected error');
+      expect(stack).toMatch(/^TypeError: Cannot read properties of undefined[\s\S]*\n\s+at /);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('times a try out after timeoutMs, aborts its signal, and retries', async () => {
@@ -104,7 +137,7 @@ describe('NodeRunner', () => {
   it('reports a timeout as the failure when no try is left', async () => {
     const { executor } = scriptedType(['hang']);
     const { run } = setup(executor, { timeoutMs: 30 });
-    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'Node timed out after 30 ms' });
+    await expect(run()).resolves.toEqual({ status: 'FAILED', error: 'Node timed out after 30 ms', errorKind: 'outside' });
   });
 
   it('stops retrying when the execution is cancelled during the wait between tries', async () => {

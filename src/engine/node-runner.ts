@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeExecution } from '../executions/execution.types.js';
-import type { NodeExecutor, NodeOutcome, WebhookResponse } from '../nodes/node-executor.js';
+import { errorKindOf, type ErrorKind, type NodeExecutor, type NodeOutcome, type WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 import type { ExecutionContext } from './execution-context.js';
-import { containsExpression, ExpressionEvaluator } from './expressions/expression-evaluator.js';
+import { containsExpression, ExpressionEvaluator } from '../expressions/expression-evaluator.js';
 import { childAbort } from './child-abort.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { runEach, type Element } from './for-each.js';
@@ -19,7 +19,8 @@ const DEFAULT_WAIT_BETWEEN_TRIES_MS = 1000;
 /** What one node's run ended with, after its retries. */
 export type NodeResult =
   | { status: 'SUCCESS'; output: unknown; branch: number | null }
-  | { status: 'FAILED'; error: string }
+  /** `errorKind` absent: the run was stopped (cancel, shutdown, execution timeout), no fault of the node's. */
+  | { status: 'FAILED'; error: string; errorKind?: ErrorKind }
   | { status: 'WAITING'; until: Date | null };
 
 export interface NodeRunHooks {
@@ -37,6 +38,7 @@ export interface NodeRunHooks {
  */
 @Injectable()
 export class NodeRunner {
+  private readonly logger = new Logger('NodeRunner');
   private readonly expressionCache = new WeakMap<WorkflowNode, boolean>();
 
   constructor(
@@ -53,7 +55,7 @@ export class NodeRunner {
     const executor = this.registry.executor(node.type);
     if (!executor) {
       record.attempts += 1;
-      return failed(`Node type "${node.type}" is not available in this build`);
+      return failed(`Node type "${node.type}" is not available in this build`, 'internal');
     }
     if (node.forEach !== undefined) return runEach(this, { context, node, executor, record, input, inputs, signal, hooks });
     return this.tries(context, node, executor, record, input, inputs, signal, hooks);
@@ -61,12 +63,13 @@ export class NodeRunner {
 
   /**
    * Tries the node until it succeeds, pauses or runs out of tries; `counter` is the node's record, or
-   * under forEach the element's (whose item and index are then bound).
+   * under forEach the element's (whose item and index are then bound). Only an `outside` failure is
+   * tried again: bad input fails the same way every time, and a bug of ours is no better for a retry.
    */
   async tries(context: ExecutionContext, node: WorkflowNode, executor: NodeExecutor, counter: { attempts: number; attemptErrors?: string[] }, input: unknown, inputs: unknown[], signal: AbortSignal, hooks: NodeRunHooks, element?: Element): Promise<NodeResult> {
     const maxTries = node.retryOnFail ? (node.maxTries ?? DEFAULT_MAX_TRIES) : 1;
     let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
-    let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run' };
+    let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run', errorKind: 'internal' };
     // At least one try even when a recovered record already used the budget: the try that was in
     // flight when the previous owner died is repeated once, its attempt counted (docs/executions.md).
     for (;;) {
@@ -78,7 +81,7 @@ export class NodeRunner {
       if (outcome.kind === 'waiting') return { status: 'WAITING', until: outcome.until };
       // Each try of a retried node may fail differently (a timeout, then a 503): the record keeps them all.
       if (maxTries > 1) (counter.attemptErrors ??= []).push(outcome.error);
-      if (counter.attempts >= maxTries || signal.aborted) break;
+      if (counter.attempts >= maxTries || signal.aborted || (outcome.errorKind ?? 'outside') !== 'outside') break;
       const between = childAbort(signal);
       try {
         await sleep(wait, undefined, { signal: between.controller.signal });
@@ -90,7 +93,7 @@ export class NodeRunner {
       wait *= 2;
     }
     if (signal.aborted) return failed(reasonOf(signal));
-    return failed(outcome.kind === 'failed' ? outcome.error : 'Node failed');
+    return outcome.kind === 'failed' ? failed(outcome.error, outcome.errorKind ?? 'outside') : failed('Node failed', 'internal');
   }
 
   /** The list a forEach node runs over: its expression, evaluated like any parameter. */
@@ -115,7 +118,7 @@ export class NodeRunner {
       timer = setTimeout(() => {
         const error = `Node timed out after ${timeoutMs} ms`;
         controller.abort(new Error(error));
-        resolve({ kind: 'failed', error });
+        resolve({ kind: 'failed', error, errorKind: 'outside' });
       }, timeoutMs);
     });
     const aborted = new Promise<NodeOutcome>((resolve) => {
@@ -130,10 +133,16 @@ export class NodeRunner {
   }
 
   private async execute(context: ExecutionContext, node: WorkflowNode, input: unknown, inputs: unknown[], attempt: number, signal: AbortSignal, hooks: NodeRunHooks, element: Element | undefined): Promise<NodeOutcome> {
+    let parameters: Record<string, unknown>;
     try {
-      const parameters = this.hasExpressions(node)
+      parameters = this.hasExpressions(node)
         ? ((await this.evaluator.resolve(node.parameters ?? {}, element ? { ...context.bindings(input), item: element.item, index: element.index } : context.bindings(input))) as Record<string, unknown>)
         : (node.parameters ?? {});
+    } catch (error) {
+      // An expression that fails on this input fails on every try.
+      return { kind: 'failed', error: (error as Error)?.message ?? String(error), errorKind: 'input' };
+    }
+    try {
       const executor = this.registry.executor(node.type)!;
       return await executor.execute({
         node,
@@ -153,7 +162,13 @@ export class NodeRunner {
         respond: (response) => hooks.respond(response),
       });
     } catch (error) {
-      return { kind: 'failed', error: (error as Error)?.message ?? String(error) };
+      // Executors answer failures as outcomes; what they throw is a parameter or credential mistake
+      // (NodeInputError, AppError), the stop of a cancelled run, or else a bug of ours.
+      const message = (error as Error)?.message ?? String(error);
+      if (signal.aborted) return { kind: 'failed', error: message, errorKind: 'outside' };
+      if (errorKindOf(error) === 'input') return { kind: 'failed', error: message, errorKind: 'input' };
+      this.logger.error(`Node "${node.name}" (${node.type}) of execution ${context.execution.id} threw an unexpected error: ${context.scrub(message)}`, context.scrub((error as Error)?.stack ?? ''));
+      return { kind: 'failed', error: message, errorKind: 'internal' };
     }
   }
 
@@ -167,7 +182,7 @@ export class NodeRunner {
   }
 }
 
-export const failed = (error: string): NodeResult => ({ status: 'FAILED', error });
+export const failed = (error: string, errorKind?: ErrorKind): NodeResult => (errorKind ? { status: 'FAILED', error, errorKind } : { status: 'FAILED', error });
 
 export function reasonOf(signal: AbortSignal): string {
   const reason = signal.reason;

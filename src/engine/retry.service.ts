@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../common/app-error.js';
 import type { Principal } from '../common/principal.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import type { NodeExecution } from '../executions/execution.types.js';

@@ -60,6 +60,7 @@ export async function runGraph(context: ExecutionContext, runner: NodeRunner, si
         else waiting = { node: node.name, until: result.until };
         return;
       case 'FAILED':
+        if (result.errorKind) record.errorKind = result.errorKind;
         if (node.continueOnFail && !signal.aborted) {
           const output = { error: result.error };
           context.finish(record, 'FAILED', output, result.error, 0);

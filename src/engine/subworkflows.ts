@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';
 import type { NodeOutcome } from '../nodes/node-executor.js';
 import type { ChildRequest, SubworkflowStarter } from '../nodes/subworkflow-port.js';
-import { validateTriggerBody } from '../webhooks/ingest/trigger-validation.js';
+import { validateTriggerBody } from '../nodes/trigger-validation.js';
 import { lastOutput } from './completion-waiters.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';

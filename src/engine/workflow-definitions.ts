@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from '../workflows/workflow.types.js';
+import { UsersRepository } from '../users/users.repository.js';
+import type { WorkflowSettings } from '../workflows/workflow.types.js';
+import { WorkflowsRepository, type WorkflowRunTarget } from '../workflows/workflows.repository.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { WorkflowGraph } from './workflow-graph.js';
 
@@ -30,7 +31,8 @@ export class WorkflowDefinitions {
   private readonly cache = new Map<string, Promise<LoadedWorkflow | undefined>>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly workflows: WorkflowsRepository,
+    private readonly users: UsersRepository,
     private readonly registry: NodeRegistry,
   ) {}
 
@@ -48,26 +50,17 @@ export class WorkflowDefinitions {
   }
 
   /** The workflow's current version and owner, for starting a run of it. */
-  async current(workflowId: string): Promise<{ ownerId: string; version: number; active: boolean } | undefined> {
-    const rows: Array<{ ownerId: string; version: number; active: boolean }> = await this.dataSource.query(
-      'SELECT "ownerId", version, active FROM workflows WHERE id = $1',
-      [workflowId],
-    );
-    return rows[0];
+  current(workflowId: string): Promise<WorkflowRunTarget | undefined> {
+    return this.workflows.findRunTarget(workflowId);
   }
 
-  /** Whether the user is an admin (who may run any workflow as a sub-workflow, SPEC §9.1). */
-  async isAdmin(userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'admin'`, [userId]);
-    return rows.length > 0;
+  /** Whether the user is an admin (who may run any workflow as a sub-workflow, docs/lists-and-subworkflows.md). */
+  isAdmin(userId: string): Promise<boolean> {
+    return this.users.isAdmin(userId);
   }
 
   private async fetch(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
-    const rows: Array<{ name: string; nodes: WorkflowNode[]; connections: WorkflowConnections; settings: WorkflowSettings }> = await this.dataSource.query(
-      'SELECT name, nodes, connections, settings FROM workflow_versions WHERE "workflowId" = $1 AND version = $2',
-      [workflowId, version],
-    );
-    const row = rows[0];
+    const row = await this.workflows.findVersionDefinition(workflowId, version);
     if (!row) return undefined;
     const settings = row.settings ?? {};
     return {

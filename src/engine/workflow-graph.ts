@@ -43,13 +43,4 @@ export class WorkflowGraph {
     this.trigger = trigger;
     this.resumeNode = definition.nodes.find((node) => node.type === 'wait' && node.parameters?.mode === 'resume');
   }
-
-  edgesFrom(name: string, output: number): Edge[] {
-    return this.outgoing.get(name)?.[output] ?? [];
-  }
-
-  /** Every edge leaving the node, on any output. */
-  allEdgesFrom(name: string): Edge[] {
-    return (this.outgoing.get(name) ?? []).flat().filter(Boolean);
-  }
 }

@@ -8,10 +8,10 @@ import { CurrentPrincipal, type Principal } from '../common/principal.js';
 import { toExecutionDto } from './dto/execution.dto.js';
 import { CreateViewLinkDto, ViewLinkDto } from './dto/view-link.dto.js';
 import type { ExecutionEntity } from './execution.entity.js';
-import { ExecutionViewRepository } from './execution-view.repository.js';
 import { EXECUTION_VIEW_CSP, renderExecutionView } from './execution-view.renderer.js';
 import { ExecutionService } from './execution.service.js';
 import { ViewLinks } from './view-links.js';
+import { WorkflowsRepository } from '../workflows/workflows.repository.js';
 
 const HTML_RESPONSE = { description: 'An HTML page: the workflow graph coloured by status, then a timeline of the nodes', content: { 'text/html': { schema: { type: 'string' } } } };
 
@@ -24,7 +24,7 @@ const HTML_RESPONSE = { description: 'An HTML page: the workflow graph coloured 
 export class ExecutionViewController {
   constructor(
     private readonly executions: ExecutionService,
-    private readonly viewRepository: ExecutionViewRepository,
+    private readonly workflows: WorkflowsRepository,
     private readonly links: ViewLinks,
   ) {}
 
@@ -80,7 +80,7 @@ export class ExecutionViewController {
   }
 
   private async page(entity: ExecutionEntity, response: Response, signedLink: boolean): Promise<string> {
-    const workflow = await this.viewRepository.workflowVersion(entity.workflowId, entity.workflowVersion);
+    const workflow = await this.workflows.findVersionDefinition(entity.workflowId, entity.workflowVersion);
     // A version never changes, so its graph's layout is computed once.
     const graph = workflow && { ...workflow, layoutKey: `${entity.workflowId}:${entity.workflowVersion}` };
     const html = renderExecutionView(toExecutionDto(entity, true, await this.executions.findChildren(entity.id)), { workflow: graph, signedLink });

@@ -6,6 +6,7 @@ import { ExecutionEvents } from './execution-events.js';
 import { logExecutionEnd } from './execution-log.js';
 import type { ExecutionEntity } from './execution.entity.js';
 import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
+import { WorkflowsRepository } from '../workflows/workflows.repository.js';
 
 /**
  * Executions as the rest of the service sees them (README.md names). Creation goes through a group
@@ -17,6 +18,7 @@ export class ExecutionService {
 
   constructor(
     private readonly executions: ExecutionsRepository,
+    private readonly workflows: WorkflowsRepository,
     private readonly events: ExecutionEvents,
   ) {
     this.inserts = new Batcher((rows) => this.executions.insertMany(rows), 500, 4);
@@ -35,7 +37,7 @@ export class ExecutionService {
     const execution = await this.executions.findById(id);
     if (!execution) throw notFound('Execution', id);
     if (principal.role === 'admin' || execution.userId === principal.userId) return execution;
-    if (!(await this.executions.isWorkflowOwner(execution.workflowId, principal.userId))) throw notFound('Execution', id);
+    if (!(await this.workflows.findOwner(execution.workflowId, principal.userId))) throw notFound('Execution', id);
     return execution;
   }
 
@@ -51,7 +53,7 @@ export class ExecutionService {
    * workflow's executions stay (README.md) and are still listed to whoever may see them.
    */
   async getExecutionsByWorkflow(workflowId: string, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
-    const owner = await this.executions.workflowOwner(workflowId);
+    const owner = (await this.workflows.findOwner(workflowId))?.ownerId;
     if (owner !== undefined && principal.role !== 'admin' && owner !== principal.userId) throw notFound('Workflow', workflowId);
     const rows = await this.listExecutions({ workflowId }, principal, limit, cursor, withNodes);
     if (owner === undefined && rows.length === 0 && cursor === undefined) throw notFound('Workflow', workflowId);

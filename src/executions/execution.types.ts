@@ -1,3 +1,5 @@
+import type { ErrorKind } from '../nodes/node-executor.js';
+
 export const EXECUTION_STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const FINAL_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
@@ -19,6 +21,8 @@ export interface NodeExecution {
   attempts: number;
   /** A node that may retry (retryOnFail): every failed try's error, in order; the last is also `error`. */
   attemptErrors?: string[];
+  /** A FAILED node: whose fault it was, which decided its retries (docs/failure-handling.md); absent when the run was stopped. */
+  errorKind?: ErrorKind;
   /** The output index a branching node took. */
   branch?: number | null;
   startedAt: string | null;
@@ -38,6 +42,8 @@ export interface ElementRecord {
   attemptErrors?: string[];
   output: unknown;
   error: string | null;
+  /** As on a node record. */
+  errorKind?: ErrorKind;
 }
 
 /** What a schedule trigger hands on (docs/nodes.md `schedule`): ISO times and the timetable's zone. */

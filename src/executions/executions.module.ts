@@ -6,14 +6,14 @@ import { ExecutionViewController } from './execution-view.controller.js';
 import { ExecutionService } from './execution.service.js';
 import { ExecutionsController } from './executions.controller.js';
 import { ExecutionsRepository } from './executions.repository.js';
-import { ExecutionViewRepository } from './execution-view.repository.js';
 import { ViewLinks } from './view-links.js';
+import { WorkflowsModule } from '../workflows/workflows.module.js';
 
 @Module({
   // CredentialCipher: view links are signed with a key derived from the encryption key.
-  imports: [CredentialsModule],
+  imports: [CredentialsModule, WorkflowsModule],
   controllers: [ExecutionsController, ExecutionViewController],
-  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ExecutionViewRepository, ViewLinks],
+  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ViewLinks],
   exports: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ViewLinks],
 })
 export class ExecutionsModule {}

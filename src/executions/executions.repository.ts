@@ -4,7 +4,7 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
-import { idAtTime } from '../database/uuid.js';
+import { idAtTime } from '../common/uuid.js';
 import { canceledRecords } from './canceled-records.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import type { ExecutionMode, ExecutionStatus, NodeExecution, ScheduleTriggerData, TriggerData } from './execution.types.js';
@@ -526,11 +526,6 @@ export class ExecutionsRepository {
     return rows.map((row) => row.id);
   }
 
-  async isWorkflowOwner(workflowId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM workflows WHERE id = $1 AND "ownerId" = $2', [workflowId, userId]);
-    return rows.length > 0;
-  }
-
   findById(id: string): Promise<ExecutionEntity | null> {
     return this.dataSource.getRepository(ExecutionEntity).findOneBy({ id });
   }
@@ -538,12 +533,6 @@ export class ExecutionsRepository {
   async findStatus(id: string): Promise<ExecutionStatus | undefined> {
     const rows: Array<{ status: ExecutionStatus }> = await this.dataSource.query('SELECT status FROM workflow_executions WHERE id = $1', [id]);
     return rows[0]?.status;
-  }
-
-  /** The owner of a workflow, or undefined when there is no such workflow (never was, or deleted). */
-  async workflowOwner(workflowId: string): Promise<string | undefined> {
-    const rows: Array<{ ownerId: string }> = await this.dataSource.query('SELECT "ownerId" FROM workflows WHERE id = $1', [workflowId]);
-    return rows[0]?.ownerId;
   }
 
   /**

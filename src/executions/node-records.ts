@@ -147,6 +147,7 @@ function withReferences(records: NodeExecution[], triggerData: unknown): StoredN
       error: record.error,
       attempts: record.attempts,
       attemptErrors: record.attemptErrors,
+      errorKind: record.errorKind,
       branch: record.branch,
       startedAt: record.startedAt,
       completedAt: record.completedAt,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { createRedis, withTimeout } from '../engine/queue/redis-connection.js';
+import { createRedis, withTimeout } from '../redis/redis-connection.js';
 
 /**
  * Readiness in queue mode includes Redis (docs/webhooks.md). A connection of its own that never queues

@@ -18,11 +18,11 @@ export class ExecuteWorkflowNode implements NodeExecutor {
   async execute({ node, parameters, input, executionId, workflowId, index }: NodeRunContext): Promise<NodeOutcome> {
     const target = parameters.workflowId;
     if (typeof target !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(target)) {
-      return { kind: 'failed', error: `parameter "workflowId" must be a workflow id, got ${JSON.stringify(target) ?? 'nothing'}` };
+      return { kind: 'failed', error: `parameter "workflowId" must be a workflow id, got ${JSON.stringify(target) ?? 'nothing'}`, errorKind: 'input' };
     }
     const wait = parameters.waitForCompletion ?? true;
-    if (typeof wait !== 'boolean') return { kind: 'failed', error: `parameter "waitForCompletion" must be true or false, got ${JSON.stringify(wait)}` };
-    if (!this.port.starter) return { kind: 'failed', error: 'Sub-workflows are not available in this process' };
+    if (typeof wait !== 'boolean') return { kind: 'failed', error: `parameter "waitForCompletion" must be true or false, got ${JSON.stringify(wait)}`, errorKind: 'input' };
+    if (!this.port.starter) return { kind: 'failed', error: 'Sub-workflows are not available in this process', errorKind: 'internal' };
     return this.port.starter.child({
       parentExecutionId: executionId,
       parentWorkflowId: workflowId,

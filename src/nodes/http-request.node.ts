@@ -8,7 +8,7 @@ import { SsrfGuard } from './http/ssrf-guard.js';
 import { traceClientCall } from '../tracing/spans.js';
 import { tracer } from '../tracing/tracing.js';
 import { httpRequestDescription } from './http-request.description.js';
-import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
+import { errorKindOf, errorKindOfStatus, type NodeExecutor, type NodeOutcome, type NodeRunContext } from './node-executor.js';
 
 /**
  * docs/nodes.md `httpRequest`: any http(s) call a workflow asks for, through the SSRF guard of docs/security.md.
@@ -30,7 +30,7 @@ export class HttpRequestNode implements NodeExecutor, OnApplicationShutdown {
       secrets = secretForms(plan.secrets);
       return scrubValue(await this.call(plan, context.signal, secrets), secrets);
     } catch (error) {
-      return { kind: 'failed', error: scrubText(error instanceof Error ? error.message : String(error), secrets) };
+      return { kind: 'failed', error: scrubText(error instanceof Error ? error.message : String(error), secrets), errorKind: errorKindOf(error) };
     }
   }
 
@@ -44,7 +44,7 @@ export class HttpRequestNode implements NodeExecutor, OnApplicationShutdown {
     if (plan.failOnHttpError && response.status >= 400) {
       const text = excerpt(response.body.toString('utf8'));
       const reason = response.statusText ? ` ${response.statusText}` : '';
-      return { kind: 'failed', error: `HTTP ${response.status}${reason} from ${plan.method} ${displayUrl(response.url)}${text ? `: ${text}` : ''}` };
+      return { kind: 'failed', error: `HTTP ${response.status}${reason} from ${plan.method} ${displayUrl(response.url)}${text ? `: ${text}` : ''}`, errorKind: errorKindOfStatus(response.status) };
     }
     const data = decodeBody(response.body, plan.responseFormat, Array.isArray(contentType) ? contentType[0] : contentType);
     return { kind: 'success', output: { status: response.status, headers: response.headers, data } };

@@ -1,3 +1,4 @@
+import { AppError } from '../common/app-error.js';
 import type { ObjectSchema } from './parameter-schema.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 
@@ -42,10 +43,34 @@ export interface NodeTypeDocs {
   example: { name: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> };
 }
 
+/**
+ * Who a node's failure is the fault of (docs/failure-handling.md); it decides retries and the log level.
+ * `input`: the node's parameters or the data it was given are wrong, the same on every try: never retried.
+ * `outside`: an outside system failed or was too slow (HTTP 5xx, 408, 429, timeouts, connection errors):
+ * retried per the node's retryOnFail. `internal`: a bug of ours (an unexpected exception): logged at
+ * error level with its stack, never retried.
+ */
+export const ERROR_KINDS = ['input', 'outside', 'internal'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** An HTTP error answer's fault: the target's own trouble (5xx, 408, 429) may pass; any other 4xx refuses the request as sent. */
+export function errorKindOfStatus(status: number): ErrorKind {
+  return status >= 500 || status === 408 || status === 429 ? 'outside' : 'input';
+}
+
+/** Thrown for a parameter, credential reference or target the node cannot use as given: an `input` fault. */
+export class NodeInputError extends Error {}
+
+/** The fault of an error a node caught from what it called: its own input's (NodeInputError, an AppError), else the outside system's. */
+export function errorKindOf(error: unknown): ErrorKind {
+  return error instanceof NodeInputError || error instanceof AppError ? 'input' : 'outside';
+}
+
 /** What a node produces: a discriminated union, not a bag of flags. */
 export type NodeOutcome =
   | { kind: 'success'; output: unknown; branch?: number | null }
-  | { kind: 'failed'; error: string }
+  /** `errorKind` absent: `outside`, retried per retryOnFail as every failure was before kinds existed. */
+  | { kind: 'failed'; error: string; errorKind?: ErrorKind }
   /** Pause the execution (docs/nodes.md wait): it continues at `until`, or when resumed; null: only when resumed. */
   | { kind: 'waiting'; until: Date | null };
 

@@ -12,7 +12,7 @@ export class RespondToWebhookNode implements NodeExecutor {
 
   async execute({ parameters, input, respond }: NodeRunContext): Promise<NodeOutcome> {
     const answer = buildAnswer(parameters, input);
-    if (typeof answer === 'string') return { kind: 'failed', error: answer };
+    if (typeof answer === 'string') return { kind: 'failed', error: answer, errorKind: 'input' };
     respond(answer);
     return { kind: 'success', output: input };
   }

@@ -3,13 +3,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { EXTRA_TRIES, MAX_INTERNAL_WAIT_MS, postJson, retryAfterMs, waitOrAbort, type JsonApiResponse } from './http/json-api.js';
 import { excerpt } from './http/response-body.js';
 import { secretForms, scrubText } from './http/secret-scrub.js';
-import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
+import { errorKindOf, errorKindOfStatus, NodeInputError, type NodeExecutor, type NodeOutcome, type NodeRunContext } from './node-executor.js';
 import { sendEmailDescription } from './send-email.description.js';
 
 /** Waits when Resend gives no Retry-After: short, since the idempotency key makes a resend harmless. */
 const FALLBACK_WAITS_MS = [500, 1500];
 
-class EmailParameterError extends Error {}
+class EmailParameterError extends NodeInputError {}
 
 /** Splits on commas outside quotes, so `"Doe, Jane" <jane@example.com>` stays one address. */
 function addressList(value: unknown, name: string): string[] | undefined {
@@ -81,17 +81,17 @@ export class SendEmailNode implements NodeExecutor {
         const response = await postJson(`${this.config.resendApiUrl}/emails`, headers, payload, context.signal);
         const id = (response.json as { id?: unknown } | null)?.id;
         if (response.status < 300 && typeof id === 'string') return { kind: 'success', output: { id } };
-        if (response.status < 300) return { kind: 'failed', error: `Resend API answered ${response.status} without an e-mail id` };
+        if (response.status < 300) return { kind: 'failed', error: `Resend API answered ${response.status} without an e-mail id`, errorKind: 'outside' };
         const retryable = response.status === 429 || response.status >= 500;
         const wait = retryAfterMs(response.headers['retry-after']) ?? FALLBACK_WAITS_MS[tryNumber] ?? 0;
         if (!retryable || tryNumber >= EXTRA_TRIES || wait > MAX_INTERNAL_WAIT_MS) {
-          return { kind: 'failed', error: scrubText(describeError(response), secrets) };
+          return { kind: 'failed', error: scrubText(describeError(response), secrets), errorKind: errorKindOfStatus(response.status) };
         }
         await waitOrAbort(wait, context.signal);
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { kind: 'failed', error: scrubText(error instanceof EmailParameterError ? message : `Resend request failed: ${message}`, secrets) };
+      return { kind: 'failed', error: scrubText(error instanceof EmailParameterError ? message : `Resend request failed: ${message}`, secrets), errorKind: errorKindOf(error) };
     }
   }
 }

@@ -4,11 +4,11 @@ import { EXTRA_TRIES, MAX_INTERNAL_WAIT_MS, postJson, retryAfterMs, waitOrAbort,
 import { displayUrl } from './http/guarded-http-client.js';
 import { excerpt } from './http/response-body.js';
 import { secretForms, scrubText } from './http/secret-scrub.js';
-import type { NodeExecutor, NodeOutcome, NodeRunContext } from './node-executor.js';
+import { errorKindOf, errorKindOfStatus, NodeInputError, type NodeExecutor, type NodeOutcome, type NodeRunContext } from './node-executor.js';
 import { sendTelegramDescription } from './send-telegram.description.js';
 import { REDACTED } from '../common/redaction.js';
 
-class TelegramParameterError extends Error {}
+class TelegramParameterError extends NodeInputError {}
 
 /** Bot tokens are `<digits>:<letters, digits, _ and ->`; anything else must not be pasted into a URL path. */
 const BOT_TOKEN = /^[0-9]+:[A-Za-z0-9_-]+$/;
@@ -86,13 +86,13 @@ export class SendTelegramNode implements NodeExecutor {
         }
         const wait = response.status === 429 ? retryAfter(response) ?? 1000 : null;
         if (wait === null || tryNumber >= EXTRA_TRIES || wait > MAX_INTERNAL_WAIT_MS) {
-          return { kind: 'failed', error: scrubText(describeError(response), secrets) };
+          return { kind: 'failed', error: scrubText(describeError(response), secrets), errorKind: errorKindOfStatus(response.status) };
         }
         await waitOrAbort(wait, context.signal);
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { kind: 'failed', error: scrubText(error instanceof TelegramParameterError ? message : `Telegram request failed: ${message}`, secrets) };
+      return { kind: 'failed', error: scrubText(error instanceof TelegramParameterError ? message : `Telegram request failed: ${message}`, secrets), errorKind: errorKindOf(error) };
     }
   }
 }

@@ -14,15 +14,15 @@ export class WaitNode implements NodeExecutor {
   async execute({ parameters }: NodeRunContext): Promise<NodeOutcome> {
     if (parameters.mode === 'duration') {
       const durationMs = Number(parameters.durationMs);
-      if (!Number.isFinite(durationMs) || durationMs < 0) return { kind: 'failed', error: 'parameter "durationMs" must be a non-negative number' };
+      if (!Number.isFinite(durationMs) || durationMs < 0) return { kind: 'failed', error: 'parameter "durationMs" must be a non-negative number', errorKind: 'input' };
       return { kind: 'waiting', until: new Date(Date.now() + durationMs) };
     }
     if (parameters.mode === 'resume') {
       const timeoutMs = parameters.timeoutMs === undefined ? undefined : Number(parameters.timeoutMs);
-      if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) return { kind: 'failed', error: 'parameter "timeoutMs" must be a positive number' };
+      if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) return { kind: 'failed', error: 'parameter "timeoutMs" must be a positive number', errorKind: 'input' };
       return { kind: 'waiting', until: timeoutMs === undefined ? null : new Date(Date.now() + timeoutMs) };
     }
-    return { kind: 'failed', error: `parameter "mode" must be duration or resume, got ${JSON.stringify(parameters.mode)}` };
+    return { kind: 'failed', error: `parameter "mode" must be duration or resume, got ${JSON.stringify(parameters.mode)}`, errorKind: 'input' };
   }
 }
 

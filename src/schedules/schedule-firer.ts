@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { ExecutionQueue } from '../engine/execution-queue.js';
 import type { ExecutionStatus } from '../executions/execution.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { UserRole } from '../common/principal.js';
 
-export type UserRole = 'admin' | 'member';
+/** Defined with Principal in common/, which may not import users/. */
+export type { UserRole };
 
 @Entity('users')
 export class UserEntity {

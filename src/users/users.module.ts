@@ -6,7 +6,7 @@ import { UsersService } from './users.service.js';
 @Module({
   controllers: [UsersController],
   providers: [UsersRepository, UsersService],
-  exports: [UsersService],
+  exports: [UsersService, UsersRepository],
 })
 export class UsersModule implements OnModuleInit {
   constructor(private readonly users: UsersService) {}

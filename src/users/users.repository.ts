@@ -20,6 +20,11 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** Whether the user is an admin (who may run any workflow as a sub-workflow, docs/lists-and-subworkflows.md). */
+  async isAdmin(id: string): Promise<boolean> {
+    return this.users.existsBy({ id, role: 'admin' });
+  }
+
   findUserByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ email });
   }

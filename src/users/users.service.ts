@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflict, invalid, notFound } from '../common/app-error.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import type { Principal } from '../common/principal.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { generateApiKey, hashApiKey, hashesEqual, keyPrefix } from './api-key.crypto.js';

@@ -1,10 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
-import { WorkflowEntity } from '../workflows/workflow.entity.js';
+import type { WorkflowEntity } from '../workflows/workflow.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
+import type { ResponseMode, WebhookAuthentication, WebhookMethod, WebhookRateLimit } from './webhook.types.js';
 
 /** A webhook with the two facts of its workflow that access checks and ingestion need. */
 export type WebhookWithWorkflow = Omit<WebhookEntity, 'workflow'> & { workflow: Pick<WorkflowEntity, 'id' | 'ownerId' | 'active'> };
+
+/** A webhook joined with what ingestion needs of its workflow. */
+export interface WebhookRoute {
+  id: string;
+  method: WebhookMethod;
+  responseMode: ResponseMode;
+  responseTimeoutMs: number;
+  authentication: WebhookAuthentication;
+  idempotencyHeader: string;
+  rateLimit: WebhookRateLimit | null;
+  active: boolean;
+  workflowId: string;
+  workflowActive: boolean;
+  ownerId: string;
+  version: number;
+}
 
 export type WebhookChanges = Partial<Omit<WebhookEntity, 'id' | 'workflowId' | 'workflow' | 'createdAt'>>;
 
@@ -18,22 +35,29 @@ export interface WebhookListFilter {
 @Injectable()
 export class WebhooksRepository {
   private readonly webhooks: Repository<WebhookEntity>;
-  private readonly workflows: Repository<WorkflowEntity>;
 
   constructor(dataSource: DataSource) {
     this.webhooks = dataSource.getRepository(WebhookEntity);
-    this.workflows = dataSource.getRepository(WorkflowEntity);
   }
 
-  /** The workflow's owner, for access checks; `ownerId` set: only if that user owns it. */
-  findWorkflowOwner(id: string, ownerId?: string): Promise<Pick<WorkflowEntity, 'id' | 'ownerId'> | null> {
-    return this.workflows.findOne({ select: { id: true, ownerId: true }, where: ownerId === undefined ? { id } : { id, ownerId } });
+  /** The webhook and what ingestion needs of its workflow, in one query (WebhookRoutes caches it). */
+  async findRoute(id: string): Promise<WebhookRoute | undefined> {
+    const rows: WebhookRoute[] = await this.webhooks.query(
+      `SELECT h.id, h.method, h."responseMode", h."responseTimeoutMs", h.authentication, h."idempotencyHeader", h."rateLimit", h.active,
+              w.id AS "workflowId", w.active AS "workflowActive", w."ownerId", w.version
+         FROM webhooks h JOIN workflows w ON w.id = h."workflowId"
+        WHERE h.id = $1`,
+      [id],
+    );
+    return rows[0];
   }
 
-  /** True when the workflow's trigger is a `schedule` (docs/schedules.md: no webhook can be attached to it). */
-  async hasScheduleTrigger(workflowId: string): Promise<boolean> {
-    const rows: unknown[] = await this.workflows.query(`SELECT 1 FROM workflows WHERE id = $1 AND nodes @> '[{"type":"schedule"}]'::jsonb`, [workflowId]);
-    return rows.length > 0;
+  /** Moves `lastTriggeredAt` forward (never back), every webhook in one statement. */
+  async recordLastTriggered(lastSeen: Map<string, Date>): Promise<void> {
+    await this.webhooks.query(
+      `UPDATE webhooks h SET "lastTriggeredAt" = GREATEST(h."lastTriggeredAt", v.at) FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE h.id = v.id`,
+      [[...lastSeen.keys()], [...lastSeen.values()]],
+    );
   }
 
   /** One query, on the ingestion hot path too: the workflow's nodes are not read. */

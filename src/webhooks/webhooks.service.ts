@@ -3,11 +3,12 @@ import { invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
-import { newId } from '../database/uuid.js';
+import { newId } from '../common/uuid.js';
 import { CREDENTIAL_TYPE_FOR_AUTH, normalizeAuthentication } from './webhook-auth.js';
 import { WebhookEntity } from './webhook.entity.js';
 import type { WebhookAuthentication, WebhookMethod, ResponseMode, WebhookRateLimit } from './webhook.types.js';
 import { WebhooksRepository, type WebhookChanges, type WebhookWithWorkflow } from './webhooks.repository.js';
+import { WorkflowsRepository } from '../workflows/workflows.repository.js';
 
 export interface WebhookSettings {
   method?: WebhookMethod;
@@ -29,13 +30,14 @@ const FOREIGN_KEY_VIOLATION = '23503';
 export class WebhooksService {
   constructor(
     private readonly repository: WebhooksRepository,
+    private readonly workflows: WorkflowsRepository,
     private readonly credentials: CredentialsService,
     private readonly routeChanges: RouteChanges,
   ) {}
 
   async create(principal: Principal, input: WebhookSettings & { workflowId: string }): Promise<WebhookEntity> {
     const workflow = await this.visibleWorkflow(principal, input.workflowId);
-    if (await this.repository.hasScheduleTrigger(workflow.id)) {
+    if (await this.workflows.hasScheduleTrigger(workflow.id)) {
       throw invalid(`workflowId: workflow ${workflow.id} is started by its schedule trigger; no webhook can be attached to it`);
     }
     const authentication = await this.checkAuthentication(principal, workflow.ownerId, input.authentication ?? { type: 'none' });
@@ -89,13 +91,8 @@ export class WebhooksService {
     this.routeChanges.webhookChanged(id);
   }
 
-  /** For ingestion and the engine: no access check; null when there is no such webhook. */
-  getWebhookById(id: string): Promise<WebhookWithWorkflow | null> {
-    return this.repository.findWithWorkflow(id);
-  }
-
   private async visibleWorkflow(principal: Principal, workflowId: string): Promise<{ id: string; ownerId: string }> {
-    const workflow = await this.repository.findWorkflowOwner(workflowId, ownerScope(principal));
+    const workflow = await this.workflows.findOwner(workflowId, ownerScope(principal));
     if (!workflow) throw notFound('Workflow', workflowId);
     return workflow;
   }

@@ -1,4 +1,4 @@
-import { compileTemplate } from '../engine/expressions/template.js';
+import { compileTemplate } from '../expressions/template.js';
 import type { NodeTypeDescription } from '../nodes/node-executor.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { stringsIn, validateParameters } from '../nodes/parameter-schema.js';

@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, VersionColumn, type Relation } from 'typeorm';
-import { UserEntity } from '../users/user.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
 
 @Entity('workflows')
@@ -11,9 +10,10 @@ export class WorkflowEntity {
   @Column({ type: 'uuid' })
   ownerId: string;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  // Named, not imported: workflows/ does not depend on users/, and only the foreign key is needed here.
+  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'ownerId' })
-  owner?: Relation<UserEntity>;
+  owner?: Relation<{ id: string }>;
 
   @Column({ type: 'text' })
   name: string;

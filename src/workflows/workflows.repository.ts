@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SchedulesRepository } from '../schedules/schedules.repository.js';
-import type { CredentialRecord } from './workflow-validator.js';
-import { WorkflowVersionEntity } from './workflow-version.entity.js';
 import { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
 
@@ -18,6 +16,21 @@ export interface WorkflowListFilter {
   /** The last id of the previous page. */
   cursor?: string;
   limit: number;
+}
+
+/** One stored version of a definition, as the engine runs it and the execution view draws it. */
+export interface WorkflowVersionDefinition {
+  name: string;
+  nodes: WorkflowNode[];
+  connections: WorkflowConnections;
+  settings: WorkflowSettings;
+}
+
+/** What starting a run of a workflow needs to know of it. */
+export interface WorkflowRunTarget {
+  ownerId: string;
+  version: number;
+  active: boolean;
 }
 
 export interface WorkflowValues {
@@ -141,28 +154,48 @@ export class WorkflowsRepository {
     return rows[0]?.version ?? null;
   }
 
+  /** The workflow's current version and owner, for starting a run of it. */
+  async findRunTarget(id: string): Promise<WorkflowRunTarget | undefined> {
+    const rows: WorkflowRunTarget[] = await this.manager.query('SELECT "ownerId", version, active FROM workflows WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  /** The workflow's owner, for access checks; `ownerId` set: only if that user owns it. */
+  async findOwner(id: string, ownerId?: string): Promise<{ id: string; ownerId: string } | undefined> {
+    const rows: Array<{ id: string; ownerId: string }> =
+      ownerId === undefined
+        ? await this.manager.query('SELECT id, "ownerId" FROM workflows WHERE id = $1', [id])
+        : await this.manager.query('SELECT id, "ownerId" FROM workflows WHERE id = $1 AND "ownerId" = $2', [id, ownerId]);
+    return rows[0];
+  }
+
+  /** True when the workflow's trigger is a `schedule` (docs/schedules.md: no webhook can be attached to it). */
+  async hasScheduleTrigger(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(`SELECT 1 FROM workflows WHERE id = $1 AND nodes @> '[{"type":"schedule"}]'::jsonb`, [id]);
+    return rows.length > 0;
+  }
+
+  /** Adds counted triggers to `triggerCount`, every workflow in one statement. */
+  async addTriggerCounts(counts: Map<string, number>): Promise<void> {
+    await this.manager.query(`UPDATE workflows w SET "triggerCount" = w."triggerCount" + v.n FROM unnest($1::uuid[], $2::int[]) AS v(id, n) WHERE w.id = v.id`, [
+      [...counts.keys()],
+      [...counts.values()],
+    ]);
+  }
+
+  /** Versions outlive their workflow (no foreign key), so this answers after a delete too. */
+  async findVersionDefinition(workflowId: string, version: number): Promise<WorkflowVersionDefinition | undefined> {
+    const rows: WorkflowVersionDefinition[] = await this.manager.query(
+      'SELECT name, nodes, connections, settings FROM workflow_versions WHERE "workflowId" = $1 AND version = $2',
+      [workflowId, version],
+    );
+    return rows[0];
+  }
+
   /** Webhooks go with it (foreign key cascade); executions and snapshots stay. */
   async delete(id: string): Promise<boolean> {
     const [, deleted] = (await this.manager.query('DELETE FROM workflows WHERE id = $1', [id])) as [unknown, number];
     return deleted > 0;
-  }
-
-  async isActive(id: string): Promise<boolean> {
-    const rows: Array<{ active: boolean }> = await this.manager.query('SELECT active FROM workflows WHERE id = $1', [id]);
-    return rows[0]?.active === true;
-  }
-
-  async incrementTriggerCount(id: string, by: number): Promise<void> {
-    await this.manager.query('UPDATE workflows SET "triggerCount" = "triggerCount" + $2 WHERE id = $1', [id, by]);
-  }
-
-  findVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
-    return this.manager.findOneBy(WorkflowVersionEntity, { workflowId, version });
-  }
-
-  /** What validation needs to know about referenced credentials, in one query; never their data. */
-  findCredentials(ids: string[]): Promise<CredentialRecord[]> {
-    return this.manager.query('SELECT id, type, "ownerId" FROM credentials WHERE id = ANY($1)', [ids]);
   }
 
   /** The workflows among `ids` that `userId` can see: all of them for an admin, their own for a member. */

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { conflict, invalid, notFound } from '../common/app-error.js';
 import { ownerScope, type Principal } from '../common/principal.js';
 import { RouteChanges } from '../common/route-changes.js';
-import { newId } from '../database/uuid.js';
+import { CredentialsRepository } from '../credentials/credentials.repository.js';
+import { newId } from '../common/uuid.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { describeSchedule, scheduleTrigger, syncSchedule, type ScheduleView } from '../schedules/schedule-state.js';
 import { reachabilityWarnings, validateSettings, validateWorkflow, workflowReferenceErrors } from './workflow-validator.js';
-import type { WorkflowVersionEntity } from './workflow-version.entity.js';
 import type { WorkflowEntity } from './workflow.entity.js';
 import type { WorkflowConnections, WorkflowNode, WorkflowSettings } from './workflow.types.js';
 import { WorkflowsRepository, type WorkflowSummary, type WorkflowValues } from './workflows.repository.js';
@@ -63,6 +63,7 @@ const valuesOf = (input: WorkflowInput): WorkflowValues => ({
 export class WorkflowsService {
   constructor(
     private readonly repository: WorkflowsRepository,
+    private readonly credentials: CredentialsRepository,
     private readonly registry: NodeRegistry,
     private readonly routeChanges: RouteChanges,
   ) {}
@@ -165,24 +166,9 @@ export class WorkflowsService {
     return describeSchedule(workflow, await this.repository.schedules.find(workflow.id));
   }
 
-  // --- the original design's WorkflowService, for the engine and webhooks (no owner scoping) ---
-
+  /** No owner scoping: for settings, which checks that a named error workflow exists. */
   getWorkflowById(id: string): Promise<WorkflowEntity | null> {
     return this.repository.findById(id);
-  }
-
-  /** False for a missing workflow too: either way its webhooks must not run it. */
-  isWorkflowActive(id: string): Promise<boolean> {
-    return this.repository.isActive(id);
-  }
-
-  async incrementTriggerCount(id: string, by = 1): Promise<void> {
-    await this.repository.incrementTriggerCount(id, by);
-  }
-
-  /** The definition as it was at `version`; kept after edits and after the workflow is deleted. */
-  getVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
-    return this.repository.findVersion(workflowId, version);
   }
 
   /** Throws 400 with every error; answers the warnings. */
@@ -190,7 +176,7 @@ export class WorkflowsService {
     const { errors, warnings } = await validateWorkflow(values, {
       registry: this.registry,
       ownerId,
-      findCredentials: (ids) => this.repository.findCredentials(ids),
+      findCredentials: (ids) => this.credentials.findSummaries(ids),
       findVisibleWorkflows: (ids) => this.repository.findVisibleWorkflows(ids, ownerId),
     });
     if (errors.length) throw invalid(errors);

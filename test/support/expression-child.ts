@@ -8,7 +8,7 @@
  * starts (`{ start }`) and when it ends (`{ name, ok, error?, ms }`).
  */
 import { performance } from 'node:perf_hooks';
-import { ExpressionEvaluator, type ExpressionBindings } from '../../src/engine/expressions/expression-evaluator.js';
+import { ExpressionEvaluator, type ExpressionBindings } from '../../src/expressions/expression-evaluator.js';
 
 interface ChildCase {
   name: string;

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from './test-app.js';
-import { idAtTime, newId } from '../../src/database/uuid.js';
+import { idAtTime, newId } from '../../src/common/uuid.js';
 
 type Auth = { Authorization: string };
 

@@ -11,7 +11,7 @@ import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } fro
 import { LocalDispatcher } from './local-dispatcher.js';
 import { RedisCompletionRelay } from './redis-completion-relay.js';
 import { RecoverySweep } from './recovery-sweep.js';
-import { createRedis, quietWarner, withTimeout } from './redis-connection.js';
+import { createRedis, quietWarner, withTimeout } from '../../redis/redis-connection.js';
 
 export const EXECUTIONS_QUEUE = 'executions';
 /** An enqueue that Redis does not confirm in this time is left to the sweep. */

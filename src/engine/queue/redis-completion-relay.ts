@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CompletionRelay } from '../completion-waiters.js';
-import { createRedis } from './redis-connection.js';
+import { createRedis } from '../../redis/redis-connection.js';
 
 /**
  * Queue mode's CompletionRelay: the worker that finishes an execution publishes its id on a channel

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import type { ExecutionEntity } from '../execution.entity.js';
+import { ERROR_KINDS, type ErrorKind } from '../../nodes/node-executor.js';
 import { EXECUTION_MODES, EXECUTION_STATUSES, type ExecutionMode, type ExecutionStatus, type NodeExecution } from '../execution.types.js';
 
 export class ElementRecordDto {
@@ -11,6 +12,7 @@ export class ElementRecordDto {
   @ApiPropertyOptional({ type: [String], description: 'With retryOnFail: the error of every failed try, in order' }) attemptErrors?: string[];
   @ApiProperty({ nullable: true, example: { status: 200, headers: {}, data: { ok: true } } }) output: unknown;
   @ApiProperty({ type: String, nullable: true }) error: string | null;
+  @ApiPropertyOptional({ enum: ERROR_KINDS, description: 'As on the node record' }) errorKind?: ErrorKind;
 }
 
 export class NodeExecutionDto {
@@ -27,6 +29,8 @@ export class NodeExecutionDto {
   @ApiProperty({ type: String, nullable: true }) error: string | null;
   @ApiProperty() attempts: number;
   @ApiPropertyOptional({ type: [String], description: 'A node with retryOnFail: the error of every failed try, in order (the last is also `error`)' }) attemptErrors?: string[];
+  @ApiPropertyOptional({ enum: ERROR_KINDS, example: 'outside', description: 'A FAILED node: whose fault it was, which decided its retries (docs/failure-handling.md). `input`: its parameters or input data are wrong, never retried. `outside`: an outside system failed (HTTP 5xx, 408, 429, timeout, connection error), retried per retryOnFail. `internal`: an unexpected error of the service, logged at error level, never retried. Absent when the run was stopped (cancel, execution timeout).' })
+  errorKind?: ErrorKind;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Output index taken by a branching node' }) branch?: number | null;
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;

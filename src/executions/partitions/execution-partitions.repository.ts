@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { idAtTime } from '../../database/uuid.js';
+import { idAtTime } from '../../common/uuid.js';
 
 export const DAY_MS = 86_400_000;
 const PARENT = 'workflow_executions';

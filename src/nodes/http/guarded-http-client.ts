@@ -1,6 +1,6 @@
 import { Agent, request, type buildConnector } from 'undici';
 import { readLimited } from './response-body.js';
-import { guardedConnector, type SsrfGuard } from './ssrf-guard.js';
+import { guardedConnector, RefusedTargetError, type SsrfGuard } from './ssrf-guard.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -115,5 +115,6 @@ function describeFailure(error: unknown, at: { url: URL; redirects: number; dead
   const hop = at.redirects > 0 ? ` (at redirect ${at.redirects}, ${displayUrl(at.url)})` : '';
   if (at.deadline.aborted) return new Error(`HTTP request timed out after ${at.outbound.timeoutMs} ms${hop}`);
   const message = error instanceof Error ? error.message : String(error);
-  return new Error(`${message}${hop}`);
+  // A refused target stays a refusal (an input fault, never retried), wherever in the redirects it came.
+  return error instanceof RefusedTargetError || (error as { code?: unknown } | null)?.code === 'ERR_SSRF_REFUSED' ? new RefusedTargetError(`${message}${hop}`) : new Error(`${message}${hop}`);
 }

@@ -1,12 +1,12 @@
 import { connectionHeaderErrors, HTTP_AUTH_TYPES } from '../http-request.description.js';
-import type { NodeRunContext } from '../node-executor.js';
+import { NodeInputError, type NodeRunContext } from '../node-executor.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** A parameter whose resolved value (after expressions) is unusable; the message names it. */
-export class ParameterError extends Error {}
+export class ParameterError extends NodeInputError {}
 
 export interface HttpRequestPlan {
   method: string;

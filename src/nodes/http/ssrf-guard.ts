@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
 import { classifyAddress, describeAddressClass } from './address-policy.js';
+import { NodeInputError } from '../node-executor.js';
 
 /** Every address a hostname resolves to, as the system resolver (or a test's stub) gives them. */
 export type HostResolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -16,7 +17,7 @@ export interface SsrfPolicy {
 }
 
 /** A refusal by the guard: the message says what was refused and why, and how to allow it. */
-export class RefusedTargetError extends Error {
+export class RefusedTargetError extends NodeInputError {
   readonly code = 'ERR_SSRF_REFUSED';
 }
 

@@ -3,19 +3,7 @@ import { isoTime } from '../../common/iso-time.js';
 import { exceedsJsonDepth, TOO_DEEP_MESSAGE } from '../../common/json-depth.js';
 import { bytesHaveNul, jsonTextHasNul, nulInBody } from '../../common/nul-bytes.js';
 import type { TriggerData } from '../../executions/execution.types.js';
-import { isSecretHeader, REDACTED } from '../../common/redaction.js';
-
-/** Headers that carry secrets (isSecretHeader) are kept out of trigger data, and so out of every record. */
-export function redactHeaders(headers: Record<string, string | string[] | undefined>, extraSecret: string[] = []): Record<string, string> {
-  // Most webhooks name no extra header: no set built per request for them.
-  const extra = extraSecret.length ? new Set(extraSecret.map((name) => name.toLowerCase())) : undefined;
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = isSecretHeader(name) || extra?.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
+import { redactHeaders } from '../../common/redaction.js';
 
 /**
  * Parses the body by its real Content-Type (docs/webhooks.md): JSON, urlencoded forms and text as such;

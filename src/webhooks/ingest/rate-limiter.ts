@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { createRedis, quietWarner, withTimeout } from '../../engine/queue/redis-connection.js';
+import { createRedis, quietWarner, withTimeout } from '../../redis/redis-connection.js';
 import type { WebhookRateLimit } from '../webhook.types.js';
 
 /** Longest a request waits for the limiter's Redis before it is let through. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { WorkflowsRepository } from '../../workflows/workflows.repository.js';
+import { WebhooksRepository } from '../webhooks.repository.js';
 
 const FLUSH_INTERVAL_MS = 2000;
 
@@ -15,7 +16,10 @@ export class TriggerStats implements OnModuleInit, BeforeApplicationShutdown {
   private lastSeen = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly workflows: WorkflowsRepository,
+    private readonly webhooks: WebhooksRepository,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -34,18 +38,8 @@ export class TriggerStats implements OnModuleInit, BeforeApplicationShutdown {
     this.counts = new Map();
     this.lastSeen = new Map();
     try {
-      if (counts.size) {
-        await this.dataSource.query(
-          `UPDATE workflows w SET "triggerCount" = w."triggerCount" + v.n FROM unnest($1::uuid[], $2::int[]) AS v(id, n) WHERE w.id = v.id`,
-          [[...counts.keys()], [...counts.values()]],
-        );
-      }
-      if (lastSeen.size) {
-        await this.dataSource.query(
-          `UPDATE webhooks h SET "lastTriggeredAt" = GREATEST(h."lastTriggeredAt", v.at) FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) WHERE h.id = v.id`,
-          [[...lastSeen.keys()], [...lastSeen.values()]],
-        );
-      }
+      if (counts.size) await this.workflows.addTriggerCounts(counts);
+      if (lastSeen.size) await this.webhooks.recordLastTriggered(lastSeen);
     } catch (error) {
       // Put the counts back for the next flush: the database may be restarting.
       for (const [id, n] of counts) this.counts.set(id, (this.counts.get(id) ?? 0) + n);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, notFound } from '../../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { newId } from '../../database/uuid.js';
+import { newId } from '../../common/uuid.js';
 import { CompletionWaiters } from '../../engine/completion-waiters.js';
 import { ExecutionEngine } from '../../engine/execution-engine.js';
 import { ExecutionQueue } from '../../engine/execution-queue.js';
@@ -12,7 +12,7 @@ import { activeTraceparent, tracer } from '../../tracing/tracing.js';
 import { buildTriggerData, parseBody } from './incoming-request.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TriggerStats } from './trigger-stats.js';
-import { validateTriggerBody } from './trigger-validation.js';
+import { validateTriggerBody } from '../../nodes/trigger-validation.js';
 import { WebhookAuthenticator } from './webhook-authenticator.js';
 import { WebhookRoutes, type WebhookRoute } from './webhook-routes.js';
 

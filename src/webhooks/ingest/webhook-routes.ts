@@ -1,23 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { RouteChanges } from '../../common/route-changes.js';
-import type { ResponseMode, WebhookAuthentication, WebhookMethod, WebhookRateLimit } from '../webhook.types.js';
+import { WebhooksRepository, type WebhookRoute } from '../webhooks.repository.js';
 
-/** A webhook joined with what ingestion needs of its workflow. */
-export interface WebhookRoute {
-  id: string;
-  method: WebhookMethod;
-  responseMode: ResponseMode;
-  responseTimeoutMs: number;
-  authentication: WebhookAuthentication;
-  idempotencyHeader: string;
-  rateLimit: WebhookRateLimit | null;
-  active: boolean;
-  workflowId: string;
-  workflowActive: boolean;
-  ownerId: string;
-  version: number;
-}
+export type { WebhookRoute };
 
 /** How long a route is trusted: the most another replica's change can lag here. */
 const ROUTE_TTL_MS = 1000;
@@ -36,7 +21,7 @@ export class WebhookRoutes {
   private generation = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly webhooks: WebhooksRepository,
     changes: RouteChanges,
   ) {
     changes.onWebhookChanged((id) => {
@@ -63,14 +48,7 @@ export class WebhookRoutes {
 
   private async load(id: string): Promise<WebhookRoute | undefined> {
     const generation = this.generation;
-    const rows: WebhookRoute[] = await this.dataSource.query(
-      `SELECT h.id, h.method, h."responseMode", h."responseTimeoutMs", h.authentication, h."idempotencyHeader", h."rateLimit", h.active,
-              w.id AS "workflowId", w.active AS "workflowActive", w."ownerId", w.version
-         FROM webhooks h JOIN workflows w ON w.id = h."workflowId"
-        WHERE h.id = $1`,
-      [id],
-    );
-    const route = rows[0];
+    const route = await this.webhooks.findRoute(id);
     if (route && generation === this.generation) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(id, { route, until: Date.now() + ROUTE_TTL_MS });

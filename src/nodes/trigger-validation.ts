@@ -1,6 +1,6 @@
 import { Validator, type Schema } from '@cfworker/json-schema';
-import { AppError } from '../../common/app-error.js';
-import { schemaPatterns, withLinearRegExp } from '../../nodes/schema-patterns.js';
+import { AppError } from '../common/app-error.js';
+import { schemaPatterns, withLinearRegExp } from './schema-patterns.js';
 
 /** A schema's validator, and whether it runs regular expressions (then on RE2, withLinearRegExp). */
 const validators = new WeakMap<object, { validator: Validator; hasPatterns: boolean }>();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { runExpressionsInChild } from '../../../test/support/expression-child-runner.js';
+import { runExpressionsInChild } from '../../test/support/expression-child-runner.js';
 import { ExpressionEvaluator, type ExpressionBindings } from './expression-evaluator.js';
 import { compileTemplate, ExpressionSyntaxError, splitTemplate } from './template.js';
 

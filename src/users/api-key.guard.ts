@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError } from './app-error.js';
-import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
-import type { Principal } from './principal.js';
-import { UsersService } from '../users/users.service.js';
+import { AppError } from '../common/app-error.js';
+import { ADMIN_ONLY, IS_PUBLIC } from '../common/auth.decorators.js';
+import type { Principal } from '../common/principal.js';
+import { UsersService } from './users.service.js';
 
 /** Every route needs `Authorization: Bearer <api key>` unless marked @Public (docs/security.md). */
 @Injectable()
