@@ -6,6 +6,7 @@ import { FailureHandling1796300000000 } from './1796300000000-FailureHandling.js
 import { WorkflowSchedules1796310000000 } from './1796310000000-WorkflowSchedules.js';
 import { ExecutionTraceContext1796320000000 } from './1796320000000-ExecutionTraceContext.js';
 import { Subworkflows1796330000000 } from './1796330000000-Subworkflows.js';
+import { ExecutionConcurrency1796340000000 } from './1796340000000-ExecutionConcurrency.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   WorkflowSchedules1796310000000,
   ExecutionTraceContext1796320000000,
   Subworkflows1796330000000,
+  ExecutionConcurrency1796340000000,
 ];

@@ -17,6 +17,8 @@ import { expandNodeRecords } from './node-records.js';
 @Index('UQ_executions_webhook_idempotency', ['webhookId', 'idempotencyKey'], { unique: true, where: '"idempotencyKey" IS NOT NULL' })
 /** A schedule's due time fires once per workflow (docs/schedules.md): webhookId is null for those rows. */
 @Index('UQ_executions_schedule_idempotency', ['workflowId', 'idempotencyKey'], { unique: true, where: `"mode" = 'schedule' AND "idempotencyKey" IS NOT NULL` })
+/** Limited executions only, while they count or wait (docs/concurrency.md): RUNNING ones of a key, and its oldest PENDING one. */
+@Index('IDX_executions_concurrency', ['workflowId', 'concurrencyKey', 'status', 'id'], { where: `"concurrencyKey" IS NOT NULL AND "status" IN ('PENDING', 'RUNNING')` })
 @Index('UQ_executions_parent_node_run', ['parentExecutionId', 'parentNode', 'parentIndex'], { unique: true, where: '"parentExecutionId" IS NOT NULL' })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
@@ -126,6 +128,13 @@ export class ExecutionEntity {
   /** Parents above this execution (SPEC §7.5). */
   @Column({ type: 'integer', default: 0 })
   depth: number;
+
+  /**
+   * Set on executions of a workflow with `settings.concurrency` (docs/concurrency.md): the value of its
+   * `key` when the execution was created, or '' for a limit on the whole workflow. Null: no limit.
+   */
+  @Column({ type: 'text', nullable: true })
+  concurrencyKey: string | null;
 
   /** A waited-for child ended since this execution last parked (migration Subworkflows). */
   @Column({ type: 'boolean', default: false })
