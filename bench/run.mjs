@@ -24,6 +24,7 @@ import { ingestPhase } from './phases/ingest.mjs';
 import { lastNodePhase } from './phases/last-node.mjs';
 import { queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
 import { schedulesPhase } from './phases/schedules.mjs';
+import { concurrencyPhase, startConcurrencyTarget } from './phases/concurrency.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const step = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -110,6 +111,10 @@ async function main() {
       await runSchedules(ctx, results);
       return;
     }
+    if (options.concurrency) {
+      await runConcurrency(ctx, results);
+      return;
+    }
 
     if (options.tracing !== undefined) {
       ctx.otlpSink = await new OtlpSink().start();
@@ -193,6 +198,33 @@ async function runSchedules(ctx, results) {
   step(`schedules: creating ${options.schedulesCount}, CPU at rest, then firing for ${options.schedulesSeconds} s`);
   ctx.adminApiKey = secrets.adminApiKey;
   results.schedules = await schedulesPhase(ctx, { count: options.schedulesCount, seconds: options.schedulesSeconds });
+  results.serviceWarningLines = ctx.service.warningLines;
+  results.environment.loadAverageAtEnd = loadavg()[0];
+  const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
+  if (before > cores || after > cores + 2) results.notes.push(`the machine was busy with other work: load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end on ${cores} cores`);
+  if (ctx.service.warnings) results.notes.push(`the service logged ${ctx.service.warnings} warning/error lines (serviceWarningLines in the JSON)`);
+  const rows = summaryRows(results);
+  console.log(`\n${textTable(rows)}\n`);
+  for (const note of results.notes) console.log(`note: ${note}`);
+  const written = writeResults(join(root, 'bench', 'results'), results, rows);
+  console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
+}
+
+/** `--concurrency`: the service alone, a keyed workflow against the same without a limit (bench/phases/concurrency.mjs). */
+async function runConcurrency(ctx, results) {
+  const { options } = ctx;
+  /** Each outside call takes this long: executions overlap, so that limits have something to hold. */
+  const holdMs = 20;
+  const target = await startConcurrencyTarget(holdMs);
+  try {
+    step('starting the service');
+    ctx.service = await startService(ctx.dist, { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel, extraEnv: { HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` } });
+    ctx.adminApiKey = secrets.adminApiKey;
+    step(`concurrency: ${options.concurrencyExecutions} executions without a limit, then as many keyed over 100 customers with limit 5`);
+    results.concurrency = await concurrencyPhase(ctx, { executions: options.concurrencyExecutions, keys: 100, limit: 5, holdMs, target });
+  } finally {
+    await target.close();
+  }
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];
   const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
