@@ -127,7 +127,7 @@ describe('concurrency limits (docs/concurrency.md)', () => {
       logDir = mkdtempSync(join(tmpdir(), 'wfe-concurrency-'));
       appDir = privateBuild(root, join(logDir, 'app'));
     }
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     for (const replica of replicas.splice(0)) await replica.close().catch(() => undefined);
@@ -173,6 +173,8 @@ describe('concurrency limits (docs/concurrency.md)', () => {
       }
       // Closed whether or not every one started.
       replicas.push(...services.map((service) => ({ url: service.url, adminKey: PROCESS_ADMIN_KEY, close: () => service.stop() })));
+      // A loaded machine (CI, or several suites at once) can take minutes to start three processes.
+      for (const service of services) service.waitReady = (child: unknown) => ServiceProcess.prototype.waitReady.call(service, child, 240_000);
       await Promise.all(services.map((service) => service.start()));
       return replicas.slice(-services.length);
     }
@@ -189,18 +191,20 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     return { workflowId: workflow.body.id, hookPath: `/webhook/handler/${hook.body.id}` };
   };
 
-  /** Sends each body to the replicas in turn (only those that take webhooks), waiting for each 202. */
-  const send = async (replicas: Replica[], hookPath: string, bodies: unknown[]): Promise<string[]> => {
-    const ids: string[] = [];
-    for (const [index, body] of bodies.entries()) {
-      const response = await fetch(`${replicas[index % replicas.length].url}${hookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(response.status).toBe(202);
-      ids.push(((await response.json()) as { executionId: string }).executionId);
-    }
-    return ids;
-  };
+  /**
+   * Sends the bodies to the replicas in turn (only those that take webhooks), all at once so that a
+   * backlog builds up however slow the machine is; answers the execution ids once every 202 is in.
+   */
+  const send = async (replicas: Replica[], hookPath: string, bodies: unknown[]): Promise<string[]> =>
+    Promise.all(
+      bodies.map(async (body, index) => {
+        const response = await fetch(`${replicas[index % replicas.length].url}${hookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        expect(response.status).toBe(202);
+        return ((await response.json()) as { executionId: string }).executionId;
+      }),
+    );
 
-  const untilAllEnded = async (workflowId: string, count: number, timeoutMs = 60_000): Promise<Array<{ status: string; concurrencyKey: string | null }>> => {
+  const untilAllEnded = async (workflowId: string, count: number, timeoutMs = 180_000): Promise<Array<{ status: string; concurrencyKey: string | null }>> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rows: Array<{ status: string; concurrencyKey: string | null }> = await db.query(`SELECT status, "concurrencyKey" FROM workflow_executions WHERE "workflowId" = $1`, [workflowId]);
@@ -235,7 +239,7 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     await untilAllEnded(workflowId, 1);
     const execution = await api(replica, 'GET', `/executions/${id}`);
     expect(execution.body.concurrencyKey).toBe('customer-acme');
-  }, 300_000);
+  }, 600_000);
 
   it('holds { limit: 2, key } per customer across three single servers, and five customers progress in parallel', async () => {
     target.reset();
@@ -253,7 +257,7 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     // Each customer used its two slots, and a busy customer did not hold the others back.
     expect(Math.max(...target.maxInFlight.values())).toBe(2);
     expect(target.maxCustomersAtOnce).toBe(customers.length);
-  }, 300_000);
+  }, 600_000);
 
   it('holds a number limit of 1 across three single servers: never two at once', async () => {
     target.reset();
@@ -266,20 +270,22 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     expect(rows.every((row) => row.concurrencyKey === '')).toBe(true);
     expect(target.completed.get('everyone')).toBe(9);
     expect(target.maxInFlight.get('everyone')).toBe(1);
-  }, 300_000);
+  }, 600_000);
 
   it('holds { limit: 2, key } in queue mode (an api and two workers), and a full key holds no worker slot', async () => {
     target.reset();
-    // Three slots per worker: six in all, as many as acme's two and the four others' need at once.
-    const started = await startReplicas(['api', 'worker', 'worker'], true, { EXECUTION_CONCURRENCY: '3' });
+    // Five slots per worker: ten in all, as many as the five customers' two each. Were a slot held by
+    // a job of acme while acme is full, acme's backlog would take them all and the others would wait.
+    const started = await startReplicas(['api', 'worker', 'worker'], true, { EXECUTION_CONCURRENCY: '5' });
     const ingest = started.slice(0, 1);
     const { workflowId, hookPath } = await setUp(ingest[0], { limit: 2, key: '{{ $trigger.body.customer }}' });
     // A backlog for one customer first: its jobs reach the workers before anyone else's.
     const busy = Array.from({ length: 12 }, (_, seq) => ({ customer: 'acme', seq }));
     const others = Array.from({ length: 8 }, (_, seq) => ({ customer: customers[1 + (seq % 4)], seq: 100 + seq }));
-    await send(ingest, hookPath, [...busy, ...others]);
+    await send(ingest, hookPath, busy);
+    await send(ingest, hookPath, others);
     // The other customers finish while acme still has PENDING work: its jobs did not wait in the workers' slots.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     while (customers.slice(1).some((customer) => (target.completed.get(customer) ?? 0) < 2)) {
       if (Date.now() > deadline) throw new Error(`Other customers did not finish: ${JSON.stringify([...target.completed])}`);
       await sleep(20);
@@ -291,7 +297,7 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     for (const customer of customers) expect(target.maxInFlight.get(customer), customer).toBeLessThanOrEqual(2);
     expect(target.maxInFlight.get('acme')).toBe(2);
     expect(target.maxCustomersAtOnce).toBe(customers.length);
-  }, 300_000);
+  }, 600_000);
 
   describe('claims under the limit (ConcurrencyRepository)', () => {
     const workflowId = newId();
