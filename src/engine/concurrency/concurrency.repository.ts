@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { unwrapUpdate } from '../../database/prepared-statements.js';
+import { hasSessionPerConnection, unwrapUpdate } from '../../database/prepared-statements.js';
 import type { ClaimedExecution } from '../../executions/executions.repository.js';
 import { expandNodeRecords } from '../../executions/node-records.js';
 
@@ -14,6 +14,22 @@ const CURRENT_LIMIT = `COALESCE((SELECT CASE jsonb_typeof(w.settings->'concurren
                                           WHEN 'object' THEN (w.settings->'concurrency'->>'limit')::int END
                                    FROM workflows w WHERE w.id = $1), 2147483647)`;
 
+/** The oldest startable PENDING execution of (workflow $1, key $2), to owner $3 for $4 ms, if the key has fewer RUNNING than its limit. */
+const CLAIM_NEXT = `UPDATE workflow_executions
+        SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $3,
+            "leaseExpiresAt" = now() + make_interval(secs => $4::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
+      WHERE id = (SELECT p.id FROM workflow_executions p
+                   WHERE p."workflowId" = $1 AND p."concurrencyKey" = $2 AND p.status = 'PENDING'
+                     AND (p."startsAfter" IS NULL
+                          OR NOT EXISTS (SELECT 1 FROM workflow_executions b
+                                          WHERE b.id = p."startsAfter" AND b.status IN ('PENDING', 'RUNNING', 'WAITING')))
+                   ORDER BY p.id LIMIT 1)
+        AND status = 'PENDING'
+        AND (SELECT count(*) FROM workflow_executions r
+              WHERE r."workflowId" = $1 AND r."concurrencyKey" = $2 AND r.status = 'RUNNING') < ${CURRENT_LIMIT}
+      RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext",
+                "parentExecutionId", "parentWaits", "concurrencyKey"`;
+
 /**
  * Claims of executions with a concurrency limit (docs/concurrency.md), which hold across every
  * process on the database. Executions without a limit never come here (ExecutionsRepository.claimMany).
@@ -26,36 +42,29 @@ const CURRENT_LIMIT = `COALESCE((SELECT CASE jsonb_typeof(w.settings->'concurren
  * claimers can never both see room for one more. Ends (COMPLETED, FAILED, CANCELED, WAITING) only
  * lower the count and take no lock. Both reads go through IDX_executions_concurrency, which holds
  * only limited PENDING and RUNNING rows.
+ *
+ * On PGlite every connection shares one session, which runs one statement at a time: there the claim
+ * statement alone is already serialised with every other, and is sent without the transaction (whose
+ * statements the shared session would interleave with other connections').
  */
 @Injectable()
 export class ConcurrencyRepository {
+  private sessions: Promise<boolean> | undefined;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** The oldest startable PENDING execution of (workflow, key), claimed for `owner` if the key has room; else null. */
   async claimNext(workflowId: string, key: string, owner: string, leaseMs: number): Promise<ClaimedExecution | null> {
-    const claimed = await this.dataSource.transaction(async (manager) => {
-      // hashtextextended: a 64-bit hash, so unrelated keys rarely share a lock (and sharing one only serialises their claims).
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${workflowId}/${key}`]);
-      return unwrapUpdate<ClaimedExecution>(
-        await manager.query(
-          `UPDATE workflow_executions
-              SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $3,
-                  "leaseExpiresAt" = now() + make_interval(secs => $4::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
-            WHERE id = (SELECT p.id FROM workflow_executions p
-                         WHERE p."workflowId" = $1 AND p."concurrencyKey" = $2 AND p.status = 'PENDING'
-                           AND (p."startsAfter" IS NULL
-                                OR NOT EXISTS (SELECT 1 FROM workflow_executions b
-                                                WHERE b.id = p."startsAfter" AND b.status IN ('PENDING', 'RUNNING', 'WAITING')))
-                         ORDER BY p.id LIMIT 1)
-              AND status = 'PENDING'
-              AND (SELECT count(*) FROM workflow_executions r
-                    WHERE r."workflowId" = $1 AND r."concurrencyKey" = $2 AND r.status = 'RUNNING') < ${CURRENT_LIMIT}
-            RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitNode", "resumeData", "traceContext",
-                      "parentExecutionId", "parentWaits", "concurrencyKey"`,
-          [workflowId, key, owner, leaseMs],
-        ),
-      );
-    });
+    this.sessions ??= hasSessionPerConnection(this.dataSource);
+    this.sessions.catch(() => (this.sessions = undefined));
+    const claim = (manager: Pick<DataSource, 'query'>) => manager.query(CLAIM_NEXT, [workflowId, key, owner, leaseMs]);
+    const claimed = !(await this.sessions)
+      ? unwrapUpdate<ClaimedExecution>(await claim(this.dataSource))
+      : await this.dataSource.transaction(async (manager) => {
+          // hashtextextended: a 64-bit hash, so unrelated keys rarely share a lock (and sharing one only serialises their claims).
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${workflowId}/${key}`]);
+          return unwrapUpdate<ClaimedExecution>(await claim(manager));
+        });
     const execution = claimed[0];
     if (!execution) return null;
     execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
