@@ -25,6 +25,7 @@ import { lastNodePhase } from './phases/last-node.mjs';
 import { clearQueueKeys, queueModePhase, queueModeSupport } from './phases/queue-mode.mjs';
 import { schedulesPhase } from './phases/schedules.mjs';
 import { subworkflowsPhase } from './phases/subworkflows.mjs';
+import { concurrencyPhase, startConcurrencyTarget } from './phases/concurrency.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const step = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -123,6 +124,10 @@ async function main() {
     }
     if (options.subworkflows) {
       await runSubworkflows(ctx, results);
+      return;
+    }
+    if (options.concurrency) {
+      await runConcurrency(ctx, results);
       return;
     }
 
@@ -251,6 +256,29 @@ async function runSubworkflows(ctx, results) {
   ctx.adminApiKey = secrets.adminApiKey;
   step(`subworkflows: a 1,000-element forEach, then a 100-element executeWorkflow forEach, ${options.subworkflowsRuns} runs each`);
   results.subworkflows = await subworkflowsPhase(ctx, { runs: options.subworkflowsRuns });
+  finishOnePhase(ctx, results);
+}
+
+/** `--concurrency`: the service alone, a keyed workflow against the same without a limit (bench/phases/concurrency.mjs). */
+async function runConcurrency(ctx, results) {
+  const { options } = ctx;
+  /** Each outside call takes this long: executions overlap, so that limits have something to hold. */
+  const holdMs = 20;
+  const target = await startConcurrencyTarget(holdMs);
+  try {
+    step('starting the service');
+    ctx.service = await startService(ctx.dist, { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel, extraEnv: { HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` } });
+    ctx.adminApiKey = secrets.adminApiKey;
+    step(`concurrency: ${options.concurrencyExecutions} executions without a limit, then as many keyed over 100 customers with limit 5`);
+    results.concurrency = await concurrencyPhase(ctx, { executions: options.concurrencyExecutions, keys: 100, limit: 5, holdMs, target });
+  } finally {
+    await target.close();
+  }
+  finishOnePhase(ctx, results);
+}
+
+/** How the one-phase runs (--subworkflows, --concurrency) end: notes, the table, the results files. */
+function finishOnePhase(ctx, results) {
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];
   const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;

@@ -6,6 +6,7 @@ import { FailureHandling1796300000000 } from './1796300000000-FailureHandling.js
 import { WorkflowSchedules1796310000000 } from './1796310000000-WorkflowSchedules.js';
 import { ExecutionTraceContext1796320000000 } from './1796320000000-ExecutionTraceContext.js';
 import { Subworkflows1796330000000 } from './1796330000000-Subworkflows.js';
+import { ExecutionConcurrency1796340000000 } from './1796340000000-ExecutionConcurrency.js';
 import { ExecutionWaitedTime1796341000000 } from './1796341000000-ExecutionWaitedTime.js';
 import { PartitionedExecutions1796350000000 } from './1796350000000-PartitionedExecutions.js';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: Function[] = [
   WorkflowSchedules1796310000000,
   ExecutionTraceContext1796320000000,
   Subworkflows1796330000000,
+  ExecutionConcurrency1796340000000,
   ExecutionWaitedTime1796341000000,
   PartitionedExecutions1796350000000,
 ];

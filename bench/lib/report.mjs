@@ -13,11 +13,21 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'MISS');
 export function summaryRows(results) {
   const rows = [];
   const add = (figure, value, baseline = '', ratio = '', target = '', ok = undefined) => rows.push({ figure, value, baseline, ratio, target, verdict: verdict(ok) });
-  const { ingest, e2e, lastNode, memory, dbCost, queueMode, schedules, subworkflows } = results;
+  const { ingest, e2e, lastNode, memory, dbCost, queueMode, schedules, subworkflows, concurrency } = results;
   if (subworkflows) {
     const { pureForEach: pure, executeWorkflowForEach: children } = subworkflows;
     add(`forEach: ${pure.elements} elements over a set node, elements/s`, `${rate(pure.elementsPerSecond)} (POST → 200 in ${ms(pure.msMedian)}, median of ${subworkflows.runs})`);
     add(`executeWorkflow forEach: ${children.children} children, ${children.concurrency} at a time, children/s`, `${rate(children.childrenPerSecond)} (POST → parent COMPLETED in ${ms(children.msMedian)}, median of ${subworkflows.runs})`);
+  }
+  if (concurrency) {
+    const c = concurrency;
+    for (const name of ['unlimited', 'keyed']) {
+      const run = c[name];
+      const label = name === 'keyed' ? `keyed: ${c.keys} customers, { limit: ${c.limit}, key }` : 'no limit';
+      add(`concurrency, ${label}: COMPLETED/s`, `${rate(run.completedPerSecond)} (${run.completed} of ${run.executions} in ${fixed(run.seconds, 1)} s)`, '', '', name === 'keyed' ? `max ${c.limit} in flight per customer` : '', name === 'keyed' ? run.maxInFlightPerKey <= c.limit && run.completed === run.executions : run.completed === run.executions);
+      add(`concurrency, ${label}: most calls in flight for one customer`, String(run.maxInFlightPerKey));
+    }
+    add('concurrency: keyed / no limit', times(c.ratio));
   }
   if (schedules) {
     const s = schedules;
@@ -104,6 +114,8 @@ function markdown(results, rows) {
     `Node ${results.environment.node}, PostgreSQL ${results.environment.postgres}, ${results.environment.cpus} × ${results.environment.cpuModel}, commit ${results.environment.commit}; load average ${fixed(results.environment.loadAverageAtStart, 1)} before the run, ${fixed(results.environment.loadAverageAtEnd, 1)} at its end.`,
     results.subworkflows
       ? `--subworkflows: ${results.subworkflows.runs} runs of each, one at a time, after one warm-up run; pool ${results.options.poolSize}; one service, no baseline.`
+      : results.concurrency
+      ? `--concurrency: ${results.concurrency.unlimited.executions} executions per run, trigger → HTTP Request (a local target answering after ${results.concurrency.holdMs} ms) → set, 50 senders, pool ${results.options.poolSize}; one service, no baseline.`
       : results.schedules
       ? `--schedules: ${results.schedules.schedules} schedules, a ${results.schedules.windowSeconds} s firing window, pool ${results.options.poolSize}; one service, no baseline.`
       : `${results.options.connections} connections, pool ${results.options.poolSize}; ingest ${results.options.ingestSeconds} s, end to end ${results.options.e2eSeconds} s, lastNode ${results.options.lastNodeSeconds} s. Load generator on the same machine.`,

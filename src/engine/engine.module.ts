@@ -19,13 +19,15 @@ import { RetryService } from './retry.service.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 import { WorkflowRunController } from './workflow-run.controller.js';
 import { Subworkflows } from './subworkflows.js';
+import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
+import { ConcurrencyRepository } from './concurrency/concurrency.repository.js';
 import { SubworkflowPort } from '../nodes/subworkflow-port.js';
 
 @Module({
   imports: [ExecutionsModule, CredentialsModule, WorkflowsModule, UsersModule],
   controllers: [WorkflowRunController, ExecutionRetryController],
-  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay, Subworkflows],
-  exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens],
+  providers: [WorkflowDefinitions, ExpressionEvaluator, CredentialResolver, NodeRunner, CompletionWaiters, ExecutionEngine, executionQueueProvider, ManualRunService, ResumeTokens, RetryService, ErrorWorkflowRelay, Subworkflows, ConcurrencyKeys, ConcurrencyRepository],
+  exports: [WorkflowDefinitions, CompletionWaiters, ExecutionEngine, ExecutionQueue, ResumeTokens, ConcurrencyKeys],
 })
 export class EngineModule implements OnModuleInit {
   constructor(

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../common/uuid.js';
 import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
 import { ViewLinks } from '../executions/view-links.js';
+import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import { ExecutionQueue } from './execution-queue.js';
 
 /** How often the relay looks for FAILED executions (an index scan of a near-empty table). */
@@ -27,6 +28,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
     private readonly outbox: ErrorWorkflowOutboxRepository,
     private readonly queue: ExecutionQueue,
     private readonly viewLinks: ViewLinks,
+    private readonly concurrencyKeys: ConcurrencyKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,12 +51,17 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
       for (;;) {
         const failed = await this.outbox.pending(BATCH);
         if (!failed.length) break;
+        const executions = failed.flatMap((row) => this.errorExecution(row));
+        for (const [index, execution] of executions.entries()) {
+          const settings = failed.find((row) => row.id === execution.failedExecutionId)?.errorWorkflowSettings;
+          if (settings?.concurrency !== undefined) executions[index].concurrencyKey = await this.concurrencyKeys.keyFor(settings, { ...execution, mode: 'error' });
+        }
         const created = await this.outbox.start(
           failed.map((row) => row.id),
-          failed.flatMap((row) => this.errorExecution(row)),
+          executions,
         );
         total += created.length;
-        if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrency: row.concurrency })));
+        if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey })));
         if (failed.length < BATCH) break;
       }
     } catch (error) {
@@ -76,7 +83,6 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
         workflowId: failed.errorWorkflowId,
         workflowVersion: failed.errorWorkflowVersion,
         userId: failed.errorWorkflowOwnerId,
-        concurrency: failed.errorWorkflowConcurrency ?? undefined,
         createdAt: now,
         triggerData: { body: { execution: this.describe(failed) }, headers: {}, query: {}, method: 'ERROR', receivedAt: now.toISOString() },
       },

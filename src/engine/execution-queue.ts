@@ -17,8 +17,11 @@ export interface RunSlot {
 export interface QueuedExecution {
   id: string;
   workflowId: string;
-  /** The workflow's `settings.concurrency`, when the caller knows it. */
-  concurrency?: number;
+  /**
+   * The execution's `concurrencyKey` when its workflow has a concurrency limit (docs/concurrency.md):
+   * it is then claimed under that limit, database-wide. Absent or null: no limit.
+   */
+  concurrencyKey?: string | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Principal } from '../common/principal.js';
 import { newId } from '../common/uuid.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import { CompletionWaiters } from './completion-waiters.js';
+import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import type { ManualRunDto } from './dto/manual-run.dto.js';
 import { ExecutionQueue } from './execution-queue.js';
 import type { ScheduleTriggerData, TriggerData } from '../executions/execution.types.js';
@@ -20,6 +21,7 @@ export class ManualRunService {
     private readonly executionService: ExecutionService,
     private readonly queue: ExecutionQueue,
     private readonly waiters: CompletionWaiters,
+    private readonly concurrencyKeys: ConcurrencyKeys,
   ) {}
 
   async run(workflowId: string, input: ManualRunDto, principal: Principal): Promise<{ status: number; body: unknown }> {
@@ -27,20 +29,20 @@ export class ManualRunService {
     if (!current || (principal.role !== 'admin' && current.ownerId !== principal.userId)) throw notFound('Workflow', workflowId);
     const workflow = await this.definitions.load(workflowId, current.version);
     if (!workflow) throw notFound('Workflow', workflowId);
+    const execution = { id: newId(), workflowId, mode: 'manual' as const, triggerData: triggerDataFor(workflow, input) };
+    const concurrencyKey = await this.concurrencyKeys.keyFor(workflow.settings, { ...execution, workflowName: workflow.name });
     const created = await this.executionService.createExecution({
-      id: newId(),
-      workflowId,
+      ...execution,
       workflowVersion: current.version,
       webhookId: null,
       userId: principal.userId,
-      mode: 'manual',
-      triggerData: triggerDataFor(workflow, input),
       idempotencyKey: null,
       retryOf: null,
       createdAt: new Date(),
+      concurrencyKey,
     });
     const outcome = this.waiters.wait(created.id, MANUAL_RUN_TIMEOUT_MS);
-    this.queue.enqueue([{ id: created.id, workflowId, concurrency: workflow.settings.concurrency }]);
+    this.queue.enqueue([{ id: created.id, workflowId, concurrencyKey }]);
     return this.waiters.answer(created.id, await outcome);
   }
 }

@@ -6,6 +6,7 @@ import type { ExecutionEntity } from '../executions/execution.entity.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import type { NodeExecution } from '../executions/execution.types.js';
 import type { BulkRetryDto, RetryExecutionDto } from './dto/retry.dto.js';
+import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
@@ -20,6 +21,7 @@ export class RetryService {
     private readonly executions: ExecutionService,
     private readonly definitions: WorkflowDefinitions,
     private readonly queue: ExecutionQueue,
+    private readonly concurrencyKeys: ConcurrencyKeys,
   ) {}
 
   /**
@@ -45,8 +47,11 @@ export class RetryService {
     const workflow = await this.definitions.load(original.workflowId, version);
     if (!workflow) throw notFound('Workflow version', `${original.workflowId}@${version}`);
     const reuse = (options.from ?? 'failedNode') === 'failedNode' && workflow.settings.saveNodeData !== 'errorsOnly';
+    const newExecutionId = newId();
+    const concurrencyKey = await this.concurrencyKeys.keyFor(workflow.settings, { id: newExecutionId, workflowId: original.workflowId, workflowName: workflow.name, mode: 'retry', triggerData: original.triggerData });
     const created = await this.executions.createExecution({
-      id: newId(),
+      id: newExecutionId,
+      concurrencyKey,
       workflowId: original.workflowId,
       workflowVersion: version,
       webhookId: original.webhookId,
@@ -58,7 +63,7 @@ export class RetryService {
       nodeExecutions: reuse ? reusable(original.nodeExecutions, (name) => workflow.graph.nodes.has(name)) : [],
       createdAt: new Date(),
     });
-    this.queue.enqueue([{ id: created.id, workflowId: original.workflowId, concurrency: workflow.settings.concurrency }]);
+    this.queue.enqueue([{ id: created.id, workflowId: original.workflowId, concurrencyKey }]);
     return this.executions.getExecution(created.id, principal);
   }
 }

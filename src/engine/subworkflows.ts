@@ -9,6 +9,7 @@ import type { NodeOutcome } from '../nodes/node-executor.js';
 import type { ChildRequest, SubworkflowStarter } from '../nodes/subworkflow-port.js';
 import { validateTriggerBody } from '../nodes/trigger-validation.js';
 import { lastOutput } from './completion-waiters.js';
+import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
@@ -24,6 +25,7 @@ export class Subworkflows implements SubworkflowStarter {
     private readonly definitions: WorkflowDefinitions,
     private readonly queue: ExecutionQueue,
     private readonly executionService: ExecutionService,
+    private readonly concurrencyKeys: ConcurrencyKeys,
   ) {}
 
   cancelChildren(parentExecutionId: string, parentNode: string): Promise<number[]> {
@@ -55,14 +57,19 @@ export class Subworkflows implements SubworkflowStarter {
       }
     }
     const receivedAt = new Date();
-    const child = await this.executions.insertChild({
+    const execution = {
       id: newId(),
       workflowId: request.workflowId,
+      mode: 'subworkflow' as const,
+      triggerData: { body: request.input, headers: {}, query: {}, method: 'CALL', receivedAt: receivedAt.toISOString() },
+    };
+    const concurrencyKey = await this.concurrencyKeys.keyFor(workflow.settings, { ...execution, workflowName: workflow.name });
+    const child = await this.executions.insertChild({
+      ...execution,
+      concurrencyKey,
       workflowVersion: target.version,
       webhookId: null,
       userId: parent.userId,
-      mode: 'subworkflow',
-      triggerData: { body: request.input, headers: {}, query: {}, method: 'CALL', receivedAt: receivedAt.toISOString() },
       idempotencyKey: null,
       retryOf: null,
       createdAt: receivedAt,
@@ -75,7 +82,8 @@ export class Subworkflows implements SubworkflowStarter {
       const found = await this.executions.findChild(request.parentExecutionId, request.parentNode, request.index);
       if (found) return outcomeOf(found, request.waitForCompletion);
     }
-    this.queue.enqueue([{ id: child.id, workflowId: request.workflowId, concurrency: workflow.settings.concurrency }]);
+    // A child found rather than created (a race with the same node run elsewhere) is queued with the key it was stored with.
+    this.queue.enqueue([{ id: child.id, workflowId: request.workflowId, concurrencyKey: child.created ? concurrencyKey : undefined }]);
     return request.waitForCompletion ? { kind: 'waiting', until: null } : { kind: 'success', output: { executionId: child.id } };
   }
 }

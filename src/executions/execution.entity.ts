@@ -19,6 +19,8 @@ import { expandNodeRecords } from './node-records.js';
 /** Retention keeps a partition with keyed executions at least 4 days (src/executions/partitions/). */
 @Index('IDX_executions_keyed_completed_at', ['completedAt'], { where: '"idempotencyKey" IS NOT NULL' })
 @Index('IDX_executions_parent_node_run', ['parentExecutionId', 'parentNode', 'parentIndex'], { where: '"parentExecutionId" IS NOT NULL' })
+/** Limited executions only, while they count or wait (docs/concurrency.md): RUNNING ones of a key, and its oldest PENDING one. */
+@Index('IDX_executions_concurrency', ['workflowId', 'concurrencyKey', 'status', 'id'], { where: `"concurrencyKey" IS NOT NULL AND "status" IN ('PENDING', 'RUNNING')` })
 export class ExecutionEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -127,6 +129,13 @@ export class ExecutionEntity {
   /** Parents above this execution (SPEC §7.5). */
   @Column({ type: 'integer', default: 0 })
   depth: number;
+
+  /**
+   * Set on executions of a workflow with `settings.concurrency` (docs/concurrency.md): the value of its
+   * `key` when the execution was created, or '' for a limit on the whole workflow. Null: no limit.
+   */
+  @Column({ type: 'text', nullable: true })
+  concurrencyKey: string | null;
 
   /** A waited-for child ended since this execution last parked (migration Subworkflows). */
   @Column({ type: 'boolean', default: false })

@@ -31,6 +31,8 @@ interface ExecutionIdentity {
    * is on: whichever process runs it continues that trace (src/tracing/spans.ts).
    */
   traceContext?: string | null;
+  /** Set on executions of a workflow with a concurrency limit (docs/concurrency.md); null or absent: none. */
+  concurrencyKey?: string | null;
 }
 
 export interface NewExecution extends ExecutionIdentity {
@@ -118,7 +120,7 @@ const KEYED_INSERT_CTE = `, k AS (
          SELECT v.hook, v.ikey, 'webhook', v.id, v.created FROM v WHERE v.hook IS NOT NULL AND v.ikey IS NOT NULL
          ON CONFLICT DO NOTHING RETURNING "executionId")`;
 
-const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'parentExecutionId', 'parentNode', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
+const SUMMARY_COLUMNS = ['id', 'workflowId', 'workflowVersion', 'webhookId', 'userId', 'mode', 'status', 'triggerData', 'error', 'retryOf', 'parentExecutionId', 'parentNode', 'concurrencyKey', 'createdAt', 'startedAt', 'completedAt', 'attempt'] as const;
 
 /**
  * Every query on workflow_executions. The hot ones (insert, claim, complete) take batches and are
@@ -144,13 +146,13 @@ export class ExecutionsRepository {
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS v(id uuid, wf uuid, ver int, hook uuid, usr uuid, mode text, trigger jsonb, ikey text, retry uuid, nodes jsonb, created timestamptz,
-                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text, owner text, lease float8))
+                status text, attempt int, error text, started timestamptz, completed timestamptz, trace text, owner text, lease float8, ckey text))
        ${keyed ? KEYED_INSERT_CTE : ''}
        INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "idempotencyKey", "retryOf", "nodeExecutions", "createdAt",
-          attempt, error, "startedAt", "completedAt", "traceContext", "leaseOwner", "leaseExpiresAt")
+          attempt, error, "startedAt", "completedAt", "traceContext", "leaseOwner", "leaseExpiresAt", "concurrencyKey")
        SELECT v.id, v.wf, v.ver, v.hook, v.usr, v.mode, COALESCE(v.status, 'PENDING'), v.trigger, v.ikey, v.retry, v.nodes, v.created,
-              COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace, v.owner, now() + make_interval(secs => v.lease / 1000)
+              COALESCE(v.attempt, 0), v.error, v.started, v.completed, v.trace, v.owner, now() + make_interval(secs => v.lease / 1000), v.ckey
          FROM v ${keyed ? 'WHERE v.hook IS NULL OR v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)' : ''}
        RETURNING id`,
       [batch],
@@ -187,6 +189,8 @@ export class ExecutionsRepository {
    * shutdown, releaseLeases) is taken over because that owner's lease expired — it died or stalled.
    * A PENDING execution with `startsAfter` (a schedule's buffered firing, docs/schedules.md
    * bufferOne) waits until that one has ended; every other row skips the subquery on the null check.
+   * A PENDING execution with a concurrency limit (`concurrencyKey` set) is never claimed here but by
+   * ConcurrencyRepository.claimNext, under its key's limit (docs/concurrency.md).
    *
    * `wakes`: the `waitTill` a wake timer of this process was armed for, by id. Such a wait is due
    * when that timer fires, whatever the database's clock says (it may not quite have reached
@@ -205,14 +209,14 @@ export class ExecutionsRepository {
                                              THEN GREATEST(0, floor(EXTRACT(EPOCH FROM now() - "waitingSince") * 1000))::bigint ELSE 0 END,
               "waitingSince" = NULL
         WHERE id = ANY($1::uuid[])
-          AND ((status = 'PENDING'
+          AND ((status = 'PENDING' AND "concurrencyKey" IS NULL
                 AND ("startsAfter" IS NULL
                      OR NOT EXISTS (SELECT 1 FROM workflow_executions p
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
-                  "traceContext", "parentExecutionId", "parentWaits"`,
+                  "traceContext", "parentExecutionId", "parentWaits", "concurrencyKey"`,
       [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
@@ -369,10 +373,13 @@ export class ExecutionsRepository {
     );
   }
 
-  /** PENDING executions, RUNNING ones whose lease expired, and WAITING ones that are due; oldest first. */
+  /**
+   * PENDING executions, RUNNING ones whose lease expired, and WAITING ones that are due; oldest first.
+   * PENDING ones with a concurrency limit are ConcurrencyRepository.findStartable's.
+   */
   async findRecoverable(limit: number): Promise<Array<{ id: string; workflowId: string }>> {
     return this.dataSource.query(
-      `(SELECT id, "workflowId" FROM workflow_executions WHERE status = 'PENDING' ORDER BY id LIMIT $1)
+      `(SELECT id, "workflowId" FROM workflow_executions WHERE status = 'PENDING' AND "concurrencyKey" IS NULL ORDER BY id LIMIT $1)
        UNION ALL
        (SELECT id, "workflowId" FROM workflow_executions WHERE status = 'RUNNING' AND "leaseExpiresAt" < now() ORDER BY id LIMIT $1)
        UNION ALL
@@ -442,11 +449,11 @@ export class ExecutionsRepository {
                   ON CONFLICT DO NOTHING RETURNING "executionId")
        INSERT INTO workflow_executions
          (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt",
-          "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth)
-       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $10, $8, $9, p.depth + 1
+          "parentExecutionId", "parentNode", "parentIndex", "parentWaits", depth, "concurrencyKey")
+       SELECT $1, $2, $3, NULL, $4, 'subworkflow', 'PENDING', $5::jsonb, '[]'::jsonb, $6, $7, $10, $8, $9, p.depth + 1, $11
          FROM p JOIN k ON k."executionId" = $1
        RETURNING id`,
-      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentIndex, row.parentWaits, row.parentNode],
+      [row.id, row.workflowId, row.workflowVersion, row.userId, toJsonb(row.triggerData), row.createdAt, row.parentExecutionId, row.parentIndex, row.parentWaits, row.parentNode, row.concurrencyKey ?? null],
     );
     if (inserted.length) return { id: inserted[0].id, created: true };
     const existing = await this.findChildId(row.parentExecutionId, row.parentNode, row.parentIndex);
@@ -587,6 +594,8 @@ function insertDocument(r: NewExecution): string {
     created: isoTime(r.createdAt.getTime()),
     // Only when tracing is on: with it off the document is what it always was.
     ...(r.traceContext && { trace: r.traceContext }),
+    // Only for limited workflows, for the same reason.
+    ...(typeof r.concurrencyKey === 'string' && { ckey: r.concurrencyKey }),
     ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
     ...(r.claimedBy && { status: 'RUNNING', attempt: 1, started: isoTime(r.claimedBy.startedAt.getTime()), owner: r.claimedBy.owner, lease: r.claimedBy.leaseMs }),
   });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../common/uuid.js';
+import { ConcurrencyKeys } from '../engine/concurrency/concurrency-keys.js';
 import { ExecutionQueue } from '../engine/execution-queue.js';
 import type { ExecutionStatus } from '../executions/execution.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -36,6 +37,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly schedules: SchedulesRepository,
     private readonly queue: ExecutionQueue,
     private readonly metrics: MetricsService,
+    private readonly concurrencyKeys: ConcurrencyKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,15 +76,25 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
   /** One claim transaction; answers how many due rows it worked on. */
   private async fireDue(): Promise<number> {
     const started = performance.now();
-    const { created, due } = await this.schedules.claimDue(CLAIM_BATCH, (rows, now, statuses) => this.plan(rows, now, statuses));
+    const { created, due } = await this.schedules.claimDue(CLAIM_BATCH, (rows, now, statuses) => this.withConcurrencyKeys(rows, this.plan(rows, now, statuses)));
     if (!due.length) return 0;
     const elapsedSeconds = (performance.now() - started) / 1000;
     for (const firing of created) this.metrics.scheduleFired((firing.createdAt.getTime() - Date.parse(firing.triggerData.scheduledFor)) / 1000 + elapsedSeconds);
-    const byWorkflow = new Map(due.map((row) => [row.workflowId, row]));
     // A buffered firing waits for its predecessor: releaseBuffered hands it on once that has ended.
     const ready = created.filter((firing) => firing.startsAfter === null);
-    if (ready.length) this.queue.enqueue(ready.map((firing) => ({ id: firing.id, workflowId: firing.workflowId, concurrency: byWorkflow.get(firing.workflowId)?.settings?.concurrency })));
+    if (ready.length) this.queue.enqueue(ready.map((firing) => ({ id: firing.id, workflowId: firing.workflowId, concurrencyKey: firing.concurrencyKey })));
     return due.length;
+  }
+
+  /** Firings of workflows with a concurrency limit carry their key (docs/concurrency.md); the others are left as they are. */
+  private async withConcurrencyKeys<T extends { firings: Firing[] }>(rows: DueSchedule[], planned: T): Promise<T> {
+    const settings = new Map(rows.map((row) => [row.workflowId, row.settings]));
+    for (const firing of planned.firings) {
+      const workflowSettings = settings.get(firing.workflowId);
+      if (workflowSettings?.concurrency === undefined) continue;
+      firing.concurrencyKey = await this.concurrencyKeys.keyFor(workflowSettings, { id: firing.id, workflowId: firing.workflowId, mode: 'schedule', triggerData: firing.triggerData });
+    }
+    return planned;
   }
 
   private plan(rows: DueSchedule[], now: Date, statuses: Map<string, ExecutionStatus>): { firings: Firing[]; advances: ScheduleAdvance[] } {
@@ -145,7 +157,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
   /** bufferOne firings whose predecessor ended since the last pass go to the queue now. */
   private async releaseBuffered(): Promise<void> {
     const ready = await this.schedules.releasableBuffered();
-    if (ready.length) this.queue.enqueue(ready.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrency: row.settings?.concurrency })));
+    if (ready.length) this.queue.enqueue(ready.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey })));
   }
 
   /** Parsed timetables, reused while a schedule's timetable stays the same. */

@@ -38,6 +38,8 @@ export interface Firing {
   startsAfter: string | null;
   /** The pass's time (the transaction's start); the row's createdAt is the insert's own clock. */
   createdAt: Date;
+  /** Set when the workflow has a concurrency limit (docs/concurrency.md). */
+  concurrencyKey?: string | null;
 }
 
 /** A row's state after a firing pass. */
@@ -119,7 +121,7 @@ export class SchedulesRepository {
    */
   claimDue(
     limit: number,
-    plan: (due: DueSchedule[], now: Date, statuses: Map<string, ExecutionStatus>) => { firings: Firing[]; advances: ScheduleAdvance[] },
+    plan: (due: DueSchedule[], now: Date, statuses: Map<string, ExecutionStatus>) => Promise<{ firings: Firing[]; advances: ScheduleAdvance[] }>,
   ): Promise<{ created: Firing[]; due: DueSchedule[]; advances: ScheduleAdvance[] }> {
     return this.manager.transaction(async (manager) => {
       const due: Array<DueSchedule & { now: Date }> = await manager.query(
@@ -137,19 +139,19 @@ export class SchedulesRepository {
         const rows: Array<{ id: string; status: ExecutionStatus }> = await manager.query('SELECT id, status FROM workflow_executions WHERE id = ANY($1::uuid[])', [ids]);
         for (const row of rows) statuses.set(row.id, row.status);
       }
-      const { firings, advances } = plan(due, new Date(due[0].now), statuses);
+      const { firings, advances } = await plan(due, new Date(due[0].now), statuses);
       let created: Firing[] = [];
       if (firings.length) {
         const inserted: Array<{ id: string }> = await manager.query(
-          `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid)),
+          `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, wf uuid, ver int, usr uuid, trigger jsonb, ikey text, after uuid, ckey text)),
                 k AS (INSERT INTO execution_keys (scope, key, kind, "executionId")
                       SELECT v.wf, v.ikey, 'schedule', v.id FROM v WHERE v.ikey IS NOT NULL
                       ON CONFLICT DO NOTHING RETURNING "executionId")
-           INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt")
-           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp()
+           INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt", "concurrencyKey")
+           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp(), v.ckey
              FROM v WHERE v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)
            RETURNING id`,
-          [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter })))],
+          [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter, ckey: f.concurrencyKey ?? null })))],
         );
         const ok = new Set(inserted.map((row) => row.id));
         created = firings.filter((firing) => ok.has(firing.id));
@@ -180,10 +182,10 @@ export class SchedulesRepository {
    * handed to the queue at once rather than waiting for the recovery sweep. The partial index
    * keeps this to the few rows that have one.
    */
-  async releasableBuffered(): Promise<Array<{ id: string; workflowId: string; settings: WorkflowSettings }>> {
-    const rows: Array<{ id: string; workflowId: string; settings: WorkflowSettings }> = unwrapUpdate(
+  async releasableBuffered(): Promise<Array<{ id: string; workflowId: string; concurrencyKey: string | null }>> {
+    const rows: Array<{ id: string; workflowId: string; concurrencyKey: string | null }> = unwrapUpdate(
       await this.manager.query(
-        `SELECT b.id, b."workflowId", w.settings
+        `SELECT b.id, b."workflowId", b."concurrencyKey"
            FROM workflow_schedules s
            JOIN workflow_executions b ON b.id = s."bufferedExecutionId" AND b.status = 'PENDING'
            JOIN workflows w ON w.id = s."workflowId"

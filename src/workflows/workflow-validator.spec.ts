@@ -284,14 +284,22 @@ describe('validateWorkflow', () => {
     it('accepts every known setting at its bounds', () => {
       expect(validateSettings({ timeoutMs: 1000, concurrency: 1000, saveNodeData: 'errorsOnly' })).toEqual([]);
       expect(validateSettings({ timeoutMs: 86_400_000, concurrency: 1, saveNodeData: 'all' })).toEqual([]);
+      expect(validateSettings({ concurrency: { limit: 2, key: '{{ $trigger.body.customerId }}' } })).toEqual([]);
+      expect(validateSettings({ concurrency: { limit: 1000, key: 'tenant-{{ $context.tenant }}' } })).toEqual([]);
       expect(validateSettings(undefined)).toEqual([]);
     });
 
     it.each([
       [{ timeoutMs: 999 }, 'settings: field "timeoutMs" must be an integer from 1000 to 86400000'],
       [{ timeoutMs: 86_400_001 }, 'settings: field "timeoutMs" must be an integer from 1000 to 86400000'],
-      [{ concurrency: 0 }, 'settings: field "concurrency" must be an integer from 1 to 1000'],
-      [{ concurrency: 1.5 }, 'settings: field "concurrency" must be an integer from 1 to 1000'],
+      [{ concurrency: 0 }, 'settings: field "concurrency" must be an integer from 1 to 1000, or { limit, key }'],
+      [{ concurrency: 1.5 }, 'settings: field "concurrency" must be an integer from 1 to 1000, or { limit, key }'],
+      [{ concurrency: '2' }, 'settings: field "concurrency" must be an integer from 1 to 1000, or { limit, key }'],
+      [{ concurrency: { limit: 0, key: '{{ $context.id }}' } }, 'settings: field "concurrency.limit" must be an integer from 1 to 1000'],
+      [{ concurrency: { key: '{{ $context.id }}' } }, 'settings: field "concurrency.limit" must be an integer from 1 to 1000'],
+      [{ concurrency: { limit: 2 } }, 'settings: field "concurrency.key" must be a non-empty string, e.g. "{{ $trigger.body.customerId }}"'],
+      [{ concurrency: { limit: 2, key: '{{ $context.( }}' } }, expect.stringMatching(/^settings: field "concurrency.key": expression does not parse: /)],
+      [{ concurrency: { limit: 2, key: '{{ $context.id }}', per: 'x' } }, 'settings: field "concurrency.per" is unknown (known: limit, key)'],
       [{ saveNodeData: 'some' }, 'settings: field "saveNodeData" must be one of all, errorsOnly'],
       [{ retries: 3 }, 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)'],
       [{ errorWorkflow: 'my error flow' }, 'settings: field "errorWorkflow" must be a workflow id or "none"'],

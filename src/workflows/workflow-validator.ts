@@ -1,4 +1,4 @@
-import { compileTemplate } from '../expressions/template.js';
+import { compileTemplate, MAX_EXPRESSION_BYTES } from '../expressions/template.js';
 import type { NodeTypeDescription } from '../nodes/node-executor.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { stringsIn, validateParameters } from '../nodes/parameter-schema.js';
@@ -47,7 +47,8 @@ const NODE_INTEGER_FIELDS = { maxTries: [1, 10], waitBetweenTries: [0, 60_000], 
 /** docs/lists-and-subworkflows.md: node types that cannot run once per element (they start, join, pause or answer a run). */
 const NO_FOR_EACH_TYPES = new Set(['trigger', 'schedule', 'merge', 'wait', 'respondToWebhook']);
 const NODE_BOOLEAN_FIELDS = ['retryOnFail', 'continueOnFail', 'disabled'] as const;
-const SETTINGS_INTEGER_FIELDS = { timeoutMs: [1000, 86_400_000], concurrency: [1, 1000] } as const;
+const SETTINGS_INTEGER_FIELDS = { timeoutMs: [1000, 86_400_000] } as const;
+const CONCURRENCY_LIMIT = [1, 1000] as const;
 const SAVE_NODE_DATA = ['all', 'errorsOnly'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -152,12 +153,35 @@ export function validateSettings(settings: unknown): string[] {
     if (key in SETTINGS_INTEGER_FIELDS) {
       const range = SETTINGS_INTEGER_FIELDS[key as keyof typeof SETTINGS_INTEGER_FIELDS];
       if (!isIntegerIn(value, range)) errors.push(`settings: field "${key}" must be an integer from ${range[0]} to ${range[1]}`);
+    } else if (key === 'concurrency') {
+      errors.push(...concurrencyErrors(value));
     } else if (key === 'saveNodeData') {
       if (!SAVE_NODE_DATA.includes(value as string)) errors.push(`settings: field "saveNodeData" must be one of ${SAVE_NODE_DATA.join(', ')}`);
     } else if (key === 'errorWorkflow') {
       if (value !== 'none' && !(typeof value === 'string' && UUID.test(value))) errors.push('settings: field "errorWorkflow" must be a workflow id or "none"');
     } else {
       errors.push(`settings: unknown setting "${key}" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)`);
+    }
+  }
+  return errors;
+}
+
+/** `settings.concurrency` (docs/concurrency.md): a number, or `{ limit, key }` whose key is a template that parses. */
+function concurrencyErrors(value: unknown): string[] {
+  if (typeof value === 'number' || !isRecord(value)) {
+    return isIntegerIn(value, CONCURRENCY_LIMIT) ? [] : [`settings: field "concurrency" must be an integer from ${CONCURRENCY_LIMIT[0]} to ${CONCURRENCY_LIMIT[1]}, or { limit, key }`];
+  }
+  const errors: string[] = [];
+  for (const field of Object.keys(value)) if (field !== 'limit' && field !== 'key') errors.push(`settings: field "concurrency.${field}" is unknown (known: limit, key)`);
+  if (!isIntegerIn(value.limit, CONCURRENCY_LIMIT)) errors.push(`settings: field "concurrency.limit" must be an integer from ${CONCURRENCY_LIMIT[0]} to ${CONCURRENCY_LIMIT[1]}`);
+  const key = value.key;
+  if (typeof key !== 'string' || key.trim() === '') errors.push('settings: field "concurrency.key" must be a non-empty string, e.g. "{{ $trigger.body.customerId }}"');
+  else if (Buffer.byteLength(key) > MAX_EXPRESSION_BYTES) errors.push(`settings: field "concurrency.key" is longer than ${MAX_EXPRESSION_BYTES} bytes`);
+  else {
+    try {
+      compileTemplate(key);
+    } catch (error) {
+      errors.push(`settings: field "concurrency.key": expression does not parse: ${(error as Error).message}`);
     }
   }
   return errors;

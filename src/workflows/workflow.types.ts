@@ -28,9 +28,15 @@ export interface ConnectionTarget {
 /** Keyed by the source node's name; `main[i]` lists the targets of output i. */
 export type WorkflowConnections = Record<string, { main: ConnectionTarget[][] }>;
 
+/**
+ * docs/concurrency.md: a number limits the workflow's RUNNING executions database-wide; `{ limit, key }`
+ * limits them per value of `key`, a template over the trigger evaluated when the execution is created.
+ */
+export type WorkflowConcurrency = number | { limit: number; key: string };
+
 export interface WorkflowSettings {
   timeoutMs?: number;
-  concurrency?: number;
+  concurrency?: WorkflowConcurrency;
   saveNodeData?: 'all' | 'errorsOnly';
   /** The workflow started when an execution ends FAILED; 'none': none; absent: the instance default. */
   errorWorkflow?: string;

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
 import type { ShutdownState } from '../../health/shutdown-state.js';
 import type { CompletionWaiters } from '../completion-waiters.js';
+import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
@@ -16,8 +17,6 @@ import { createRedis, quietWarner, withTimeout } from '../../redis/redis-connect
 export const EXECUTIONS_QUEUE = 'executions';
 /** An enqueue that Redis does not confirm in this time is left to the sweep. */
 const ADD_TIMEOUT_MS = 2000;
-/** A job of a workflow at its concurrency limit here is tried again after this. */
-const LIMIT_RETRY_MS = 250;
 /** A job whose claim failed (database down) is tried again after this. */
 const CLAIM_RETRY_MS = 1000;
 
@@ -48,6 +47,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
     waiters: CompletionWaiters,
+    concurrency: ConcurrencyRepository,
   ) {
     super();
     this.producerConnection = createRedis(config.redisUrl!, 'producer', { failFast: true });
@@ -70,7 +70,8 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
         concurrency: config.executionConcurrency,
         leaseMs: config.executionLeaseMs,
         wakeWithinMs: config.executionSweepIntervalMs * 2,
-      });
+        limitedPollMs: config.executionSweepIntervalMs,
+      }, concurrency);
     }
   }
 
@@ -111,7 +112,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   private async add(items: QueuedExecution[]): Promise<void> {
     try {
       await withTimeout(
-        this.producer.addBulk(items.map(({ id, workflowId, concurrency }) => ({ name: 'run', data: { id, workflowId, concurrency }, opts: { jobId: id } }))),
+        this.producer.addBulk(items.map(({ id, workflowId, concurrencyKey }) => ({ name: 'run', data: { id, workflowId, concurrencyKey }, opts: { jobId: id } }))),
         ADD_TIMEOUT_MS,
         'addBulk',
       );
@@ -136,11 +137,8 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
 
   private async process(dispatcher: LocalDispatcher, job: Job<QueuedExecution>, token: string | undefined): Promise<void> {
     const item = job.data;
-    if (dispatcher.isAtLimit(item.workflowId, item.concurrency)) {
-      // Holding a slot while the workflow is at its limit would starve other workflows.
-      await job.moveToDelayed(Date.now() + LIMIT_RETRY_MS, token);
-      throw new DelayedError();
-    }
+    // A limited execution whose key is full is not claimed ('not-claimable'): the job ends at once and
+    // frees its slot; the execution stays PENDING until a run of its key ends (LimitedClaims).
     const outcome = await dispatcher.run(item);
     if (outcome === 'released') {
       // Shutting down with the execution unfinished: its lease is released, so the next worker

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ExecutionsRepository } from '../../executions/executions.repository.js';
 import { ShutdownState } from '../../health/shutdown-state.js';
 import { CompletionWaiters } from '../completion-waiters.js';
+import { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import { ExecutionEngine } from '../execution-engine.js';
 import { ExecutionQueue } from '../execution-queue.js';
 import { InProcessExecutionQueue } from './in-process-execution-queue.js';
@@ -14,10 +15,10 @@ import { InProcessExecutionQueue } from './in-process-execution-queue.js';
  */
 export const executionQueueProvider: FactoryProvider<Promise<ExecutionQueue>> = {
   provide: ExecutionQueue,
-  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, CompletionWaiters, APP_CONFIG],
-  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, waiters: CompletionWaiters, config: AppConfig) => {
-    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config);
+  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, CompletionWaiters, APP_CONFIG, ConcurrencyRepository],
+  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, waiters: CompletionWaiters, config: AppConfig, concurrency: ConcurrencyRepository) => {
+    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config, concurrency);
     const { BullmqExecutionQueue } = await import('./bullmq-execution-queue.js');
-    return new BullmqExecutionQueue(engine, executions, shutdown, config, waiters);
+    return new BullmqExecutionQueue(engine, executions, shutdown, config, waiters, concurrency);
   },
 };

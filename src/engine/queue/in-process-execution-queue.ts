@@ -2,6 +2,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
 import type { ShutdownState } from '../../health/shutdown-state.js';
+import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
@@ -20,13 +21,15 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
     executions: ExecutionsRepository,
     private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
+    concurrency: ConcurrencyRepository,
   ) {
     super();
     this.dispatcher = new LocalDispatcher(engine, executions, {
       concurrency: config.executionConcurrency,
       leaseMs: config.executionLeaseMs,
       wakeWithinMs: config.executionSweepIntervalMs * 2,
-    });
+      limitedPollMs: config.executionSweepIntervalMs,
+    }, concurrency);
     this.sweep = new RecoverySweep(executions, config.executionSweepIntervalMs, (items) => this.dispatcher.submit(items, { first: true }), (id) => this.dispatcher.has(id), (waits) => this.dispatcher.wakeSoon(waits));
   }
 

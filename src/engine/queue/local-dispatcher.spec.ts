@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimedExecution, ExecutionsRepository } from '../../executions/executions.repository.js';
+import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 
@@ -44,7 +45,40 @@ class Harness {
     releaseLeases: async (ids: string[]) => void this.released.push(...ids),
   };
 
-  readonly dispatcher = new LocalDispatcher(this.engine as unknown as ExecutionEngine, this.repository as unknown as ExecutionsRepository, { concurrency: 2, leaseMs: 30_000, wakeWithinMs: 0 });
+  /** Limited executions by `workflowId/key`: PENDING ones in order, and how many RUNNING (as the database would count them). */
+  readonly pending = new Map<string, string[]>();
+  readonly running = new Map<string, number>();
+  limit = 1;
+
+  readonly concurrency = {
+    claimNext: async (workflowId: string, key: string) => {
+      const slot = `${workflowId}/${key}`;
+      const queue = this.pending.get(slot) ?? [];
+      if (!queue.length || (this.running.get(slot) ?? 0) >= this.limit) return null;
+      this.running.set(slot, (this.running.get(slot) ?? 0) + 1);
+      return { id: queue.shift()!, workflowId, concurrencyKey: key } as ClaimedExecution;
+    },
+  };
+
+  readonly dispatcher = new LocalDispatcher(
+    this.engine as unknown as ExecutionEngine,
+    this.repository as unknown as ExecutionsRepository,
+    { concurrency: 2, leaseMs: 30_000, wakeWithinMs: 0, limitedPollMs: 60_000 },
+    this.concurrency as unknown as ConcurrencyRepository,
+  );
+
+  /** Creates a PENDING limited execution and queues it, as the ingest does. */
+  ingestLimited(id: string, key: string): void {
+    const slot = `limited/${key}`;
+    this.pending.set(slot, [...(this.pending.get(slot) ?? []), id]);
+    void this.dispatcher.run({ id, workflowId: 'limited', concurrencyKey: key });
+  }
+
+  /** Ends a run; a limited one no longer counts against its key. */
+  end(id: string, key?: string): void {
+    if (key !== undefined) this.running.set(`limited/${key}`, this.running.get(`limited/${key}`)! - 1);
+    this.finish(id);
+  }
 
   finish(id: string): void {
     this.finishers.get(id)!();
@@ -76,18 +110,24 @@ describe('LocalDispatcher', () => {
     await expect(Promise.all(outcomes)).resolves.toEqual(['ran', 'ran', 'ran', 'ran']);
   });
 
-  it("holds a workflow at its limit without delaying other workflows (no head-of-line blocking)", async () => {
+  it('holds no slot for a key at its limit (no head-of-line blocking), and starts its next execution when a run of the key ends', async () => {
     const h = new Harness();
-    void h.dispatcher.run({ id: 'limited-1', workflowId: 'limited', concurrency: 1 });
-    void h.dispatcher.run({ id: 'limited-2', workflowId: 'limited', concurrency: 1 });
+    h.ingestLimited('a-1', 'a');
+    h.ingestLimited('a-2', 'a');
     void h.dispatcher.run({ id: 'other-1', workflowId: 'other' });
     await h.settle();
-    // limited-2 waits behind its workflow's limit; other-1, queued after it, runs anyway.
-    expect(h.started).toEqual(['limited-1', 'other-1']);
-    expect(h.dispatcher.isAtLimit('limited')).toBe(true);
-    h.finish('limited-1');
+    // a-2's news found key a full and left at once: other-1, queued after it, has the second slot.
+    expect(h.started).toEqual(['a-1', 'other-1']);
+    h.ingestLimited('b-1', 'b');
     await h.settle();
-    expect(h.started).toEqual(['limited-1', 'other-1', 'limited-2']);
+    expect(h.started).toEqual(['a-1', 'other-1']);
+    h.end('other-1');
+    await h.settle();
+    // Another key starts while a is full.
+    expect(h.started).toEqual(['a-1', 'other-1', 'b-1']);
+    h.end('a-1', 'a');
+    await h.settle();
+    expect(h.started).toEqual(['a-1', 'other-1', 'b-1', 'a-2']);
   });
 
   it('gives a slot for an execution inserted already claimed only while one is free and nothing waits', async () => {
@@ -151,15 +191,17 @@ describe('LocalDispatcher', () => {
     const running = h.dispatcher.run({ id: 'running', workflowId: 'w' });
     await h.settle();
     const waiting = h.dispatcher.run({ id: 'other', workflowId: 'w2' });
-    const queued = h.dispatcher.run({ id: 'queued', workflowId: 'w', concurrency: 1 });
+    const next = h.dispatcher.run({ id: 'next', workflowId: 'w' });
+    const queued = h.dispatcher.run({ id: 'queued', workflowId: 'w' });
     await h.settle();
     h.finish('other');
     await h.settle();
     await h.dispatcher.drain(Date.now() + 50);
     await expect(queued).resolves.toBe('released');
     await expect(waiting).resolves.toBe('ran');
-    expect(h.aborted).toEqual(['running']);
-    expect(h.released).toEqual(['running']);
+    await expect(next).resolves.toBe('released');
+    expect(h.aborted).toEqual(['running', 'next']);
+    expect(h.released).toEqual(['running', 'next']);
     await expect(running).resolves.toBe('released');
     await expect(h.dispatcher.run({ id: 'late', workflowId: 'w' })).resolves.toBe('released');
   });

@@ -6,6 +6,8 @@ import type { ExecutionEngine } from '../execution-engine.js';
 import { LEASE_LOST, SHUTDOWN } from '../execution-engine.js';
 import { WaitingLine } from './waiting-line.js';
 import type { QueuedExecution, RunSlot } from '../execution-queue.js';
+import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
+import { LimitedClaims } from '../concurrency/limited-claims.js';
 
 /**
  * How one queued item ended here: it ran (to a final state, a wait, or a lost lease), it was not
@@ -34,20 +36,21 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** A wait due sooner than this is woken by a timer here; later ones by the sweep. */
   wakeWithinMs: number;
+  /** How often limited executions nobody started are looked for (LimitedClaims). */
+  limitedPollMs: number;
 }
 
 /**
  * Runs executions in this process: claims them in batches (one statement for many) at most
- * `concurrency` at once and at most a workflow's `settings.concurrency` per workflow (the rest
- * wait here, still PENDING in the database), renews the leases of what runs, and on shutdown lets
- * runs finish within the grace period and hands the rest back. Both queue implementations feed it.
+ * `concurrency` at once (the rest wait here, still PENDING in the database), renews the leases of
+ * what runs, and on shutdown lets runs finish within the grace period and hands the rest back. Both
+ * queue implementations feed it. Executions with a concurrency limit are claimed under their limit,
+ * which holds database-wide (LimitedClaims).
  */
 export class LocalDispatcher {
   private readonly logger = new Logger('ExecutionQueue');
   private readonly waiting = new WaitingLine<Entry>();
   private readonly known = new Map<string, Entry>();
-  private readonly runningPerWorkflow = new Map<string, number>();
-  private readonly limits = new Map<string, number>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
   private readonly claims: Batcher<{ id: string; due?: Date }, ClaimedExecution | null>;
   private reserved = 0;
@@ -56,12 +59,15 @@ export class LocalDispatcher {
   private readonly released = new Set<string>();
   private releasing: Promise<void> = Promise.resolve();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private readonly limited: LimitedClaims;
 
   constructor(
     private readonly engine: ExecutionEngine,
     private readonly executions: ExecutionsRepository,
     private readonly options: DispatcherOptions,
+    concurrency: ConcurrencyRepository,
   ) {
+    this.limited = new LimitedClaims(concurrency, engine.workerId, options.leaseMs);
     // Claims arriving together (a burst of jobs, a sweep) share one UPDATE.
     this.claims = new Batcher(async (items) => {
       const ids = items.map((item) => item.id);
@@ -78,6 +84,7 @@ export class LocalDispatcher {
   start(): void {
     this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(250, Math.floor(this.options.leaseMs / 3)));
     this.leaseTimer.unref();
+    this.limited.startPolling(this.options.limitedPollMs, (items) => this.submit(items));
   }
 
   /** Items waiting here for a free slot. */
@@ -88,12 +95,6 @@ export class LocalDispatcher {
   /** True while this process runs (or holds) the execution. */
   has(id: string): boolean {
     return this.known.has(id);
-  }
-
-  /** Whether one more execution of this workflow would exceed its limit in this process. */
-  isAtLimit(workflowId: string, concurrency?: number): boolean {
-    const limit = concurrency ?? this.limits.get(workflowId);
-    return limit !== undefined && (this.runningPerWorkflow.get(workflowId) ?? 0) >= limit;
   }
 
   /**
@@ -119,7 +120,6 @@ export class LocalDispatcher {
       }
       const entry: Entry = { item, settle: [resolve], due };
       this.known.set(item.id, entry);
-      if (item.concurrency) this.limits.set(item.workflowId, item.concurrency);
       if (first) this.waiting.unshift(entry);
       else this.waiting.push(entry);
       this.dispatch();
@@ -143,7 +143,6 @@ export class LocalDispatcher {
         settled = true;
         const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [] };
         this.known.set(claimed.id, entry);
-        this.runningPerWorkflow.set(claimed.workflowId, (this.runningPerWorkflow.get(claimed.workflowId) ?? 0) + 1);
         void this.runClaimed(entry, claimed);
       },
       release: () => {
@@ -158,15 +157,9 @@ export class LocalDispatcher {
   private dispatch(): void {
     if (this.stopped) return;
     let capacity = this.options.concurrency - this.reserved;
-    for (let i = 0; i < this.waiting.length && capacity > 0; ) {
-      const entry = this.waiting.at(i);
-      const workflowId = entry.item.workflowId;
-      if (this.isAtLimit(workflowId)) {
-        i++;
-        continue;
-      }
-      this.waiting.removeAt(i);
-      this.runningPerWorkflow.set(workflowId, (this.runningPerWorkflow.get(workflowId) ?? 0) + 1);
+    while (this.waiting.length > 0 && capacity > 0) {
+      const entry = this.waiting.at(0);
+      this.waiting.removeAt(0);
       this.reserved++;
       capacity--;
       void this.claimAndRun(entry);
@@ -174,11 +167,12 @@ export class LocalDispatcher {
   }
 
   private async claimAndRun(entry: Entry): Promise<void> {
+    const item = entry.item;
     let claimed: ClaimedExecution | null;
     try {
-      claimed = await this.claims.submit({ id: entry.item.id, due: entry.due });
+      claimed = LimitedClaims.isLimited(item) ? await this.limited.claim(item) : await this.claims.submit({ id: item.id, due: entry.due });
     } catch (error) {
-      this.logger.warn({ msg: `Could not claim execution ${entry.item.id} (the sweep retries it): ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
+      this.logger.warn({ msg: `Could not claim execution ${item.id} (the sweep retries it): ${(error as Error).message}`, executionId: item.id, workflowId: item.workflowId });
       return this.finish(entry, 'claim-failed');
     }
     if (!claimed) return this.finish(entry, 'not-claimable');
@@ -188,6 +182,7 @@ export class LocalDispatcher {
   /** Runs an execution this process holds the lease of (claimed here, or inserted claimed: reserveRun). */
   private async runClaimed(entry: Entry, claimed: ClaimedExecution): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
+    let next: QueuedExecution | undefined;
     try {
       if (this.stopped) {
         // Claimed while shutting down: hand it straight back rather than start it now.
@@ -195,7 +190,10 @@ export class LocalDispatcher {
         await this.executions.releaseLeases([claimed.id], this.engine.workerId).catch(() => undefined);
       }
       // Never throws: failures end up in the record or the log.
-      else await this.engine.executeWorkflow(claimed);
+      else {
+        await this.engine.executeWorkflow(claimed);
+        next = this.limited.afterRun(claimed);
+      }
       if (this.released.has(entry.item.id)) {
         // Only once the lease is handed back may another worker be told to take it.
         await this.releasing;
@@ -206,15 +204,13 @@ export class LocalDispatcher {
       this.logger.warn({ msg: `Execution ${entry.item.id}: ${(error as Error).message}`, executionId: entry.item.id, workflowId: entry.item.workflowId });
     }
     this.finish(entry, outcome);
+    // After finish: the news may carry the id of the run that just left.
+    if (next) this.submit([next]);
   }
 
   private finish(entry: Entry, outcome: DispatchOutcome): void {
     this.reserved--;
     this.known.delete(entry.item.id);
-    const workflowId = entry.item.workflowId;
-    const running = (this.runningPerWorkflow.get(workflowId) ?? 1) - 1;
-    if (running > 0) this.runningPerWorkflow.set(workflowId, running);
-    else this.runningPerWorkflow.delete(workflowId);
     for (const settle of entry.settle) settle(outcome);
     this.dispatch();
   }
@@ -273,6 +269,7 @@ export class LocalDispatcher {
    */
   async drain(deadline: number): Promise<void> {
     this.stopped = true;
+    this.limited.stop();
     // Leases stay renewed while runs finish: the grace period may outlast a lease.
     for (const timer of this.wakeTimers.values()) clearTimeout(timer);
     for (const entry of this.waiting.takeAll()) {

@@ -62,6 +62,11 @@ export class ExecutionDto {
   @ApiProperty({ type: String, nullable: true, description: 'A sub-workflow execution (mode subworkflow): the execution whose executeWorkflow node started it' })
   parentExecutionId: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The executeWorkflow node of the parent that started it' }) parentNode: string | null;
+  @ApiPropertyOptional({
+    example: 'acme',
+    description: "Present when the workflow had a concurrency limit when the execution was created: the value of `settings.concurrency.key` it counts under ('' for a number limit); docs/concurrency.md",
+  })
+  concurrencyKey?: string;
   @ApiPropertyOptional({ type: [ChildExecutionDto], description: 'In GET /executions/:id: the sub-workflow executions its executeWorkflow nodes started, oldest first' })
   children?: ChildExecutionDto[];
   @ApiProperty() createdAt: string;
@@ -113,6 +118,7 @@ export function toExecutionDto(execution: ExecutionEntity, withNodes = true, chi
     retryOf: execution.retryOf,
     parentExecutionId: execution.parentExecutionId ?? null,
     parentNode: execution.parentNode ?? null,
+    ...(typeof execution.concurrencyKey === 'string' ? { concurrencyKey: execution.concurrencyKey } : {}),
     ...(children ? { children } : {}),
     createdAt: execution.createdAt.toISOString(),
     startedAt: execution.startedAt?.toISOString() ?? null,

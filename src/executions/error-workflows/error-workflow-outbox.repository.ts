@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { WorkflowSettings } from '../../workflows/workflow.types.js';
 import type { NodeExecution, TriggerData } from '../execution.types.js';
 import { toJsonb } from '../node-records.js';
 
@@ -17,7 +18,8 @@ export interface FailedExecution {
   errorWorkflowId: string | null;
   errorWorkflowVersion: number | null;
   errorWorkflowOwnerId: string | null;
-  errorWorkflowConcurrency: number | null;
+  /** The error workflow's current settings. */
+  errorWorkflowSettings: WorkflowSettings | null;
 }
 
 /** An error execution to insert (PENDING, mode error). */
@@ -28,8 +30,8 @@ export interface ErrorExecution {
   workflowId: string;
   workflowVersion: number;
   userId: string;
-  /** The error workflow's `settings.concurrency`, for the queue. */
-  concurrency?: number;
+  /** Set when the error workflow has a concurrency limit (docs/concurrency.md). */
+  concurrencyKey?: string | null;
   triggerData: TriggerData;
   createdAt: Date;
 }
@@ -50,7 +52,7 @@ export class ErrorWorkflowOutboxRepository {
     return this.dataSource.query(
       `SELECT o."executionId" AS id, e."workflowId", w.name AS "workflowName", e.mode, e.error, e."nodeExecutions", e."startedAt", e."completedAt",
               ew.id AS "errorWorkflowId", ew.version AS "errorWorkflowVersion", ew."ownerId" AS "errorWorkflowOwnerId",
-              (ew.settings->>'concurrency')::int AS "errorWorkflowConcurrency"
+              ew.settings AS "errorWorkflowSettings"
          FROM error_workflow_outbox o
          LEFT JOIN workflow_executions e ON e.id = o."executionId"
          LEFT JOIN workflows w ON w.id = e."workflowId"
@@ -71,12 +73,14 @@ export class ErrorWorkflowOutboxRepository {
    * inserts, so each FAILED execution gets exactly one error execution. Answers those inserted.
    */
   async start(failedIds: string[], executions: ErrorExecution[]): Promise<ErrorExecution[]> {
-    const batch = toJsonb(executions.map((row) => ({ id: row.id, failed: row.failedExecutionId, wf: row.workflowId, ver: row.workflowVersion, usr: row.userId, trigger: row.triggerData, created: row.createdAt.toISOString() })));
+    const batch = toJsonb(
+      executions.map((row) => ({ id: row.id, failed: row.failedExecutionId, wf: row.workflowId, ver: row.workflowVersion, usr: row.userId, trigger: row.triggerData, created: row.createdAt.toISOString(), ckey: row.concurrencyKey ?? null })),
+    );
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH taken AS (DELETE FROM error_workflow_outbox WHERE "executionId" = ANY($1::uuid[]) RETURNING "executionId")
-       INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt", attempt)
-       SELECT v.id, v.wf, v.ver, NULL, v.usr, 'error', 'PENDING', v.trigger, '[]'::jsonb, v.created, 0
-         FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, failed uuid, wf uuid, ver int, usr uuid, trigger jsonb, created timestamptz)
+       INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt", attempt, "concurrencyKey")
+       SELECT v.id, v.wf, v.ver, NULL, v.usr, 'error', 'PENDING', v.trigger, '[]'::jsonb, v.created, 0, v.ckey
+         FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, failed uuid, wf uuid, ver int, usr uuid, trigger jsonb, created timestamptz, ckey text)
          JOIN taken ON taken."executionId" = v.failed
        RETURNING id`,
       [failedIds, batch],

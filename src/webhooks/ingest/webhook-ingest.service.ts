@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { newId } from '../../common/uuid.js';
 import { CompletionWaiters } from '../../engine/completion-waiters.js';
+import { ConcurrencyKeys } from '../../engine/concurrency/concurrency-keys.js';
 import { ExecutionEngine } from '../../engine/execution-engine.js';
 import { ExecutionQueue } from '../../engine/execution-queue.js';
 import { WorkflowDefinitions, type LoadedWorkflow } from '../../engine/workflow-definitions.js';
@@ -59,6 +60,7 @@ export class WebhookIngestService {
     private readonly waiters: CompletionWaiters,
     private readonly stats: TriggerStats,
     private readonly engine: ExecutionEngine,
+    private readonly concurrencyKeys: ConcurrencyKeys,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.runsExecutions = config.appRole !== 'api';
@@ -101,6 +103,7 @@ export class WebhookIngestService {
       // The ingest span's context, stored in the same INSERT: the run continues this trace wherever it runs.
       traceContext: tracer ? activeTraceparent() : null,
     };
+    if (workflow.settings.concurrency !== undefined) execution.concurrencyKey = await this.concurrencyKeys.keyFor(workflow.settings, { ...execution, workflowName: workflow.name });
     const finished = this.runsBeforeCommit(workflow) ? await this.engine.runBeforeCommit(asClaimed(execution), workflow) : undefined;
     execution.finished = finished;
     // A free slot here: the row goes in already claimed by this process, and the run starts once it
@@ -130,7 +133,7 @@ export class WebhookIngestService {
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
     if (slot) slot.run({ ...asClaimed(execution), startedAt: receivedAt });
-    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrency: workflow.settings.concurrency }]);
+    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrencyKey: execution.concurrencyKey }]);
     // Still PENDING to the sender (docs/webhooks.md): whether it started yet is not its business.
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);

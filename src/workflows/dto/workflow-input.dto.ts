@@ -15,8 +15,9 @@ const CONNECTIONS_DOC = {
 const SETTINGS_DOC = {
   type: 'object',
   additionalProperties: false,
-  description: '`timeoutMs` (1000–86400000, whole execution), `concurrency` (1–1000), `saveNodeData` (`all` | `errorsOnly`)',
-  example: { timeoutMs: 300000 },
+  description:
+    '`timeoutMs` (1000–86400000, whole execution), `concurrency` (1–1000 RUNNING executions at once across every replica, or `{ limit, key }`: per value of `key`, a template over the trigger such as `{{ $trigger.body.customerId }}`; docs/concurrency.md), `saveNodeData` (`all` | `errorsOnly`), `errorWorkflow` (a workflow id or `"none"`)',
+  example: { timeoutMs: 300000, concurrency: { limit: 2, key: '{{ $trigger.body.customerId }}' } },
 } as const;
 
 /** The nodes of the `connections` example below: a valid workflow as it stands. */
