@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { newId } from '../src/common/uuid.js';
 import { ExecutionsRepository } from '../src/executions/executions.repository.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
+import { startHttpTarget } from './support/http-target.js';
+import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { onEmbeddedDatabase } from './support/test-database.js';
@@ -13,15 +15,19 @@ type Auth = { Authorization: string };
 describe('executeWorkflow (SPEC §7.10)', () => {
   let t: TestApp;
   let db: DataSource;
+  /** Answers 503 at /status/503: an outside failure, which retryOnFail retries (and so takes time). */
+  let target: RecordingServer;
 
   beforeAll(async () => {
+    target = await startHttpTarget();
     // A quick sweep: the crash test relies on the recovery sweep finding the staged execution.
-    t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200' });
+    t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
     // The app's own connection: on the embedded database there is no second one.
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
     await t?.close();
+    await target?.close();
   });
 
   /** A child workflow: trigger → the given nodes in a line (inactive: a child need not be active). */
@@ -274,7 +280,7 @@ describe('executeWorkflow (SPEC §7.10)', () => {
         await start(
           [
             { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 1500 } },
-            { name: 'Slow', type: 'set', parameters: { values: { n: '{{ $number("x") }}' } }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
+            { name: 'Slow', type: 'httpRequest', parameters: { url: `${target.url}/status/503` }, retryOnFail: true, maxTries: 10, waitBetweenTries: 5000 },
           ],
           {},
           t.admin,

@@ -151,7 +151,7 @@ describe('workflows API', () => {
       ['a non-integer maxTries', () => withNodeChange('High', { maxTries: '3' }), 'node "High": field "maxTries" must be an integer from 1 to 10'],
       ['more than 200 nodes', () => workflowBody({ nodes: Array.from({ length: 201 }, (_, i) => ({ id: `n${i}`, name: `n${i}`, type: i ? 'noOp' : 'trigger', parameters: {} })), connections: {} }), 'nodes: a workflow has at most 200 nodes, got 201'],
       ['settings.timeoutMs out of range', () => workflowBody({ settings: { timeoutMs: 10 } }), 'settings: field "timeoutMs" must be an integer from 1000 to 86400000'],
-      ['settings.concurrency out of range', () => workflowBody({ settings: { concurrency: 0 } }), 'settings: field "concurrency" must be an integer from 1 to 1000'],
+      ['settings.concurrency out of range', () => workflowBody({ settings: { concurrency: 0 } }), 'settings: field "concurrency" must be an integer from 1 to 1000, or { limit, key }'],
       ['a bad settings.saveNodeData', () => workflowBody({ settings: { saveNodeData: 'some' } }), 'settings: field "saveNodeData" must be one of all, errorsOnly'],
       ['an unknown setting', () => workflowBody({ settings: { retries: 3 } }), 'settings: unknown setting "retries" (known: timeoutMs, concurrency, saveNodeData, errorWorkflow)'],
       [
