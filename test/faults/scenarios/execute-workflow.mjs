@@ -76,11 +76,13 @@ async function killDuringChildren(scenario, db, api, candidates) {
     const neverCalled = expected.filter((path) => !target.calls.has(path)).length;
     const twice = [...target.calls].filter(([, n]) => n === 2).map(([path]) => path);
     const more = [...target.calls.values()].filter((n) => n > 2).length;
-    // Only a child a killed process held can have made its call twice.
-    const heldAtKills = new Set(kills.flatMap((kill) => kill.inFlight));
+    // Only a child a killed process held can have made its call again, once per kill that found it
+    // in flight (a child recovered after one kill can be in flight at the next one too).
     const pathOf = new Map(children.map((child) => [child.id, `/call/${child.body?.p}/${child.body?.i}`]));
-    const mayRepeat = new Set([...heldAtKills].map((id) => pathOf.get(id)).filter(Boolean));
-    const unexplained = twice.filter((path) => !mayRepeat.has(path));
+    const killsHolding = new Map();
+    for (const kill of kills) for (const id of kill.inFlight) if (pathOf.has(id)) killsHolding.set(pathOf.get(id), (killsHolding.get(pathOf.get(id)) ?? 0) + 1);
+    const mayRepeat = new Set(killsHolding.keys());
+    const unexplained = [...target.calls].filter(([path, n]) => n > 1 + (killsHolding.get(path) ?? 0)).map(([path, n]) => `${path} ×${n}`);
 
     for (const [i, kill] of kills.entries()) {
       scenario.print(`SIGKILL ${kill.name} after ${kill.callsAtKill} calls holding ${kill.parents} parent(s) and ${kill.children} child(ren) RUNNING; back up in ${seconds(restarts[i])}`);
@@ -91,7 +93,7 @@ async function killDuringChildren(scenario, db, api, candidates) {
     scenario.check(children.length === CHILDREN && doubled === 0, `${children.length} children for ${CHILDREN} (parent, node, element) runs, ${doubled} of them doubled`);
     scenario.check(childNotCompleted === 0, `${childNotCompleted} children did not end COMPLETED`);
     scenario.check(neverCalled === 0, `${neverCalled} children's calls never reached the target`);
-    scenario.check(unexplained.length === 0 && more === 0, `${unexplained.length} calls made twice by children no kill found in flight (${unexplained.slice(0, 3).join(', ')}), ${more} more often`);
+    scenario.check(unexplained.length === 0, `${unexplained.length} calls made more often than once plus once per kill that found their child in flight (${unexplained.slice(0, 3).join(', ')})`);
     scenario.noUnexpectedExits();
   } finally {
     await target.close();
