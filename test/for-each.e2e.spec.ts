@@ -60,7 +60,7 @@ describe('forEach (docs/lists-and-subworkflows.md)', () => {
     const workflow = await createWorkflow(t, workflowBody(nodes, after ? [['Start', 'Each'], ['Each', 'After']] : [['Start', 'Each']]));
     const hook = await createWebhook(t, workflow.id);
     const accepted = await t.http.post(`/webhook/handler/${hook.id}`).send(body as object).expect(202);
-    const execution = await waitForExecution(t, accepted.body.executionId, t.admin, 30_000);
+    const execution = await waitForExecution(t, accepted.body.executionId, t.admin, 60_000);
     return { execution, each: nodeRecord(execution, 'Each') };
   }
 
@@ -166,7 +166,7 @@ describe('forEach (docs/lists-and-subworkflows.md)', () => {
     expect(atLimit.each.output[9_999]).toEqual({ n: 10_000 });
     const notAList = await run({ name: 'Each', type: 'set', forEach: '{{ $trigger.body }}', parameters: { values: {} } }, { a: 1 });
     expect(notAList.each.error).toBe('forEach must yield an array, got an object');
-  }, 90_000); // A 10,000-element record takes a while to store and read back on the embedded PGlite.
+  }, 150_000); // A 10,000-element record takes a while to store and read back on the embedded PGlite, shared by every test file.
 
   it('shows the elements in the HTML view as a collapsible list', async () => {
     const { execution } = await run(call('item'), { items: ['<b>a</b>', 'b'] });
