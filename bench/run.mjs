@@ -236,16 +236,7 @@ async function runSchedules(ctx, results) {
   step(`schedules: creating ${options.schedulesCount}, CPU at rest, then firing for ${options.schedulesSeconds} s`);
   ctx.adminApiKey = secrets.adminApiKey;
   results.schedules = await schedulesPhase(ctx, { count: options.schedulesCount, seconds: options.schedulesSeconds });
-  results.serviceWarningLines = ctx.service.warningLines;
-  results.environment.loadAverageAtEnd = loadavg()[0];
-  const { cpus: cores, loadAverageAtStart: before, loadAverageAtEnd: after } = results.environment;
-  if (before > cores || after > cores + 2) results.notes.push(`the machine was busy with other work: load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end on ${cores} cores`);
-  if (ctx.service.warnings) results.notes.push(`the service logged ${ctx.service.warnings} warning/error lines (serviceWarningLines in the JSON)`);
-  const rows = summaryRows(results);
-  console.log(`\n${textTable(rows)}\n`);
-  for (const note of results.notes) console.log(`note: ${note}`);
-  const written = writeResults(join(root, 'bench', 'results'), results, rows);
-  console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
+  finishOnePhase(ctx, results);
 }
 
 /** `--subworkflows`: the service alone, forEach and executeWorkflow throughput (bench/phases/subworkflows.mjs). */
@@ -277,7 +268,7 @@ async function runConcurrency(ctx, results) {
   finishOnePhase(ctx, results);
 }
 
-/** How the one-phase runs (--subworkflows, --concurrency) end: notes, the table, the results files. */
+/** How the one-phase runs (--schedules, --subworkflows, --concurrency) end: notes, the table, the results files. */
 function finishOnePhase(ctx, results) {
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];
