@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { CountingProxy } from './counting-proxy.mjs';
 
 /**
  * A TCP proxy between the service and Redis that reads (never changes) the client's side of RESP
@@ -6,44 +6,19 @@ import net from 'node:net';
  * pipeline goes out in one write). Counted on the wire because the Redis server is shared: its
  * INFO commandstats would mix in every other client's commands.
  */
-export class RespCounter {
+export class RespCounter extends CountingProxy {
   constructor(targetHost, targetPort) {
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
-    this.sockets = new Set();
+    super(targetHost, targetPort);
     this.totals = { writes: 0, commands: 0 };
     this.byName = new Map();
   }
 
-  async start() {
-    this.server = net.createServer((client) => this.accept(client));
-    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = this.server.address().port;
-  }
-
-  wrap(url) {
-    const parsed = new URL(url);
-    parsed.hostname = '127.0.0.1';
-    parsed.port = String(this.port);
-    return parsed.toString();
-  }
-
-  accept(client) {
-    const upstream = net.connect(this.targetPort, this.targetHost);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    upstream.pipe(client);
+  watch() {
     const state = { buffer: Buffer.alloc(0) };
-    client.on('data', (chunk) => {
-      upstream.write(chunk);
+    return (chunk) => {
       this.totals.writes++;
       this.read(state, chunk);
-    });
+    };
   }
 
   /** Whole commands (`*N` arrays of bulk strings) out of the buffer; a partial one waits for more. */
@@ -71,11 +46,6 @@ export class RespCounter {
       if (grown > 0) byName.set(name, grown);
     }
     return { ms: after.at - before.at, writes: after.writes - before.writes, commands: after.commands - before.commands, byName };
-  }
-
-  async stop() {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
 

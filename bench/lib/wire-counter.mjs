@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { CountingProxy } from './counting-proxy.mjs';
 
 const PROTOCOL_3 = 196608;
 const SSL_REQUEST = 80877103;
@@ -13,45 +13,19 @@ const GSSENC_REQUEST = 80877104;
  * Counting on the wire needs no server setting (pg_stat_statements is often not preloaded) and
  * sees exactly the round trips the issue's target is written in.
  */
-export class WireCounter {
+export class WireCounter extends CountingProxy {
   constructor(targetHost, targetPort) {
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
-    this.sockets = new Set();
+    super(targetHost, targetPort);
     this.totals = { roundTrips: 0, statements: 0, transactions: 0, connections: 0, opaqueConnections: 0 };
     this.byText = new Map();
   }
 
-  async start() {
-    this.server = net.createServer((client) => this.accept(client));
-    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = this.server.address().port;
-  }
-
-  /** `url` rewritten to go through the proxy. */
-  wrap(url) {
-    const parsed = new URL(url);
-    parsed.hostname = '127.0.0.1';
-    parsed.port = String(this.port);
-    return parsed.toString();
-  }
-
-  accept(client) {
+  watch() {
     this.totals.connections++;
-    const upstream = net.connect(this.targetPort, this.targetHost);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    upstream.pipe(client);
     const state = { buffer: Buffer.alloc(0), startup: true, opaque: false, inBlock: false, prepared: new Map() };
-    client.on('data', (chunk) => {
-      upstream.write(chunk);
+    return (chunk) => {
       if (!state.opaque) this.read(state, chunk);
-    });
+    };
   }
 
   read(state, chunk) {
@@ -134,11 +108,6 @@ export class WireCounter {
       transactions: after.transactions - before.transactions,
       byText,
     };
-  }
-
-  async stop() {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
 
