@@ -81,15 +81,7 @@ export class PartitionedExecutions1796350000000 implements MigrationInterface {
     await q(`DROP TABLE wfe_moved_executions`);
 
     // Triggers last: moving rows above must not queue their failures a second time.
-    await q(`
-      CREATE TRIGGER "TRG_executions_failed_insert" AFTER INSERT ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW.status = 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
-    await q(`
-      CREATE TRIGGER "TRG_executions_failed_update" AFTER UPDATE OF status ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW.status = 'FAILED' AND OLD.status <> 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
-    await q(`
-      CREATE TRIGGER "TRG_executions_child_ended" AFTER UPDATE OF status ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW."parentWaits" AND NEW.status IN ('COMPLETED', 'FAILED', 'CANCELED') AND OLD.status <> NEW.status) EXECUTE FUNCTION wfe_child_ended()`);
+    await createTriggers(queryRunner);
   }
 
   /** Back to one table: every row copied into it, the unique indexes and triggers restored. */
@@ -115,16 +107,21 @@ export class PartitionedExecutions1796350000000 implements MigrationInterface {
     await q(
       `CREATE UNIQUE INDEX "UQ_executions_parent_node_run" ON "workflow_executions" ("parentExecutionId", "parentNode", "parentIndex") WHERE "parentExecutionId" IS NOT NULL`,
     );
-    await q(`
-      CREATE TRIGGER "TRG_executions_failed_insert" AFTER INSERT ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW.status = 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
-    await q(`
-      CREATE TRIGGER "TRG_executions_failed_update" AFTER UPDATE OF status ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW.status = 'FAILED' AND OLD.status <> 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
-    await q(`
-      CREATE TRIGGER "TRG_executions_child_ended" AFTER UPDATE OF status ON "workflow_executions"
-        FOR EACH ROW WHEN (NEW."parentWaits" AND NEW.status IN ('COMPLETED', 'FAILED', 'CANCELED') AND OLD.status <> NEW.status) EXECUTE FUNCTION wfe_child_ended()`);
+    await createTriggers(queryRunner);
     await q(`DROP TABLE "execution_keys"`);
     await q(`DROP FUNCTION wfe_uuid_at(timestamptz)`);
   }
+}
+
+/** The error-workflow outbox and child-ended triggers (migrations FailureHandling, Subworkflows), on whichever table is workflow_executions now. */
+async function createTriggers(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE TRIGGER "TRG_executions_failed_insert" AFTER INSERT ON "workflow_executions"
+      FOR EACH ROW WHEN (NEW.status = 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
+  await queryRunner.query(`
+    CREATE TRIGGER "TRG_executions_failed_update" AFTER UPDATE OF status ON "workflow_executions"
+      FOR EACH ROW WHEN (NEW.status = 'FAILED' AND OLD.status <> 'FAILED' AND NEW.mode <> 'error') EXECUTE FUNCTION wfe_execution_failed()`);
+  await queryRunner.query(`
+    CREATE TRIGGER "TRG_executions_child_ended" AFTER UPDATE OF status ON "workflow_executions"
+      FOR EACH ROW WHEN (NEW."parentWaits" AND NEW.status IN ('COMPLETED', 'FAILED', 'CANCELED') AND OLD.status <> NEW.status) EXECUTE FUNCTION wfe_child_ended()`);
 }
