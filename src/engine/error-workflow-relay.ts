@@ -2,12 +2,17 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../common/uuid.js';
 import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
+import { ExecutionEvents } from '../executions/execution-events.js';
 import { ViewLinks } from '../executions/view-links.js';
 import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import { ExecutionQueue } from './execution-queue.js';
 
-/** How often the relay looks for FAILED executions (an index scan of a near-empty table). */
-const POLL_MS = 500;
+/**
+ * How often the relay looks for FAILED executions it was not told of: those another process stored
+ * (or abandoned by a claim) when that process did not relay them itself, e.g. it crashed. Failures
+ * this process stores wake it at once (ExecutionEvents.failed).
+ */
+const POLL_MS = 2000;
 const BATCH = 100;
 /** The error workflow's `viewUrl` stays valid this long (docs/failure-handling.md). */
 export const ERROR_VIEW_LINK_SECONDS = 7 * 24 * 3600;
@@ -23,6 +28,9 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('ErrorWorkflows');
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private woken = false;
+  /** A wake arrived while a pass was running. */
+  private missed = false;
 
   constructor(
     private readonly outbox: ErrorWorkflowOutboxRepository,
@@ -44,7 +52,10 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
 
   /** Relays everything waiting; one pass at a time per process. */
   async pass(): Promise<number> {
-    if (this.running) return 0;
+    if (this.running) {
+      this.missed = true;
+      return 0;
+    }
     this.running = true;
     let total = 0;
     try {

@@ -15,6 +15,7 @@ import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
 import { logExecutionEnd, logNodeFailure } from '../executions/execution-log.js';
+import { ExecutionEvents } from '../executions/execution-events.js';
 import { runGraph, type RunResult } from './run-loop.js';
 import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
 
@@ -83,6 +84,7 @@ export class ExecutionEngine {
     private readonly metrics: MetricsService,
     private readonly waiters: CompletionWaiters,
     private readonly resumeTokens: ResumeTokens,
+    private readonly events: ExecutionEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Final states of many executions go out in one statement under load.
@@ -253,6 +255,7 @@ export class ExecutionEngine {
     for (const node of run.nodes) this.metrics.nodeFinished(node.type, node.status, node.ms / 1000);
     this.metrics.executionFinished(run.status, durationMs / 1000);
     logExecutionEnd(execution, run.status, durationMs, run.error, run.failedNode);
+    if (run.status === 'FAILED') this.events.failed();
   }
 
   private contextFor(execution: ClaimedExecution, workflow: LoadedWorkflow): ExecutionContext {
@@ -289,6 +292,7 @@ export class ExecutionEngine {
       const durationMs = completedAt.getTime() - new Date(claimed.startedAt).getTime();
       this.metrics.executionFinished(status, durationMs / 1000);
       logExecutionEnd(claimed, status, durationMs, error, failedNode);
+      if (status === 'FAILED') this.events.failed();
       this.waiters.notify(claimed.id, { status, output, error });
       if (claimed.parentWaits && claimed.parentExecutionId) void this.wakeParent(claimed.parentExecutionId);
       return;
