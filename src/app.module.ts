@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './users/api-key.guard.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EngineModule } from './engine/engine.module.js';
+import { ExecutionLifecycleModule } from './executions/execution-lifecycle.module.js';
 import { ExecutionsModule } from './executions/executions.module.js';
 import { RetentionModule } from './executions/retention.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -30,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config), CommonModule,
+        ConfigModule.forRoot(config), CommonModule, ExecutionLifecycleModule,
         LoggerModule.forRoot(loggerParams(config, logDestination)),
         MetricsModule,
         DatabaseModule.forRoot(config),

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { loadDotEnv } from './config/env-file.js';
 import { createApp } from './app.factory.js';
-import { ShutdownState } from './health/shutdown-state.js';
+import { ShutdownState } from './common/shutdown-state.js';
 import { stopTracing } from './tracing/tracing.js';
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShutdownState } from '../src/health/shutdown-state.js';
+import { ShutdownState } from '../src/common/shutdown-state.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('health endpoints', () => {

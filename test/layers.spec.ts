@@ -15,8 +15,11 @@ const RULES: Array<{ folder: string; never: string[] }> = [
   })),
   { folder: 'workflows', never: ['users', 'engine', 'webhooks', 'executions', 'health', 'metrics'] },
   { folder: 'nodes', never: ['engine', 'webhooks', 'health', 'metrics'] },
-  // The engine runs executions; webhook ingestion, a door into it, sits above it.
-  { folder: 'engine', never: ['webhooks/ingest'] },
+  // Executions (with their lifecycle bus) sit under everything that runs, counts or waits for them.
+  { folder: 'executions', never: ['engine', 'webhooks', 'schedules', 'health', 'metrics'] },
+  // The engine runs executions; webhook ingestion, a door into it, sits above it. Metrics and health
+  // observe the engine (the lifecycle's events, the queue's depth): it calls neither.
+  { folder: 'engine', never: ['webhooks/ingest', 'metrics', 'health'] },
 ];
 
 const SRC = resolve(import.meta.dirname, '../src');

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/common/uuid.js';
+import { ExecutionLifecycle } from '../src/executions/execution-lifecycle.js';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -78,6 +79,32 @@ describe('/metrics (docs/observability.md)', () => {
     expect(moved('webhook_requests_total', { status_code: '413' })).toBe(1);
     // Admin and health routes are not webhook answers.
     expect(moved('webhook_requests_total', { status_code: '201' })).toBe(0);
+  });
+
+  it('still runs and counts executions when a lifecycle listener throws (the failures are counted, the run goes on)', async () => {
+    const lifecycle = t.app.get(ExecutionLifecycle);
+    const off = [
+      lifecycle.on('nodeSettled', () => {
+        throw new Error('broken nodeSettled listener');
+      }),
+      lifecycle.on('finished', () => {
+        throw new Error('broken finished listener');
+      }),
+    ];
+    try {
+      const before = (await t.http.get('/metrics').expect(200)).text;
+      const failuresBefore = lifecycle.failures.get('finished') ?? 0;
+      const workflow = await createWorkflow(t, setWorkflow());
+      const hook = await createWebhook(t, workflow.id);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) ids.push((await t.http.post(`/webhook/handler/${hook.id}`).send({ email: `b${i}@example.com` }).expect(202)).body.executionId);
+      for (const id of ids) expect((await waitForExecution(t, id)).status).toBe('COMPLETED');
+      const after = (await t.http.get('/metrics').expect(200)).text;
+      expect(sample(after, 'workflow_executions_finished_total', { status: 'COMPLETED' }) - sample(before, 'workflow_executions_finished_total', { status: 'COMPLETED' })).toBe(2);
+      expect((lifecycle.failures.get('finished') ?? 0) - failuresBefore).toBe(2);
+    } finally {
+      for (const unsubscribe of off) unsubscribe();
+    }
   });
 });
 

@@ -1,28 +1,34 @@
-import { Injectable } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
+import { TypedBus } from './typed-bus.js';
+
+interface RouteChangeEvents {
+  workflowChanged: string;
+  webhookChanged: string;
+}
 
 /**
  * Tells this process's webhook route cache that a workflow or webhook changed, the moment the
  * change is committed, without the admin modules depending on ingestion. Other replicas rely on
- * the cache's short lifetime instead.
+ * the cache's short lifetime instead. Not an execution event: configuration, on a bus of its own
+ * (the same TypedBus as the execution lifecycle's).
  */
 @Injectable()
 export class RouteChanges {
-  private readonly emitter = new EventEmitter();
+  private readonly bus = new TypedBus<RouteChangeEvents>(new Logger('RouteChanges'));
 
   workflowChanged(workflowId: string): void {
-    this.emitter.emit('workflow', workflowId);
+    this.bus.emit('workflowChanged', workflowId);
   }
 
   webhookChanged(webhookId: string): void {
-    this.emitter.emit('webhook', webhookId);
+    this.bus.emit('webhookChanged', webhookId);
   }
 
   onWorkflowChanged(listener: (workflowId: string) => void): void {
-    this.emitter.on('workflow', listener);
+    this.bus.on('workflowChanged', listener);
   }
 
   onWebhookChanged(listener: (webhookId: string) => void): void {
-    this.emitter.on('webhook', listener);
+    this.bus.on('webhookChanged', listener);
   }
 }

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { allowedAnswerHeaders } from '../common/security-headers.js';
+import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import type { ExecutionStatus, NodeExecution } from '../executions/execution.types.js';
 import { FINAL_STATUSES } from '../executions/execution.types.js';
@@ -33,29 +34,41 @@ interface Listener {
 
 /**
  * Carries "execution X has news" between processes (Redis pub/sub in queue mode), so a waiter on
- * an api replica reads the outcome at once instead of at its next poll.
+ * an api replica reads the outcome at once instead of at its next poll. Provided only in queue mode
+ * (completionRelayProvider); an abstract class so that it is its own injection token.
  */
-export interface CompletionRelay {
-  announce(id: string): void;
-  watch(id: string): void;
-  unwatch(id: string): void;
-  onNews(listener: (id: string) => void): void;
+export abstract class CompletionRelay {
+  abstract announce(id: string): void;
+  abstract watch(id: string): void;
+  abstract unwatch(id: string): void;
+  abstract onNews(listener: (id: string) => void): void;
 }
 
 /**
- * Lets an HTTP request wait for an execution (`lastNode`, `responseNode`, manual runs). The engine
- * notifies in-process at once; a slow poll covers executions run by another replica.
+ * Lets an HTTP request wait for an execution (`lastNode`, `responseNode`, manual runs). Hears of
+ * this process's executions at once (the lifecycle's finished, responded and superseded events);
+ * the relay, or else a slow poll, covers executions run by another replica.
  */
 @Injectable()
 export class CompletionWaiters {
   private readonly listeners = new Map<string, Set<Listener>>();
-  private relay: CompletionRelay | undefined;
 
-  constructor(private readonly executions: ExecutionsRepository) {}
-
-  attachRelay(relay: CompletionRelay): void {
-    this.relay = relay;
-    relay.onNews((id) => {
+  constructor(
+    private readonly executions: ExecutionsRepository,
+    lifecycle: ExecutionLifecycle,
+    @Optional() private readonly relay: CompletionRelay | null = null,
+  ) {
+    lifecycle.on('finished', ({ execution, status, output, error, insertedFinished }) => {
+      if (!insertedFinished) this.notify(execution.id, { status, output, error });
+    });
+    lifecycle.on('responded', ({ id, response }) => this.respond(id, response));
+    // This process's final state was refused: whoever wrote the end has the outcome to tell.
+    lifecycle.on('superseded', ({ id }) =>
+      this.readOutcome(id)
+        .then((outcome) => outcome && this.notify(id, outcome))
+        .catch(() => undefined),
+    );
+    relay?.onNews((id) => {
       const set = this.listeners.get(id);
       if (!set?.size) return;
       const acceptsResponse = [...set].some((listener) => listener.acceptsResponse);
@@ -65,11 +78,11 @@ export class CompletionWaiters {
     });
   }
 
-  notify(id: string, outcome: ExecutionOutcome): void {
+  private notify(id: string, outcome: ExecutionOutcome): void {
     this.emit(id, { kind: 'outcome', outcome });
   }
 
-  respond(id: string, response: WebhookResponse): void {
+  private respond(id: string, response: WebhookResponse): void {
     this.emit(id, { kind: 'response', response });
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../common/uuid.js';
 import { ErrorWorkflowOutboxRepository, type ErrorExecution, type FailedExecution } from '../executions/error-workflows/error-workflow-outbox.repository.js';
-import { ExecutionEvents } from '../executions/execution-events.js';
+import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
 import { ViewLinks } from '../executions/view-links.js';
 import { ConcurrencyKeys } from './concurrency/concurrency-keys.js';
 import { ExecutionQueue } from './execution-queue.js';
@@ -10,7 +10,7 @@ import { ExecutionQueue } from './execution-queue.js';
 /**
  * How often the relay looks for FAILED executions it was not told of: those another process stored
  * (or abandoned by a claim) when that process did not relay them itself, e.g. it crashed. Failures
- * this process stores wake it at once (ExecutionEvents.failed).
+ * this process stores wake it at once (the lifecycle's finished events).
  */
 const POLL_MS = 2000;
 const BATCH = 100;
@@ -28,8 +28,9 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('ErrorWorkflows');
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** A pass is scheduled for the next turn of the event loop (wake). */
   private woken = false;
-  /** A wake arrived while a pass was running. */
+  /** A pass was asked for while one was running: it may have missed that row, so one more follows. */
   private missed = false;
 
   constructor(
@@ -37,13 +38,27 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
     private readonly queue: ExecutionQueue,
     private readonly viewLinks: ViewLinks,
     private readonly concurrencyKeys: ConcurrencyKeys,
+    private readonly lifecycle: ExecutionLifecycle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.appRole === 'api') return;
+    this.lifecycle.on('finished', ({ status }) => {
+      if (status === 'FAILED') this.wake();
+    });
     this.timer = setInterval(() => void this.pass(), POLL_MS);
     this.timer.unref();
+  }
+
+  /** A failure was stored here: its outbox row is waiting. Failures stored together share one pass. */
+  private wake(): void {
+    if (this.woken) return;
+    this.woken = true;
+    setImmediate(() => {
+      this.woken = false;
+      void this.pass();
+    });
   }
 
   beforeApplicationShutdown(): void {
@@ -80,6 +95,10 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
       this.logger.warn({ msg: `Error workflow relay failed (retried in ${POLL_MS} ms): ${(error as Error).message}` });
     } finally {
       this.running = false;
+      if (this.missed) {
+        this.missed = false;
+        this.wake();
+      }
     }
     return total;
   }

@@ -6,16 +6,14 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Batcher } from '../common/batcher.js';
 import { ExecutionsRepository, type ClaimedExecution, type FinalState, type ProgressState } from '../executions/executions.repository.js';
 import { serializeNodeRecords, serializeNodeRecordsOrExplain, storableFailure, toJsonb, UnstorableResultError } from '../executions/node-records.js';
-import { MetricsService } from '../metrics/metrics.service.js';
 import { settleExecutionSpan, tagWorkflow, traceExecutionRun } from '../tracing/spans.js';
 import { tracer } from '../tracing/tracing.js';
-import { CompletionWaiters } from './completion-waiters.js';
 import { ExecutionContext } from './execution-context.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
 import { NodeRunner } from './node-runner.js';
 import { ResumeTokens } from './resume-tokens.js';
 import { logExecutionEnd, logNodeFailure } from '../executions/execution-log.js';
-import { ExecutionEvents } from '../executions/execution-events.js';
+import { ExecutionLifecycle, type ExecutionRef, type NodeSettled } from '../executions/execution-lifecycle.js';
 import { runGraph, type RunResult } from './run-loop.js';
 import { WorkflowDefinitions, type LoadedWorkflow } from './workflow-definitions.js';
 
@@ -42,8 +40,8 @@ export interface FinishedRun {
   output: unknown;
   startedAt: Date;
   completedAt: Date;
-  /** Node timings, reported as metrics once the execution is committed (reportCommitted). */
-  nodes: Array<{ type: string; status: string; ms: number }>;
+  /** Node timings, emitted once the execution is committed (reportCommitted). */
+  nodes: NodeSettled[];
 }
 
 /**
@@ -71,22 +69,16 @@ export class ExecutionEngine {
   private readonly completions: Batcher<FinalState, boolean | Error>;
   /** Per progress commit: whether it was written, or the error the database refused it with. */
   private readonly progress: Batcher<ProgressState, boolean | Error>;
-  /**
-   * Set by the queue: a WAITING execution due soon is woken by a timer in this process. `until` is
-   * on this process's clock, `waitTill` as stored, on the database's.
-   */
-  onSuspended: (execution: { id: string; workflowId: string; until: Date | null; waitTill: Date | null }) => void = () => undefined;
-
   constructor(
     private readonly executions: ExecutionsRepository,
     private readonly definitions: WorkflowDefinitions,
     private readonly runner: NodeRunner,
-    private readonly metrics: MetricsService,
-    private readonly waiters: CompletionWaiters,
     private readonly resumeTokens: ResumeTokens,
-    private readonly events: ExecutionEvents,
+    /** What happens to the runs (started, nodes settled, suspended, finished) goes out here; metrics, waiters and the queue listen. */
+    private readonly lifecycle: ExecutionLifecycle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    lifecycle.on('canceled', ({ id }) => this.abort(id, CANCELED));
     // Final states of many executions go out in one statement under load.
     this.completions = new Batcher(async (states) => {
       try {
@@ -129,7 +121,7 @@ export class ExecutionEngine {
   private async runClaimed(claimed: ClaimedExecution): Promise<void> {
     const controller = new AbortController();
     this.active.set(claimed.id, { controller, attempt: claimed.attempt });
-    this.metrics.executionStarted(claimed.mode);
+    this.lifecycle.emit('started', claimed);
     try {
       const workflow = await this.definitions.load(claimed.workflowId, claimed.workflowVersion);
       if (!workflow) {
@@ -151,7 +143,7 @@ export class ExecutionEngine {
         result = await runGraph(context, this.runner, controller.signal, {
           beforeSideEffect: () => this.commitProgress(context, controller),
           nodeSettled: (node, result, ms) => {
-            this.metrics.nodeFinished(node.type, result.status, ms / 1000);
+            this.lifecycle.emit('nodeSettled', { executionId: claimed.id, nodeName: node.name, nodeType: node.type, status: result.status, durationMs: ms });
             if (result.status === 'FAILED') logNodeFailure(claimed, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
           },
           respond: (response) => this.respond(context, response),
@@ -215,7 +207,7 @@ export class ExecutionEngine {
           throw new Error('A pure run has no outside effects');
         },
         nodeSettled: (node, result, ms) => {
-          nodes.push({ type: node.type, status: result.status, ms });
+          nodes.push({ executionId: execution.id, nodeName: node.name, nodeType: node.type, status: result.status, durationMs: ms });
           if (result.status === 'FAILED') logNodeFailure(execution, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
         },
         respond: () => (needsTheQueue = true),
@@ -248,14 +240,13 @@ export class ExecutionEngine {
     }
   }
 
-  /** Metrics and the log line of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
-  reportCommitted(execution: { id: string; workflowId: string; mode: ClaimedExecution['mode'] }, run: FinishedRun): void {
+  /** The events and the log line of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
+  reportCommitted(execution: ExecutionRef, run: FinishedRun): void {
     const durationMs = run.completedAt.getTime() - run.startedAt.getTime();
-    this.metrics.executionStarted(execution.mode);
-    for (const node of run.nodes) this.metrics.nodeFinished(node.type, node.status, node.ms / 1000);
-    this.metrics.executionFinished(run.status, durationMs / 1000);
+    this.lifecycle.emit('started', execution);
+    for (const node of run.nodes) this.lifecycle.emit('nodeSettled', node);
     logExecutionEnd(execution, run.status, durationMs, run.error, run.failedNode);
-    if (run.status === 'FAILED') this.events.failed();
+    this.lifecycle.emit('finished', { execution, status: run.status, output: run.output, error: run.error, durationMs, insertedFinished: true });
   }
 
   private contextFor(execution: ClaimedExecution, workflow: LoadedWorkflow): ExecutionContext {
@@ -290,16 +281,12 @@ export class ExecutionEngine {
     if (accepted instanceof Error) throw accepted;
     if (accepted) {
       const durationMs = completedAt.getTime() - new Date(claimed.startedAt).getTime();
-      this.metrics.executionFinished(status, durationMs / 1000);
       logExecutionEnd(claimed, status, durationMs, error, failedNode);
-      if (status === 'FAILED') this.events.failed();
-      this.waiters.notify(claimed.id, { status, output, error });
-      if (claimed.parentWaits && claimed.parentExecutionId) void this.wakeParent(claimed.parentExecutionId);
+      this.lifecycle.emit('finished', { execution: claimed, status, output, error, durationMs, insertedFinished: false });
       return;
     }
     this.logger.warn({ msg: `Execution ${claimed.id}: final state not written (canceled, or taken over by another worker)`, executionId: claimed.id, workflowId: claimed.workflowId });
-    const outcome = await this.waiters.readOutcome(claimed.id).catch(() => undefined);
-    if (outcome) this.waiters.notify(claimed.id, outcome);
+    this.lifecycle.emit('superseded', { id: claimed.id });
   }
 
   /**
@@ -337,21 +324,8 @@ export class ExecutionEngine {
     if (tracer) settleExecutionSpan('WAITING');
     const parked = await this.executions.suspend(claimed.id, claimed.attempt, json, response, node, waitMs);
     // A child this run waits for may have ended before it parked: then it is due at once, though `until` is null.
-    if (parked) this.onSuspended({ id: claimed.id, workflowId: claimed.workflowId, until: until ?? (parked.waitTill ? new Date() : null), waitTill: parked.waitTill });
+    if (parked) this.lifecycle.emit('suspended', { id: claimed.id, workflowId: claimed.workflowId, until: until ?? (parked.waitTill ? new Date() : null), waitTill: parked.waitTill });
     else this.logger.warn({ msg: `Execution ${claimed.id}: could not park at wait node "${node}" (canceled, or taken over)`, executionId: claimed.id, workflowId: claimed.workflowId, nodeName: node });
-  }
-
-  /**
-   * A sub-workflow ended and its parent waits for it: the database made the parent due (migration
-   * Subworkflows); this process wakes it now rather than at the next recovery sweep.
-   */
-  private async wakeParent(parentId: string): Promise<void> {
-    try {
-      const parent = await this.executions.dueParent(parentId);
-      if (parent) this.onSuspended({ id: parentId, workflowId: parent.workflowId, until: new Date(), waitTill: parent.waitTill });
-    } catch (error) {
-      this.logger.warn({ msg: `Execution ${parentId}: could not wake it after its child ended (the recovery sweep will): ${(error as Error).message}`, executionId: parentId });
-    }
   }
 
   /** The first respondToWebhook answer goes to the waiting caller now, and is kept with the record. */
@@ -360,7 +334,7 @@ export class ExecutionEngine {
     const scrubbed: WebhookResponse = context.secrets.size ? JSON.parse(context.scrub(JSON.stringify(response))) : response;
     context.webhookResponse = scrubbed;
     context.dirty = true;
-    this.waiters.respond(context.execution.id, scrubbed);
+    this.lifecycle.emit('responded', { id: context.execution.id, response: scrubbed });
   }
 
   /** Commits the records so far, before a node with outside effects starts (docs/executions.md). */

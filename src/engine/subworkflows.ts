@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { newId } from '../common/uuid.js';
 import type { ExecutionEntity } from '../executions/execution.entity.js';
+import { ExecutionLifecycle, type Finished } from '../executions/execution-lifecycle.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import { ExecutionService } from '../executions/execution.service.js';
 import { MAX_SUBWORKFLOW_DEPTH } from '../nodes/execute-workflow.description.js';
@@ -20,13 +21,34 @@ import { WorkflowDefinitions } from './workflow-definitions.js';
  */
 @Injectable()
 export class Subworkflows implements SubworkflowStarter {
+  private readonly logger = new Logger('Subworkflows');
+
   constructor(
     private readonly executions: ExecutionsRepository,
     private readonly definitions: WorkflowDefinitions,
     private readonly queue: ExecutionQueue,
     private readonly executionService: ExecutionService,
     private readonly concurrencyKeys: ConcurrencyKeys,
-  ) {}
+    private readonly lifecycle: ExecutionLifecycle,
+  ) {
+    lifecycle.on('finished', ({ execution }: Finished) => {
+      if (execution.parentWaits && execution.parentExecutionId) void this.wakeParent(execution.parentExecutionId);
+    });
+  }
+
+  /**
+   * A sub-workflow ended and its parent waits for it: the database made the parent due (migration
+   * Subworkflows); this process wakes it now (the queue's wake timer, through `suspended`) rather
+   * than at the next recovery sweep.
+   */
+  private async wakeParent(parentId: string): Promise<void> {
+    try {
+      const parent = await this.executions.dueParent(parentId);
+      if (parent) this.lifecycle.emit('suspended', { id: parentId, workflowId: parent.workflowId, until: new Date(), waitTill: parent.waitTill });
+    } catch (error) {
+      this.logger.warn({ msg: `Execution ${parentId}: could not wake it after its child ended (the recovery sweep will): ${(error as Error).message}`, executionId: parentId });
+    }
+  }
 
   cancelChildren(parentExecutionId: string, parentNode: string): Promise<number[]> {
     return this.executionService.cancelNodeChildren(parentExecutionId, parentNode);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../common/app-error.js';
 import { Batcher } from '../common/batcher.js';
 import type { Principal } from '../common/principal.js';
-import { ExecutionEvents } from './execution-events.js';
+import { ExecutionLifecycle } from './execution-lifecycle.js';
 import { logExecutionEnd } from './execution-log.js';
 import type { ExecutionEntity } from './execution.entity.js';
 import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
@@ -19,7 +19,7 @@ export class ExecutionService {
   constructor(
     private readonly executions: ExecutionsRepository,
     private readonly workflows: WorkflowsRepository,
-    private readonly events: ExecutionEvents,
+    private readonly lifecycle: ExecutionLifecycle,
   ) {
     this.inserts = new Batcher((rows) => this.executions.insertMany(rows), 500, 4);
   }
@@ -74,7 +74,7 @@ export class ExecutionService {
   async cancel(id: string, principal: Principal): Promise<ExecutionEntity> {
     const execution = await this.getExecution(id, principal);
     if (!(await this.executions.cancel(id))) throw conflict(`Execution ${id} is ${execution.status} and cannot be canceled`);
-    this.events.canceled(id);
+    this.lifecycle.emit('canceled', { id });
     await this.cancelWaitedChildren(id);
     const canceled = await this.getExecution(id, principal);
     logExecutionEnd(canceled, 'CANCELED', canceled.completedAt && canceled.startedAt ? canceled.completedAt.getTime() - canceled.startedAt.getTime() : 0, canceled.error, undefined);
@@ -84,7 +84,7 @@ export class ExecutionService {
   /** Cancelling a parent cancels the children it waits for that have not ended (SPEC §7.10). */
   private async cancelWaitedChildren(id: string): Promise<void> {
     for (const child of await this.executions.findWaitedDescendantsToCancel(id)) {
-      if (await this.executions.cancel(child)) this.events.canceled(child);
+      if (await this.executions.cancel(child)) this.lifecycle.emit('canceled', { id: child });
     }
   }
 
@@ -97,7 +97,7 @@ export class ExecutionService {
     const canceled: number[] = [];
     for (const child of await this.executions.findWaitedChildrenToCancel(parentId, parentNode)) {
       if (!(await this.executions.cancel(child.id))) continue;
-      this.events.canceled(child.id);
+      this.lifecycle.emit('canceled', { id: child.id });
       await this.cancelWaitedChildren(child.id);
       canceled.push(child.index);
     }

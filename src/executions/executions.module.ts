@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ErrorWorkflowOutboxRepository } from './error-workflows/error-workflow-outbox.repository.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
-import { ExecutionEvents } from './execution-events.js';
 import { ExecutionViewController } from './execution-view.controller.js';
 import { ExecutionService } from './execution.service.js';
 import { ExecutionsController } from './executions.controller.js';
@@ -13,7 +12,7 @@ import { WorkflowsModule } from '../workflows/workflows.module.js';
   // CredentialCipher: view links are signed with a key derived from the encryption key.
   imports: [CredentialsModule, WorkflowsModule],
   controllers: [ExecutionsController, ExecutionViewController],
-  providers: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ViewLinks],
-  exports: [ExecutionsRepository, ExecutionService, ExecutionEvents, ErrorWorkflowOutboxRepository, ViewLinks],
+  providers: [ExecutionsRepository, ExecutionService, ErrorWorkflowOutboxRepository, ViewLinks],
+  exports: [ExecutionsRepository, ExecutionService, ErrorWorkflowOutboxRepository, ViewLinks],
 })
 export class ExecutionsModule {}

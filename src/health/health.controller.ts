@@ -6,7 +6,7 @@ import { ApiRoute } from '../common/api-docs.js';
 import { Public } from '../common/auth.decorators.js';
 import { DatabaseLifecycle } from '../database/database.lifecycle.js';
 import { RedisHealth } from './redis-health.js';
-import { ShutdownState } from './shutdown-state.js';
+import { ShutdownState } from '../common/shutdown-state.js';
 
 const PING_TIMEOUT_MS = 2000;
 

@@ -1,17 +1,14 @@
-import { Global, Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HealthController } from './health.controller.js';
 import { RedisHealth } from './redis-health.js';
-import { ShutdownState } from './shutdown-state.js';
 import { WorkerRoutesMiddleware } from './worker-routes.middleware.js';
 
-@Global()
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [ShutdownState, RedisHealth],
-  exports: [ShutdownState],
+  providers: [RedisHealth],
 })
 export class HealthModule implements NestModule {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

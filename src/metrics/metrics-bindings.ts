@@ -1,34 +1,29 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExecutionQueue } from '../engine/execution-queue.js';
-import { ExecutionEvents } from '../executions/execution-events.js';
+import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
 import { MetricsService } from './metrics.service.js';
 import { PendingExecutionsRepository } from './pending-executions.repository.js';
 
 /**
- * Connects the metrics to the modules that own the numbers, looked up at start-up so that the
- * global metrics module imports none of them (they all inject MetricsService).
+ * Connects the metrics to what they count: the execution lifecycle's events (no module calls the
+ * metrics about executions), and at scrape time the queue's depth and the database's backlog.
  */
 @Injectable()
-export class MetricsBindings implements OnApplicationBootstrap {
+export class MetricsBindings implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     private readonly pending: PendingExecutionsRepository,
-    private readonly modules: ModuleRef,
+    private readonly queue: ExecutionQueue,
+    private readonly lifecycle: ExecutionLifecycle,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const queue = this.find(ExecutionQueue);
-    this.metrics.setBacklogSource({ queueDepth: () => queue?.depth ?? 0, pending: () => this.pending.read() });
+  onModuleInit(): void {
+    const { metrics, lifecycle } = this;
+    metrics.setBacklogSource({ queueDepth: () => this.queue.depth, pending: () => this.pending.read() });
+    lifecycle.on('started', ({ mode }) => metrics.executionStarted(mode));
+    lifecycle.on('nodeSettled', ({ nodeType, status, durationMs }) => metrics.nodeFinished(nodeType, status, durationMs / 1000));
+    lifecycle.on('finished', ({ status, durationMs }) => metrics.executionFinished(status, durationMs / 1000));
     // A cancel ends an execution wherever it runs (or before it runs): counted where it is accepted.
-    this.find(ExecutionEvents)?.onCanceled(() => this.metrics.executionFinished('CANCELED'));
-  }
-
-  private find<T>(token: abstract new (...args: never[]) => T): T | undefined {
-    try {
-      return this.modules.get(token, { strict: false });
-    } catch {
-      return undefined;
-    }
+    lifecycle.on('canceled', () => metrics.executionFinished('CANCELED'));
   }
 }

@@ -4,13 +4,12 @@ import type { Redis } from 'ioredis';
 import { Batcher } from '../../common/batcher.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
-import type { ShutdownState } from '../../health/shutdown-state.js';
-import type { CompletionWaiters } from '../completion-waiters.js';
+import type { ShutdownState } from '../../common/shutdown-state.js';
+import type { ExecutionLifecycle } from '../../executions/execution-lifecycle.js';
 import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
 import { LocalDispatcher } from './local-dispatcher.js';
-import { RedisCompletionRelay } from './redis-completion-relay.js';
 import { RecoverySweep } from './recovery-sweep.js';
 import { createRedis, quietWarner, withTimeout } from '../../redis/redis-connection.js';
 
@@ -39,21 +38,17 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   private workerConnection: Redis | undefined;
   private worker: Worker | undefined;
   private sweep: RecoverySweep | undefined;
-  private readonly relay: RedisCompletionRelay;
 
   constructor(
     engine: ExecutionEngine,
     private readonly executions: ExecutionsRepository,
     private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
-    waiters: CompletionWaiters,
     concurrency: ConcurrencyRepository,
+    lifecycle: ExecutionLifecycle,
   ) {
     super();
     this.producerConnection = createRedis(config.redisUrl!, 'producer', { failFast: true });
-    // lastNode/responseNode callers on any replica hear of a finish at once.
-    this.relay = new RedisCompletionRelay(config.redisUrl!, config.redisPrefix, this.producerConnection);
-    waiters.attachRelay(this.relay);
     this.producer = new Queue(EXECUTIONS_QUEUE, {
       connection: this.producerConnection,
       prefix: config.redisPrefix,
@@ -71,7 +66,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
         leaseMs: config.executionLeaseMs,
         wakeWithinMs: config.executionSweepIntervalMs * 2,
         limitedPollMs: config.executionSweepIntervalMs,
-      }, concurrency);
+      }, concurrency, lifecycle);
     }
   }
 
@@ -165,7 +160,6 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     // Bounded: with Redis unreachable a close would wait for a reconnect that may never come.
     await withTimeout(Promise.resolve(workerClosed), 1000, 'closing the worker').catch(() => void this.worker?.close(true).catch(() => undefined));
     await withTimeout(this.producer.close(), 500, 'closing the queue').catch(() => undefined);
-    this.relay.close();
     for (const connection of [this.workerConnection, this.producerConnection]) connection?.disconnect();
   }
 }

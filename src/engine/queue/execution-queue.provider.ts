@@ -1,8 +1,9 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ExecutionsRepository } from '../../executions/executions.repository.js';
-import { ShutdownState } from '../../health/shutdown-state.js';
-import { CompletionWaiters } from '../completion-waiters.js';
+import { ShutdownState } from '../../common/shutdown-state.js';
+import { ExecutionLifecycle } from '../../executions/execution-lifecycle.js';
+import { CompletionRelay } from '../completion-waiters.js';
 import { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import { ExecutionEngine } from '../execution-engine.js';
 import { ExecutionQueue } from '../execution-queue.js';
@@ -15,10 +16,24 @@ import { InProcessExecutionQueue } from './in-process-execution-queue.js';
  */
 export const executionQueueProvider: FactoryProvider<Promise<ExecutionQueue>> = {
   provide: ExecutionQueue,
-  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, CompletionWaiters, APP_CONFIG, ConcurrencyRepository],
-  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, waiters: CompletionWaiters, config: AppConfig, concurrency: ConcurrencyRepository) => {
-    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config, concurrency);
+  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, ExecutionLifecycle, APP_CONFIG, ConcurrencyRepository],
+  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, lifecycle: ExecutionLifecycle, config: AppConfig, concurrency: ConcurrencyRepository) => {
+    if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config, concurrency, lifecycle);
     const { BullmqExecutionQueue } = await import('./bullmq-execution-queue.js');
-    return new BullmqExecutionQueue(engine, executions, shutdown, config, waiters, concurrency);
+    return new BullmqExecutionQueue(engine, executions, shutdown, config, concurrency, lifecycle);
+  },
+};
+
+/**
+ * Queue mode: waiters on every replica hear of finishes through Redis (RedisCompletionRelay, in
+ * every role: an api replica waits for what workers run). A single server needs none.
+ */
+export const completionRelayProvider: FactoryProvider<Promise<CompletionRelay | null>> = {
+  provide: CompletionRelay,
+  inject: [APP_CONFIG],
+  useFactory: async (config: AppConfig) => {
+    if (!config.redisUrl) return null;
+    const { RedisCompletionRelay } = await import('./redis-completion-relay.js');
+    return new RedisCompletionRelay(config.redisUrl, config.redisPrefix);
   },
 };

@@ -1,7 +1,8 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import type { ExecutionsRepository } from '../../executions/executions.repository.js';
-import type { ShutdownState } from '../../health/shutdown-state.js';
+import type { ShutdownState } from '../../common/shutdown-state.js';
+import type { ExecutionLifecycle } from '../../executions/execution-lifecycle.js';
 import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
@@ -22,6 +23,7 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
     private readonly shutdown: ShutdownState,
     private readonly config: AppConfig,
     concurrency: ConcurrencyRepository,
+    lifecycle: ExecutionLifecycle,
   ) {
     super();
     this.dispatcher = new LocalDispatcher(engine, executions, {
@@ -29,7 +31,7 @@ export class InProcessExecutionQueue extends ExecutionQueue implements OnApplica
       leaseMs: config.executionLeaseMs,
       wakeWithinMs: config.executionSweepIntervalMs * 2,
       limitedPollMs: config.executionSweepIntervalMs,
-    }, concurrency);
+    }, concurrency, lifecycle);
     this.sweep = new RecoverySweep(executions, config.executionSweepIntervalMs, (items) => this.dispatcher.submit(items, { first: true }), (id) => this.dispatcher.has(id), (waits) => this.dispatcher.wakeSoon(waits));
   }
 

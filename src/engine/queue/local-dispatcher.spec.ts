@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionLifecycle } from '../../executions/execution-lifecycle.js';
 import type { ClaimedExecution, ExecutionsRepository } from '../../executions/executions.repository.js';
 import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
@@ -19,7 +20,6 @@ class Harness {
 
   readonly engine = {
     workerId: 'worker-1',
-    onSuspended: undefined as unknown,
     leasedIds: [] as string[],
     executeWorkflow: (claimed: ClaimedExecution) =>
       new Promise<void>((resolve) => {
@@ -60,11 +60,14 @@ class Harness {
     },
   };
 
+  readonly lifecycle = new ExecutionLifecycle();
+
   readonly dispatcher = new LocalDispatcher(
     this.engine as unknown as ExecutionEngine,
     this.repository as unknown as ExecutionsRepository,
     { concurrency: 2, leaseMs: 30_000, wakeWithinMs: 0, limitedPollMs: 60_000 },
     this.concurrency as unknown as ConcurrencyRepository,
+    this.lifecycle,
   );
 
   /** Creates a PENDING limited execution and queues it, as the ingest does. */
@@ -184,6 +187,16 @@ describe('LocalDispatcher', () => {
     void h.dispatcher.run({ id: 'next', workflowId: 'w' });
     await h.settle();
     expect(h.started).toEqual(['next']);
+  });
+
+  it('wakes an execution suspended until now (a `suspended` event) by a timer, and ignores one that waits for something else', async () => {
+    const h = new Harness();
+    const waitTill = new Date();
+    h.lifecycle.emit('suspended', { id: 'resumed', workflowId: 'w', until: new Date(), waitTill });
+    h.lifecycle.emit('suspended', { id: 'on-a-resume-call', workflowId: 'w', until: null, waitTill: null });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await h.settle();
+    expect(h.started).toEqual(['resumed']);
   });
 
   it('on drain hands back what waits, and stops and releases what still runs at the deadline', async () => {

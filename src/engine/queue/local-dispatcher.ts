@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Batcher } from '../../common/batcher.js';
 import type { ClaimedExecution, ExecutionsRepository } from '../../executions/executions.repository.js';
+import type { ExecutionLifecycle } from '../../executions/execution-lifecycle.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { LEASE_LOST, SHUTDOWN } from '../execution-engine.js';
 import { WaitingLine } from './waiting-line.js';
@@ -66,6 +67,7 @@ export class LocalDispatcher {
     private readonly executions: ExecutionsRepository,
     private readonly options: DispatcherOptions,
     concurrency: ConcurrencyRepository,
+    lifecycle: ExecutionLifecycle,
   ) {
     this.limited = new LimitedClaims(concurrency, engine.workerId, options.leaseMs);
     // Claims arriving together (a burst of jobs, a sweep) share one UPDATE.
@@ -76,9 +78,10 @@ export class LocalDispatcher {
       const byId = new Map(claimed.map((execution) => [execution.id, execution]));
       return ids.map((id) => byId.get(id) ?? null);
     });
-    engine.onSuspended = ({ id, workflowId, until, waitTill }) => {
+    // A WAITING execution due soon is woken by a timer here (wakeAt).
+    lifecycle.on('suspended', ({ id, workflowId, until, waitTill }) => {
       if (until && waitTill) this.wakeAt(id, workflowId, until.getTime(), waitTill);
-    };
+    });
   }
 
   start(): void {

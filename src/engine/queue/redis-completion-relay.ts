@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { CompletionRelay } from '../completion-waiters.js';
 import { createRedis } from '../../redis/redis-connection.js';
@@ -8,16 +9,17 @@ import { createRedis } from '../../redis/redis-connection.js';
  * waits, then reads the outcome from Postgres (messages carry no data, so nothing large or secret
  * travels through Redis). Lost messages (Redis restarting) cost nothing but the waiter's 1 s poll.
  */
-export class RedisCompletionRelay implements CompletionRelay {
+export class RedisCompletionRelay implements CompletionRelay, OnApplicationShutdown {
   private readonly subscriber: Redis;
+  /** Fail-fast: an announcement Redis cannot take now is dropped (the waiter's poll covers it), never queued. */
+  private readonly publisher: Redis;
   private news: (id: string) => void = () => undefined;
 
   constructor(
     url: string,
     private readonly prefix: string,
-    /** A fail-fast connection of the queue, reused for publishing. */
-    private readonly publisher: Redis,
   ) {
+    this.publisher = createRedis(url, 'completion-publisher', { failFast: true });
     // Subscriptions are restored by ioredis after a reconnect.
     this.subscriber = createRedis(url, 'completion-news', { failFast: false });
     this.subscriber.on('message', (channel: string) => this.news(channel.slice(this.channelOf('').length)));
@@ -47,7 +49,9 @@ export class RedisCompletionRelay implements CompletionRelay {
     this.subscriber.unsubscribe(this.channelOf(id)).catch(() => undefined);
   }
 
-  close(): void {
+  /** After the queue's drain (beforeApplicationShutdown): the last runs' finishes are still announced. */
+  onApplicationShutdown(): void {
     this.subscriber.disconnect();
+    this.publisher.disconnect();
   }
 }
