@@ -2,7 +2,20 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from '../entities.js';
 
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+/** The part of a `pg` client the pool hands to `onConnect`. */
+interface PgClientEvents {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * The DataSource of the application, the migration CLI (ormconfig.ts) and the tests. The `pg` pool
+ * under it is configured through public options only: `poolErrorHandler` (TypeORM's, for the pool's
+ * `error` event) and pg-pool's `onConnect` (in `extra`, passed to the pool unchanged).
+ *
+ * `onConnectionLost` hears of an idle client that died (the server restarted): the pool drops the
+ * broken client and the next query reconnects. Without a handler the event would end the process.
+ */
+export function dataSourceOptions(url: string, poolSize: number, onConnectionLost: (error: Error) => void = () => undefined): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -14,6 +27,17 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     installExtensions: false,
     logging: false,
     poolSize,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    poolErrorHandler: onConnectionLost,
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, onConnect: keepErrorsHandled },
   };
+}
+
+/**
+ * A client that is checked out but between queries has no listener of the pool's or TypeORM's for
+ * a moment; a server restart then ("terminating connection due to administrator command") would be
+ * an unhandled 'error' event and kill the process. The client is already dead and the pool discards
+ * it on release, so a permanent listener only has to keep the event handled.
+ */
+function keepErrorsHandled(client: PgClientEvents): void {
+  client.on('error', () => undefined);
 }

@@ -32,14 +32,13 @@ export class DatabaseModule {
             } else {
               logger.log(`Using PostgreSQL at ${redactUrl(url)}`);
             }
-            const dataSource = new DataSource(dataSourceOptions(url, config.dbPoolSize));
+            const dataSource = new DataSource(dataSourceOptions(url, config.dbPoolSize, (error) => logger.warn(`Database connection lost: ${error.message}`)));
             try {
               await dataSource.initialize();
             } catch (error) {
               await embedded?.stop();
               throw error;
             }
-            attachPoolErrorHandler(dataSource);
             if (await hasSessionPerConnection(dataSource)) allowNamedStatements(dataSource);
             const lifecycle = new DatabaseLifecycle(dataSource, embedded);
             if (config.dbMigrateOnStart) {
@@ -58,19 +57,4 @@ export class DatabaseModule {
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-}
-
-/**
- * An idle pg client emits 'error' when the server restarts; without a listener that crashes the
- * process. The pool drops the broken client and the next query reconnects.
- */
-function attachPoolErrorHandler(dataSource: DataSource): void {
-  type Emitter = { on(event: string, fn: (value: never) => void): void };
-  const pool = (dataSource.driver as unknown as { master?: Emitter }).master;
-  pool?.on('error', (error: Error) => logger.warn(`Database connection lost: ${error.message}`));
-  // A client that is checked out but between queries has no listener of the pool's or TypeORM's
-  // for a moment; a server restart then ("terminating connection due to administrator command")
-  // would be an unhandled 'error' event and kill the process. The client is already dead and the
-  // pool discards it on release, so a permanent listener only has to keep the event handled.
-  pool?.on('connect', (client: Emitter) => client.on('error', () => undefined));
 }
