@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
@@ -409,6 +409,9 @@ export class ExecutionsRepository {
    */
   async cancel(id: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
+      // A read-only join of workflow_versions (WorkflowsRepository's): a version never changes once
+      // written, and reading its nodes in the statement that locks the execution costs no extra
+      // round trip while the lock is held.
       const rows: Array<{ nodeExecutions: NodeExecution[] | null; nodes: Array<{ id: string; name: string; type: string }> | null }> = await manager.query(
         `SELECT e."nodeExecutions", v.nodes
            FROM workflow_executions e
@@ -540,6 +543,12 @@ export class ExecutionsRepository {
   async findStatus(id: string): Promise<ExecutionStatus | undefined> {
     const rows: Array<{ status: ExecutionStatus }> = await this.dataSource.query('SELECT status FROM workflow_executions WHERE id = $1', [id]);
     return rows[0]?.status;
+  }
+
+  /** The statuses of `ids` (an id not found is absent), read in the caller's transaction (the schedule firer's claim). */
+  static async statusesIn(manager: EntityManager, ids: string[]): Promise<Map<string, ExecutionStatus>> {
+    const rows: Array<{ id: string; status: ExecutionStatus }> = ids.length ? await manager.query('SELECT id, status FROM workflow_executions WHERE id = ANY($1::uuid[])', [ids]) : [];
+    return new Map(rows.map((row) => [row.id, row.status]));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { unwrapUpdate } from '../database/prepared-statements.js';
 import type { ExecutionStatus, ScheduleTriggerData } from '../executions/execution.types.js';
+import { ExecutionsRepository } from '../executions/executions.repository.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
 import type { TimetableSpec } from './timetable.js';
 
@@ -124,6 +125,8 @@ export class SchedulesRepository {
     plan: (due: DueSchedule[], now: Date, statuses: Map<string, ExecutionStatus>) => Promise<{ firings: Firing[]; advances: ScheduleAdvance[] }>,
   ): Promise<{ created: Firing[]; due: DueSchedule[]; advances: ScheduleAdvance[] }> {
     return this.manager.transaction(async (manager) => {
+      // Read-only join of workflows (WorkflowsRepository's): the version, owner and settings a firing
+      // runs with are those current when its schedule row is locked, in the same statement.
       const due: Array<DueSchedule & { now: Date }> = await manager.query(
         `SELECT ${SCHEDULE_COLUMNS}, w.version AS "workflowVersion", w."ownerId", w.settings, now() AS now
            FROM workflow_schedules s JOIN workflows w ON w.id = s."workflowId"
@@ -134,11 +137,7 @@ export class SchedulesRepository {
       );
       if (!due.length) return { created: [], due: [], advances: [] };
       const ids = due.flatMap((row) => [row.lastExecutionId, row.bufferedExecutionId]).filter((id): id is string => id !== null);
-      const statuses = new Map<string, ExecutionStatus>();
-      if (ids.length) {
-        const rows: Array<{ id: string; status: ExecutionStatus }> = await manager.query('SELECT id, status FROM workflow_executions WHERE id = ANY($1::uuid[])', [ids]);
-        for (const row of rows) statuses.set(row.id, row.status);
-      }
+      const statuses = await ExecutionsRepository.statusesIn(manager, ids);
       const { firings, advances } = await plan(due, new Date(due[0].now), statuses);
       let created: Firing[] = [];
       if (firings.length) {
@@ -180,7 +179,9 @@ export class SchedulesRepository {
   /**
    * Buffered firings (bufferOne) whose predecessor has ended: they can be claimed now, and are
    * handed to the queue at once rather than waiting for the recovery sweep. The partial index
-   * keeps this to the few rows that have one.
+   * keeps this to the few rows that have one. It reads workflow_executions and workflows (owned by
+   * ExecutionsRepository and WorkflowsRepository) in a read-only join: the schedule row leads to
+   * the execution, and asking the owners row by row would be a query per buffered firing every pass.
    */
   async releasableBuffered(): Promise<Array<{ id: string; workflowId: string; concurrencyKey: string | null }>> {
     const rows: Array<{ id: string; workflowId: string; concurrencyKey: string | null }> = unwrapUpdate(
