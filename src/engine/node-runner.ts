@@ -28,7 +28,7 @@ export interface NodeRunHooks {
   beforeSideEffect(): Promise<void>;
   /** A respondToWebhook node's answer for the waiting caller. */
   respond(response: WebhookResponse): void;
-  /** A node's run ended, retries included (metrics, and the log of node failures). */
+  /** A node's run ended, retries included (the lifecycle's nodeSettled event, and the log of node failures). */
   nodeSettled?(node: WorkflowNode, result: NodeResult, durationMs: number): void;
 }
 

@@ -96,7 +96,11 @@ export interface ProgressState {
 }
 
 export interface ExecutionFilter {
-  /** Only executions this user started or whose workflow this user owns. */
+  /**
+   * Only executions this user started or whose workflow this user owns. The one read of `workflows`
+   * (WorkflowsRepository's) here: a sub-select inside the page's query, since a list of the user's
+   * workflow ids fetched first could be long, and the page must be filtered before its LIMIT.
+   */
   visibleTo?: string;
   workflowId?: string;
   status?: ExecutionStatus;
