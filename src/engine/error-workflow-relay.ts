@@ -32,6 +32,8 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
   private woken = false;
   /** A pass was asked for while one was running: it may have missed that row, so one more follows. */
   private missed = false;
+  /** Shutting down: no new pass starts (the database pool is about to close). */
+  private stopped = false;
 
   constructor(
     private readonly outbox: ErrorWorkflowOutboxRepository,
@@ -53,7 +55,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
 
   /** A failure was stored here: its outbox row is waiting. Failures stored together share one pass. */
   private wake(): void {
-    if (this.woken) return;
+    if (this.woken || this.stopped) return;
     this.woken = true;
     setImmediate(() => {
       this.woken = false;
@@ -62,6 +64,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
   }
 
   beforeApplicationShutdown(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
