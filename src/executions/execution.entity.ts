@@ -13,11 +13,11 @@ import { expandNodeRecords } from './node-records.js';
 @Index('IDX_executions_user_id', ['userId', 'id'])
 @Index('IDX_executions_status_id', ['status', 'id'])
 /**
- * A workflow's executions of one status, with their sizes: GET /executions/stats is an index-only
- * scan of it, the status filter a probe. Its INCLUDE ("sizeBytes"), which TypeORM cannot declare,
- * is migration ExecutionStats'; `synchronize: false` keeps the schema check from undoing it.
+ * (workflowId, status, id) INCLUDE (sizeBytes), made by migration ExecutionStats: GET
+ * /executions/stats is an index-only scan of it, a workflow's status filter a probe. TypeORM cannot
+ * declare an INCLUDE; `synchronize: false` keeps its schema check from undoing it.
  */
-@Index('IDX_executions_workflow_status_id', ['workflowId', 'status', 'id'], { synchronize: false })
+@Index('IDX_executions_workflow_status_id', { synchronize: false })
 /** The retention pass (docs/executions.md) finds ended executions by completion time. */
 @Index('IDX_executions_completed_at', ['completedAt'])
 @Index('IDX_executions_retry_of', ['retryOf'], { where: '"retryOf" IS NOT NULL' })
