@@ -159,8 +159,8 @@ export class ExecutionEntity {
   waitedMs: number;
 
   /**
-   * What its trigger data, node records, webhook answer and error take as stored, in bytes (SIZE_BYTES
-   * in executions.repository.ts, written with them); null for executions stored before it was recorded.
+   * What its trigger data, node records, webhook answer and error take as stored, in bytes, written
+   * with them (execution-size.ts); null for executions stored before it was recorded.
    */
   @Column({ type: 'integer', nullable: true })
   sizeBytes: number | null;
