@@ -1,7 +1,7 @@
 /**
  * `npm run bench:history` — execution history at volume (bench/README.md, docs/retention-and-sizing.md).
  *
- * For each schema — `partitioned` (every migration) and `flat` (the migrations before
+ * For each schema — `partitioned` (every migration) and `flat` (every migration but
  * PartitionedExecutions: one table) — in a database of its own (wfe_bench_history_<schema>):
  * fills N executions spread over 30 whole UTC days ending at today's start, generated in SQL
  * (small payloads) on 2 connections (a day each at a time; on the partitioned schema each day then
@@ -19,7 +19,7 @@
  *
  * Options: --rows N (50000000), --samples N (200), --workflows N (1000), --only partitioned|flat, --keep,
  * --suffix S (databases wfe_bench_history_<schema>S: two runs on one server do not drop each other's).
- * The flat schema gets ExecutionStats too (sizeBytes and its index): the repository reads that column.
+ * The flat schema gets the later migrations too (ExecutionStats: sizeBytes, which the repository reads).
  */
 import 'reflect-metadata';
 import { dirname, join, resolve } from 'node:path';
