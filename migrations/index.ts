@@ -9,6 +9,7 @@ import { Subworkflows1796330000000 } from './1796330000000-Subworkflows.js';
 import { ExecutionConcurrency1796340000000 } from './1796340000000-ExecutionConcurrency.js';
 import { ExecutionWaitedTime1796341000000 } from './1796341000000-ExecutionWaitedTime.js';
 import { PartitionedExecutions1796350000000 } from './1796350000000-PartitionedExecutions.js';
+import { ExecutionStats1796360000000 } from './1796360000000-ExecutionStats.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   ExecutionConcurrency1796340000000,
   ExecutionWaitedTime1796341000000,
   PartitionedExecutions1796350000000,
+  ExecutionStats1796360000000,
 ];

@@ -23,6 +23,7 @@ function execution(overrides: Partial<ExecutionDto> = {}): ExecutionDto {
     startedAt: '2026-01-01T00:00:00.000Z',
     completedAt: '2026-01-01T00:00:00.100Z',
     durationMs: 100,
+    sizeBytes: 120,
     ...overrides,
   };
 }

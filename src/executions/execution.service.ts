@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound } from '../common/app-error.js';
+import { conflict, invalid, notFound } from '../common/app-error.js';
 import { Batcher } from '../common/batcher.js';
 import type { Principal } from '../common/principal.js';
 import { ExecutionLifecycle } from './execution-lifecycle.js';
 import { logExecutionEnd } from './execution-log.js';
 import type { ExecutionEntity } from './execution.entity.js';
-import { ExecutionsRepository, type ExecutionFilter, type InsertResult, type NewExecution } from './executions.repository.js';
+import { ExecutionsRepository, type ExecutionFilter, type ExecutionStats, type InsertResult, type NewExecution, type StatsFilter } from './executions.repository.js';
 import { WorkflowsRepository } from '../workflows/workflows.repository.js';
+
+/** GET /executions/stats: the widest range asked at once (a month of daily partitions). */
+export const STATS_MAX_RANGE_DAYS = 31;
+const DAY_MS = 86_400_000;
 
 /**
  * Executions as the rest of the service sees them (README.md names). Creation goes through a group
@@ -63,6 +67,19 @@ export class ExecutionService {
   listExecutions(filter: ExecutionFilter, principal: Principal, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
     const scoped = principal.role === 'admin' ? filter : { ...filter, visibleTo: principal.userId };
     return this.executions.list(scoped, limit, cursor, withNodes);
+  }
+
+  /**
+   * GET /executions/stats (SPEC §7.13) over [from, to]: `to` defaults to now, `from` to a day before
+   * `to`. Scoped like the list: a member counts the executions they may see.
+   */
+  async stats(query: { workflowId?: string; from?: string; to?: string }, principal: Principal): Promise<ExecutionStats & { from: Date; to: Date }> {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
+    if (from > to) throw invalid('from must not be after to');
+    if (to.getTime() - from.getTime() > STATS_MAX_RANGE_DAYS * DAY_MS) throw invalid(`from and to must be at most ${STATS_MAX_RANGE_DAYS} days apart`);
+    const filter: StatsFilter = { workflowId: query.workflowId, from, to, ...(principal.role !== 'admin' && { visibleTo: principal.userId }) };
+    return { ...(await this.executions.stats(filter)), from, to };
   }
 
   /** Bulk retry's picks (ExecutionsRepository.findRetryCandidates), scoped to what the caller may see. */

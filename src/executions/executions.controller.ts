@@ -3,8 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../common/api-docs.js';
 import { pageLimit, toPage, type Page } from '../common/pagination.js';
 import { CurrentPrincipal, type Principal } from '../common/principal.js';
-import { ExecutionDto, ExecutionListQueryDto, ExecutionPageDto, WorkflowExecutionsQueryDto, toExecutionDto } from './dto/execution.dto.js';
-import { ExecutionService } from './execution.service.js';
+import { ExecutionDto, ExecutionListQueryDto, ExecutionPageDto, ExecutionStatsDto, ExecutionStatsQueryDto, WorkflowExecutionsQueryDto, toExecutionDto } from './dto/execution.dto.js';
+import { ExecutionService, STATS_MAX_RANGE_DAYS } from './execution.service.js';
 
 @ApiTags('executions')
 @Controller('executions')
@@ -19,6 +19,20 @@ export class ExecutionsController {
     const filter = { workflowId: query.workflowId, status: query.status, mode: query.mode, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
     const rows = await this.executions.listExecutions(filter, principal, limit, query.cursor, withNodes);
     return toPage(rows, limit, (row) => toExecutionDto(row, withNodes));
+  }
+
+  @Get('stats')
+  @ApiRoute({
+    summary: 'Counts by status and total size of the executions created in a time range',
+    description:
+      `Executions created from \`from\` to \`to\` (both inclusive; default: the last 24 hours), at most ${STATS_MAX_RANGE_DAYS} days apart, optionally of one workflow; ` +
+      'counted by their status now, with their `sizeBytes` summed. Members count the executions they may see. Answered from an index, not by reading the executions (docs/retention-and-sizing.md).',
+    type: ExecutionStatsDto,
+    errors: [400],
+  })
+  async stats(@Query() query: ExecutionStatsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ExecutionStatsDto> {
+    const stats = await this.executions.stats(query, principal);
+    return { workflowId: query.workflowId ?? null, from: stats.from.toISOString(), to: stats.to.toISOString(), total: stats.total, byStatus: stats.byStatus, sizeBytes: stats.sizeBytes };
   }
 
   @Get('workflow/:id')

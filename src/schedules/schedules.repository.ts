@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { unwrapUpdate } from '../database/prepared-statements.js';
+import { sizeBytesSql } from '../executions/execution-size.js';
 import type { ExecutionStatus, ScheduleTriggerData } from '../executions/execution.types.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
 import type { WorkflowSettings } from '../workflows/workflow.types.js';
@@ -146,8 +147,8 @@ export class SchedulesRepository {
                 k AS (INSERT INTO execution_keys (scope, key, kind, "executionId")
                       SELECT v.wf, v.ikey, 'schedule', v.id FROM v WHERE v.ikey IS NOT NULL
                       ON CONFLICT DO NOTHING RETURNING "executionId")
-           INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt", "concurrencyKey")
-           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp(), v.ckey
+           INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "userId", mode, status, "triggerData", "idempotencyKey", "startsAfter", "createdAt", "concurrencyKey", "sizeBytes")
+           SELECT v.id, v.wf, v.ver, v.usr, 'schedule', 'PENDING', v.trigger, v.ikey, v.after, clock_timestamp(), v.ckey, ${sizeBytesSql({ trigger: 'v.trigger', nodes: "'[]'::jsonb" })}
              FROM v WHERE v.ikey IS NULL OR v.id IN (SELECT "executionId" FROM k)
            RETURNING id`,
           [JSON.stringify(firings.map((f) => ({ id: f.id, wf: f.workflowId, ver: f.workflowVersion, usr: f.userId, trigger: f.triggerData, ikey: f.idempotencyKey, after: f.startsAfter, ckey: f.concurrencyKey ?? null })))],

@@ -148,6 +148,8 @@ describe('authorisation matrix over every documented admin route (docs/security.
     'PATCH /webhooks/{id}': { ownerScoped: true, ok: 200, prepare: async (actor) => ({ params: { id: await newWebhook(actor) }, body: { active: false } }) },
     'DELETE /webhooks/{id}': { ownerScoped: true, ok: 204, prepare: async (actor) => ({ params: { id: await newWebhook(actor) } }) },
     'GET /executions': { ok: 200, prepare: async () => ({ params: {} }) },
+    // Counts what the caller may see (test/execution-stats.e2e.spec.ts): another member's workflow counts nothing.
+    'GET /executions/stats': { ok: 200, prepare: async () => ({ params: {} }) },
     // Another member's workflow is a 404 (docs/security.md), not an empty page.
     'GET /executions/workflow/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.workflow } }) },
     'GET /executions/{id}': { ownerScoped: true, ok: 200, prepare: async () => ({ params: { id: base.execution } }) },

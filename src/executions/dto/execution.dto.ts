@@ -73,6 +73,13 @@ export class ExecutionDto {
   @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) completedAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 1834,
+    description: 'Bytes its trigger data, node records, webhook answer and error take as stored, updated with every write of them (docs/retention-and-sizing.md); null for executions stored before it was recorded',
+  })
+  sizeBytes: number | null;
   @ApiPropertyOptional({
     example: '/executions/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/view-link',
     description: 'In GET /executions/:id: POST here for a signed link that opens the HTML view in a browser without the API key',
@@ -93,6 +100,30 @@ export class ExecutionListQueryDto extends PageQueryDto {
 
 export class WorkflowExecutionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['nodes'] }) @IsOptional() @IsIn(['nodes']) include?: 'nodes';
+}
+
+export class ExecutionStatsQueryDto {
+  @ApiPropertyOptional({ description: "Only this workflow's executions" }) @IsOptional() @IsUUID('all') workflowId?: string;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601); default: 24 hours before `to`' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ description: 'Created at or before (ISO-8601); default: now' }) @IsOptional() @IsDateString() to?: string;
+}
+
+export class ExecutionStatusCountsDto {
+  @ApiProperty({ example: 0 }) PENDING: number;
+  @ApiProperty({ example: 2 }) RUNNING: number;
+  @ApiProperty({ example: 1 }) WAITING: number;
+  @ApiProperty({ example: 9120 }) COMPLETED: number;
+  @ApiProperty({ example: 380 }) FAILED: number;
+  @ApiProperty({ example: 12 }) CANCELED: number;
+}
+
+export class ExecutionStatsDto {
+  @ApiProperty({ type: String, nullable: true }) workflowId: string | null;
+  @ApiProperty({ example: '2026-12-02T00:00:00.000Z' }) from: string;
+  @ApiProperty({ example: '2026-12-02T23:59:59.999Z' }) to: string;
+  @ApiProperty({ example: 9515, description: 'Executions created in the range that the caller may see' }) total: number;
+  @ApiProperty({ type: ExecutionStatusCountsDto, description: 'Of them, how many are in each status now' }) byStatus: ExecutionStatusCountsDto;
+  @ApiProperty({ example: 17_450_112, description: 'Their sizeBytes summed (executions without one count 0)' }) sizeBytes: number;
 }
 
 export class ExecutionAcceptedDto {
@@ -124,6 +155,7 @@ export function toExecutionDto(execution: ExecutionEntity, withNodes = true, chi
     startedAt: execution.startedAt?.toISOString() ?? null,
     completedAt: execution.completedAt?.toISOString() ?? null,
     durationMs: started !== undefined && completed !== undefined ? completed - started : null,
+    sizeBytes: execution.sizeBytes ?? null,
     // Every answer about one execution says where to get a link that opens its view in a browser.
     ...(withNodes ? { viewLinkPath: `/executions/${execution.id}/view-link` } : {}),
   };

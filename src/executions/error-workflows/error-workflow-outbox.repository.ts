@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WorkflowSettings } from '../../workflows/workflow.types.js';
 import type { NodeExecution, TriggerData } from '../execution.types.js';
+import { sizeBytesSql } from '../execution-size.js';
 import { toJsonb } from '../node-records.js';
 
 /** A FAILED execution waiting for its error workflow, with what is needed to start it. */
@@ -83,8 +84,8 @@ export class ErrorWorkflowOutboxRepository {
     );
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH taken AS (DELETE FROM error_workflow_outbox WHERE "executionId" = ANY($1::uuid[]) RETURNING "executionId")
-       INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt", attempt, "concurrencyKey")
-       SELECT v.id, v.wf, v.ver, NULL, v.usr, 'error', 'PENDING', v.trigger, '[]'::jsonb, v.created, 0, v.ckey
+       INSERT INTO workflow_executions (id, "workflowId", "workflowVersion", "webhookId", "userId", mode, status, "triggerData", "nodeExecutions", "createdAt", attempt, "concurrencyKey", "sizeBytes")
+       SELECT v.id, v.wf, v.ver, NULL, v.usr, 'error', 'PENDING', v.trigger, '[]'::jsonb, v.created, 0, v.ckey, ${sizeBytesSql({ trigger: 'v.trigger', nodes: "'[]'::jsonb" })}
          FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, failed uuid, wf uuid, ver int, usr uuid, trigger jsonb, created timestamptz, ckey text)
          JOIN taken ON taken."executionId" = v.failed
        RETURNING id`,
