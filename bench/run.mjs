@@ -290,6 +290,7 @@ async function runQueueOnly(ctx, results) {
     console.log(`statements per execution (queue, ${name}, burst):`);
     for (const statement of flow.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
     if (flow.burst.topRedisCommands) console.log(`  Redis: ${flow.burst.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
+    if (flow.sequential.topRedisCommands) console.log(`  Redis, one at a time: ${flow.sequential.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
   }
 }
 

@@ -151,7 +151,8 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
       jobs.push({ name: BATCH_JOB, data: { executions } });
     }
     try {
-      await withTimeout(this.producer.addBulk(jobs), ADD_TIMEOUT_MS, 'addBulk');
+      // One job is one script call; addBulk wraps even one in MULTI … EXEC (two commands more).
+      await withTimeout(jobs.length === 1 ? this.producer.add(jobs[0].name, jobs[0].data).then(() => undefined) : this.producer.addBulk(jobs).then(() => undefined), ADD_TIMEOUT_MS, 'addBulk');
       this.warn.recovered('Enqueues to Redis work again');
     } catch (error) {
       this.warn(`Could not queue ${items.length} execution(s) in Redis (a worker's sweep will run them): ${(error as Error).message}`);
