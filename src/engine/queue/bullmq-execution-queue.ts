@@ -104,7 +104,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     if (!dispatcher) return;
     dispatcher.start();
     this.workerConnection = createRedis(this.config.redisUrl!, 'worker', { failFast: false });
-    this.worker = new Worker<QueuedExecution>(EXECUTIONS_QUEUE, (job, token) => this.process(dispatcher, job, token), {
+    this.worker = new Worker<BatchJob | QueuedExecution>(EXECUTIONS_QUEUE, (job, token) => this.process(dispatcher, job, token), {
       connection: this.workerConnection,
       prefix: this.config.redisPrefix,
       concurrency: jobSlots(this.config.executionConcurrency),
