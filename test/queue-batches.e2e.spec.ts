@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ExecutionQueue } from '../src/engine/execution-queue.js';
 import type { BatchJob } from '../src/engine/queue/bullmq-execution-queue.js';
-import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
+import { createWebhook, createWorkflow, scoreRouter, waitForExecution } from './support/factories.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
@@ -40,7 +40,7 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
 
   const send = (t: TestApp, hookId: string, count: number, key: string): Promise<string[]> =>
     Promise.all(
-      Array.from({ length: count }, async (_, i) => (await t.http.post(`/webhook/handler/${hookId}`).set('Idempotency-Key', `${key}-${i}`).send({ score: 95, email: 'ada@example.com' }).expect(202)).body.executionId as string),
+      Array.from({ length: count }, async (_, i) => (await t.http.post(`/webhook/handler/${hookId}`).set('Idempotency-Key', `${key}-${i}`).send({ score: 95, email: 'ada@example.com', name: 'Ada' }).expect(202)).body.executionId as string),
     );
 
   const row = async (id: string) => (await db.query('SELECT status, attempt, "lostRuns" FROM workflow_executions WHERE id = $1', [id]))[0];
@@ -50,7 +50,7 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     const prefix = env.REDIS_PREFIX;
     const api = await startTestApp(env);
     apps.push(api);
-    const workflow = await createWorkflow(api, pureWorkflow());
+    const workflow = await createWorkflow(api, scoreRouter());
     const hook = await createWebhook(api, workflow.id);
     const ids = await send(api, hook.id, 40, 'burst');
 
@@ -75,8 +75,8 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
 
     // A caller waits on the api for this one: its end, and only its end, is published.
     const waiting = await createWebhook(api, workflow.id, { responseMode: 'lastNode' });
-    const answer = await api.http.post(`/webhook/handler/${waiting.id}`).send({ score: 95, email: 'ada@example.com' }).expect(200);
-    expect(answer.body).toEqual({ msg: 'Well done ada@example.com' });
+    const answer = await api.http.post(`/webhook/handler/${waiting.id}`).send({ score: 95, email: 'ada@example.com', name: 'Ada' }).expect(200);
+    expect(answer.body).toMatchObject({ to: 'ada@example.com' });
     const [waited] = (await db.query('SELECT id FROM workflow_executions WHERE "webhookId" = $1', [waiting.id])) as Array<{ id: string }>;
     await sleep(200);
     expect(news).toEqual([waited.id]);
@@ -100,30 +100,33 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     await queue.add('batch', { executions: [] });
     await sleep(300);
 
-    // A worker that claims the first two executions of its job, starts them, and dies.
+    // A worker that takes every job, starts two executions (claims them), and dies.
     const taken: string[] = [];
+    const startedThere: string[] = [];
     const doomed = new Worker<BatchJob>(
       'executions',
       async (job) => {
         const executions = job.data.executions.map((execution) => execution.id);
         if (!executions.length) return;
         taken.push(...executions);
+        const starting = executions.slice(0, 2 - startedThere.length);
+        startedThere.push(...starting);
         await db.query(
           `UPDATE workflow_executions SET status = 'RUNNING', attempt = 1, "leaseOwner" = 'dead-worker', "leaseExpiresAt" = now() - interval '1 second', "startedAt" = now() WHERE id = ANY($1::uuid[])`,
-          [executions.slice(0, 2)],
+          [starting],
         );
         await new Promise(() => undefined);
       },
       { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: 10, lockDuration: 1000 },
     );
-    const workflow = await createWorkflow(api, pureWorkflow());
+    const workflow = await createWorkflow(api, scoreRouter());
     const hook = await createWebhook(api, workflow.id);
     const ids = await send(api, hook.id, 6, 'doomed');
     for (let waited = 0; taken.length < ids.length && waited < 10_000; waited += 50) await sleep(50);
     expect(taken.sort()).toEqual([...ids].sort());
     // SIGKILL as far as Redis can tell: the job stays active, and its lock is no longer renewed.
     await doomed.close(true);
-    const started = new Set(taken.slice(0, 2));
+    const started = new Set(startedThere);
     expect((await Promise.all(ids.map(row))).map((stored) => stored.status).sort()).toEqual(['PENDING', 'PENDING', 'PENDING', 'PENDING', 'RUNNING', 'RUNNING']);
 
     consumer.resume();
@@ -135,24 +138,3 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     }
   }, 60_000);
 });
-
-/** trigger → condition → set, as in the README. */
-function pureWorkflow() {
-  return workflowBody(
-    [
-      { name: 'Webhook', type: 'trigger' },
-      {
-        name: 'Check score',
-        type: 'condition',
-        parameters: { conditions: [{ output: 0, rules: [{ field: '{{ $trigger.body.score }}', operator: 'greaterThan', value: 90 }] }], defaultOutput: 1 },
-      },
-      { name: 'High', type: 'set', parameters: { values: { msg: 'Well done {{ $trigger.body.email }}' } } },
-      { name: 'Low', type: 'set', parameters: { values: { msg: 'Keep trying' } } },
-    ],
-    [
-      ['Webhook', 'Check score'],
-      ['Check score', 'High', 0],
-      ['Check score', 'Low', 1],
-    ],
-  );
-}
