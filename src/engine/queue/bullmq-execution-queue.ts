@@ -207,11 +207,13 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     await this.dispatcher?.drain(deadline);
     // Runs stopped by the drain had their jobs done long ago: their leases are handed back, and a
     // job of their own lets another worker resume them at once rather than at its next sweep.
+    // Sent while the worker closes: the grace period's last moments are short.
     const released = this.dispatcher?.releasedItems ?? [];
-    if (released.length) await withTimeout(this.add(released), 500, 'queueing released executions').catch(() => undefined);
+    const requeued = released.length ? withTimeout(this.add(released), 500, 'queueing released executions').catch(() => undefined) : undefined;
     // The processors settle right after the drain, and with them the worker's close.
     // Bounded: with Redis unreachable a close would wait for a reconnect that may never come.
     await withTimeout(Promise.resolve(workerClosed), 1000, 'closing the worker').catch(() => void this.worker?.close(true).catch(() => undefined));
+    await requeued;
     await withTimeout(this.producer.close(), 500, 'closing the queue').catch(() => undefined);
     this.relay.close();
     for (const connection of [this.workerConnection, this.producerConnection]) connection?.disconnect();
