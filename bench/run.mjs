@@ -154,6 +154,10 @@ async function main() {
     await sleep(2000);
     ctx.rss.close('rest');
 
+    if (options.queueOnly) {
+      await runQueueOnly(ctx, results);
+      return;
+    }
     const base = ctx.service.baseUrl;
     const { pure, effect } = ctx.workflows;
     step(`ingest (pure workflow): baseline then service, ${options.ingestSeconds} s each`);
@@ -269,6 +273,27 @@ async function runConcurrency(ctx, results) {
 }
 
 /** How the one-phase runs (--schedules, --subworkflows, --concurrency) end: notes, the table, the results files. */
+/** `--queue-only`: the single process only sets the workflows up, then api + worker run the queue-mode phases. */
+async function runQueueOnly(ctx, results) {
+  ctx.rss.stop();
+  const service = ctx.service;
+  await stopService(service);
+  ctx.service = undefined;
+  step('queue mode: api + worker');
+  results.queueMode = await queueModePhase(ctx);
+  step('queue mode db and Redis cost: api + worker again, through counting proxies');
+  results.queueCost = await dbCostPhase(ctx, { mode: 'queue' });
+  ctx.service = service;
+  finishOnePhase(ctx, results);
+  ctx.service = undefined;
+  for (const [name, flow] of Object.entries(results.queueCost?.workflows ?? {})) {
+    console.log(`statements per execution (queue, ${name}, burst):`);
+    for (const statement of flow.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
+    if (flow.burst.topRedisCommands) console.log(`  Redis: ${flow.burst.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
+    if (flow.sequential.topRedisCommands) console.log(`  Redis, one at a time: ${flow.sequential.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
+  }
+}
+
 function finishOnePhase(ctx, results) {
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];

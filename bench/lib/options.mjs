@@ -20,7 +20,7 @@ function ownRedisDatabase(url) {
 export function readOptions(argv = process.argv.slice(2), env = process.env) {
   const flags = new Set(argv.filter((arg) => !arg.includes('=')));
   const values = Object.fromEntries(argv.filter((arg) => arg.includes('=')).map((arg) => arg.replace(/^--/, '').split('=')));
-  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help', '--schedules', '--subworkflows', '--concurrency']);
+  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help', '--schedules', '--subworkflows', '--concurrency', '--queue-only']);
   for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (known: ${[...known].join(', ')}, --e2e-rate=N, --tracing=RATIO, --schedules-count=N, --schedules-seconds=N, --subworkflows-runs=N, --concurrency-executions=N)`);
   const quick = flags.has('--quick');
   const tracing = values.tracing === undefined ? undefined : Number(values.tracing);
@@ -38,6 +38,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     e2eRate: values['e2e-rate'] ? Number(values['e2e-rate']) : undefined,
     /** Runs the queue-mode phase even when the build does not look like it supports it. */
     forceQueueMode: flags.has('--queue-mode'),
+    /** Queue mode's phases alone (api + worker: ingest, end to end, lastNode, then its db and Redis cost), no single-process ones. */
+    queueOnly: flags.has('--queue-only'),
     build: !flags.has('--no-build'),
     /** The schedules phase alone (issue 16): active schedules firing once a minute each, spread over the minute. */
     schedules: flags.has('--schedules'),
@@ -57,6 +59,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
 }
 
 export const USAGE = `npm run bench [-- --quick] [-- --e2e-rate=N] [-- --tracing=RATIO] [-- --queue-mode] [-- --no-build]
+npm run bench -- --queue-only [-- --quick]: queue mode's phases alone (api + worker), then its db and Redis cost
   --tracing=RATIO: OpenTelemetry tracing on in every service started, sampled at RATIO (0 to 1), exported
     over OTLP/HTTP protobuf to a sink in the bench's process; without it, tracing is off unless the
     shell's own OTEL_EXPORTER_OTLP_ENDPOINT reaches the service

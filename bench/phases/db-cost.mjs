@@ -82,7 +82,8 @@ export async function dbCostPhase(ctx, { mode = 'single' } = {}) {
       const sequentialStart = snapshot(counter, redisCounter);
       const sequential = await runSequential(counter, db, url, options.dbCostSequential);
       await sleep(SETTLE_MS);
-      const sequentialTotal = net(delta(sequentialStart, snapshot(counter, redisCounter)), options.dbCostSequential);
+      const sequentialDelta = delta(sequentialStart, snapshot(counter, redisCounter));
+      const sequentialTotal = net(sequentialDelta, options.dbCostSequential);
       const n = load.ok;
       const none = { ins: 0, upd: 0, del: 0 };
       workflows[name] = {
@@ -95,6 +96,8 @@ export async function dbCostPhase(ctx, { mode = 'single' } = {}) {
           runMsMedian: median(sequential.runMs),
           perExecution: sequentialTotal,
           slowestObserved: sequential.timedOut,
+          // Idle commands (the worker's blocking fetch, lock renewals) not taken off here.
+          topRedisCommands: redisCounter ? top(sequentialDelta.byName, options.dbCostSequential, 8) : undefined,
         },
         burst: {
           executions: n,

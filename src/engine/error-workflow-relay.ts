@@ -90,7 +90,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
           executions,
         );
         total += created.length;
-        if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey })));
+        if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey, awaited: false })));
         if (failed.length < BATCH) break;
       }
     } catch (error) {

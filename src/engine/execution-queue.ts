@@ -22,6 +22,12 @@ export interface QueuedExecution {
    * it is then claimed under that limit, database-wide. Absent or null: no limit.
    */
   concurrencyKey?: string | null;
+  /**
+   * False when nobody waits for its end in another process (no `lastNode`/`responseNode` caller, no
+   * manual run): queue mode then publishes no completion news for it (docs/scaling.md). Absent: maybe
+   * someone does, so the news goes out.
+   */
+  awaited?: boolean;
 }
 
 /**

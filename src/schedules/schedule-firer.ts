@@ -82,7 +82,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     for (const firing of created) this.metrics.scheduleFired((firing.createdAt.getTime() - Date.parse(firing.triggerData.scheduledFor)) / 1000 + elapsedSeconds);
     // A buffered firing waits for its predecessor: releaseBuffered hands it on once that has ended.
     const ready = created.filter((firing) => firing.startsAfter === null);
-    if (ready.length) this.queue.enqueue(ready.map((firing) => ({ id: firing.id, workflowId: firing.workflowId, concurrencyKey: firing.concurrencyKey })));
+    if (ready.length) this.queue.enqueue(ready.map((firing) => ({ id: firing.id, workflowId: firing.workflowId, concurrencyKey: firing.concurrencyKey, awaited: false })));
     return due.length;
   }
 
@@ -157,7 +157,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
   /** bufferOne firings whose predecessor ended since the last pass go to the queue now. */
   private async releaseBuffered(): Promise<void> {
     const ready = await this.schedules.releasableBuffered();
-    if (ready.length) this.queue.enqueue(ready.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey })));
+    if (ready.length) this.queue.enqueue(ready.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey, awaited: false })));
   }
 
   /** Parsed timetables, reused while a schedule's timetable stays the same. */

@@ -9,7 +9,8 @@ import type { ExecutionLifecycle } from '../../executions/execution-lifecycle.js
 import type { ConcurrencyRepository } from '../concurrency/concurrency.repository.js';
 import type { ExecutionEngine } from '../execution-engine.js';
 import { drainDeadline, ExecutionQueue, type QueuedExecution, type RunSlot } from '../execution-queue.js';
-import { LocalDispatcher } from './local-dispatcher.js';
+import { LocalDispatcher, type ClaimOutcome } from './local-dispatcher.js';
+import type { RedisCompletionRelay } from './redis-completion-relay.js';
 import { RecoverySweep } from './recovery-sweep.js';
 import { createRedis, quietWarner, withTimeout } from '../../redis/redis-connection.js';
 
@@ -18,14 +19,36 @@ export const EXECUTIONS_QUEUE = 'executions';
 const ADD_TIMEOUT_MS = 2000;
 /** A job whose claim failed (database down) is tried again after this. */
 const CLAIM_RETRY_MS = 1000;
+/** Executions per job at most: a burst's enqueues travel in a few jobs, which several workers can share. */
+export const JOB_SIZE = 100;
+/** The job name; its data is a BatchJob. */
+const BATCH_JOB = 'batch';
+
+/** A job's data: the executions it carries. */
+export interface BatchJob {
+  executions: QueuedExecution[];
+}
 
 /**
- * Queue mode (docs/scaling.md): executions travel through BullMQ on Redis, one job per execution with the
- * execution id as job id, so duplicate enqueues (a redelivery, the sweep) collapse. Any role
- * enqueues; `worker` and `all` also consume, at most EXECUTION_CONCURRENCY at once, claiming each
- * execution in Postgres before running it. Redis only carries the news: a job whose execution is
- * not claimable is simply acknowledged, and what Redis loses (a restart without persistence, a
- * crash between commit and enqueue) the workers' sweep finds in Postgres and queues again.
+ * Jobs a worker holds at once: enough to keep EXECUTION_CONCURRENCY busy with jobs of JOB_SIZE,
+ * few enough that a busy worker does not sit on work another one could take.
+ */
+export function jobSlots(executionConcurrency: number): number {
+  return Math.min(8, Math.max(2, Math.ceil(executionConcurrency / 64)));
+}
+
+/**
+ * Queue mode (docs/scaling.md): executions travel through BullMQ on Redis in batches: what the api
+ * enqueues together (a burst of webhooks) goes out in one addBulk of jobs of up to JOB_SIZE
+ * executions each. Any role enqueues; `worker` and `all` also consume, at most EXECUTION_CONCURRENCY
+ * executions at once, claiming a job's executions in Postgres (one UPDATE for all that fit) before
+ * running them. A job is done once its executions are claimed: from then on their Postgres leases
+ * keep them safe, as on a single server, so a job costs a few Redis commands whatever it carries and
+ * however long its executions run. Redis only carries the news: an execution that is not claimable
+ * is simply passed over, a job of a worker that died goes back to the queue when its lock expires
+ * (what the dead worker had claimed is then taken over when its leases expire), and what Redis loses
+ * (a restart without persistence, a crash between commit and enqueue) the workers' sweep finds in
+ * Postgres and queues again.
  */
 export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ExecutionQueue');
@@ -46,9 +69,12 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     private readonly config: AppConfig,
     concurrency: ConcurrencyRepository,
     lifecycle: ExecutionLifecycle,
+    /** The completion relay of this process (completionRelayProvider): news of executions nobody awaits is not published. */
+    private readonly relay: RedisCompletionRelay,
   ) {
     super();
     this.producerConnection = createRedis(config.redisUrl!, 'producer', { failFast: true });
+    const unawaited = relay.unawaited;
     this.producer = new Queue(EXECUTIONS_QUEUE, {
       connection: this.producerConnection,
       prefix: config.redisPrefix,
@@ -66,6 +92,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
         leaseMs: config.executionLeaseMs,
         wakeWithinMs: config.executionSweepIntervalMs * 2,
         limitedPollMs: config.executionSweepIntervalMs,
+        onLeft: (id) => unawaited.delete(id),
       }, concurrency, lifecycle);
     }
   }
@@ -75,10 +102,10 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     if (!dispatcher) return;
     dispatcher.start();
     this.workerConnection = createRedis(this.config.redisUrl!, 'worker', { failFast: false });
-    this.worker = new Worker<QueuedExecution>(EXECUTIONS_QUEUE, (job, token) => this.process(dispatcher, job, token), {
+    this.worker = new Worker<BatchJob | QueuedExecution>(EXECUTIONS_QUEUE, (job, token) => this.process(dispatcher, job, token), {
       connection: this.workerConnection,
       prefix: this.config.redisPrefix,
-      concurrency: this.config.executionConcurrency,
+      concurrency: jobSlots(this.config.executionConcurrency),
       // A dead worker's jobs go back to the queue about when its Postgres leases expire.
       lockDuration: this.config.executionLeaseMs,
       stalledInterval: Math.min(this.config.executionLeaseMs, this.config.executionSweepIntervalMs),
@@ -94,9 +121,20 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     return this.dispatcher?.depth ?? 0;
   }
 
-  /** A worker (or `all`) with a free slot runs a fresh execution itself, without a trip through Redis. */
+  /**
+   * A worker (or `all`) with a free slot runs a fresh execution itself, without a trip through Redis;
+   * whoever waits for it waits in this process, so its end is not published.
+   */
   override reserveRun(): RunSlot | undefined {
-    return this.dispatcher?.reserveRun();
+    const slot = this.dispatcher?.reserveRun();
+    if (!slot) return undefined;
+    return {
+      ...slot,
+      run: (claimed) => {
+        this.relay.unawaited.add(claimed.id);
+        slot.run(claimed);
+      },
+    };
   }
 
   enqueue(items: QueuedExecution[]): void {
@@ -105,12 +143,14 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   }
 
   private async add(items: QueuedExecution[]): Promise<void> {
+    const jobs: Array<{ name: string; data: BatchJob }> = [];
+    for (let start = 0; start < items.length; start += JOB_SIZE) {
+      const executions = items.slice(start, start + JOB_SIZE).map(({ id, workflowId, concurrencyKey, awaited }) => ({ id, workflowId, concurrencyKey, awaited }));
+      jobs.push({ name: BATCH_JOB, data: { executions } });
+    }
     try {
-      await withTimeout(
-        this.producer.addBulk(items.map(({ id, workflowId, concurrencyKey }) => ({ name: 'run', data: { id, workflowId, concurrencyKey }, opts: { jobId: id } }))),
-        ADD_TIMEOUT_MS,
-        'addBulk',
-      );
+      // One job is one script call; addBulk wraps even one in MULTI … EXEC (two commands more).
+      await withTimeout(jobs.length === 1 ? this.producer.add(jobs[0].name, jobs[0].data).then(() => undefined) : this.producer.addBulk(jobs).then(() => undefined), ADD_TIMEOUT_MS, 'addBulk');
       this.warn.recovered('Enqueues to Redis work again');
     } catch (error) {
       this.warn(`Could not queue ${items.length} execution(s) in Redis (a worker's sweep will run them): ${(error as Error).message}`);
@@ -120,28 +160,35 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
 
   /**
    * What the sweep found goes back through Redis so that every worker shares it; while Redis is
-   * unreachable this process runs it itself rather than let it wait.
+   * unreachable this process runs it itself rather than let it wait. Whether someone waits for
+   * these is not known here: their ends are published.
    */
   private async requeue(dispatcher: LocalDispatcher, items: QueuedExecution[]): Promise<void> {
     try {
-      await this.add(items);
+      await this.add(items.map(({ id, workflowId }) => ({ id, workflowId })));
     } catch {
       dispatcher.submit(items, { first: true });
     }
   }
 
-  private async process(dispatcher: LocalDispatcher, job: Job<QueuedExecution>, token: string | undefined): Promise<void> {
-    const item = job.data;
-    // A limited execution whose key is full is not claimed ('not-claimable'): the job ends at once and
-    // frees its slot; the execution stays PENDING until a run of its key ends (LimitedClaims).
-    const outcome = await dispatcher.run(item);
-    if (outcome === 'released') {
-      // Shutting down with the execution unfinished: its lease is released, so the next worker
-      // to take the job resumes it at once.
+  /**
+   * One job: its executions are queued here together (so that those that fit claim in one
+   * statement), and the job is done once each is claimed or passed over; it does not wait for
+   * their runs. A limited execution whose key is full is not claimed ('not-claimable'): it stays
+   * PENDING until a run of its key ends (LimitedClaims).
+   */
+  private async process(dispatcher: LocalDispatcher, job: Job<BatchJob | QueuedExecution>, token: string | undefined): Promise<void> {
+    // A job queued by an earlier version carries one execution.
+    const items = 'executions' in job.data ? job.data.executions : [{ id: job.data.id, workflowId: job.data.workflowId, concurrencyKey: job.data.concurrencyKey }];
+    for (const item of items) if (item.awaited === false && !dispatcher.has(item.id)) this.relay.unawaited.add(item.id);
+    const outcomes = await Promise.all(items.map((item) => new Promise<ClaimOutcome>((claimed) => void dispatcher.run(item, false, undefined, claimed))));
+    if (outcomes.includes('released')) {
+      // Shutting down with executions not started: the next worker to take the job runs them (those
+      // this one started are not claimable by then, or their leases were handed back).
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    if (outcome === 'claim-failed') {
+    if (outcomes.includes('claim-failed')) {
       await job.moveToDelayed(Date.now() + CLAIM_RETRY_MS, token);
       throw new DelayedError();
     }
@@ -156,9 +203,15 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
     this.sweep?.stop();
     const workerClosed = this.worker?.close().catch((error: Error) => this.logger.warn(`Closing the execution worker: ${error.message}`));
     await this.dispatcher?.drain(deadline);
+    // Runs stopped by the drain had their jobs done long ago: their leases are handed back, and a
+    // job of their own lets another worker resume them at once rather than at its next sweep.
+    // Sent while the worker closes: the grace period's last moments are short.
+    const released = this.dispatcher?.releasedItems ?? [];
+    const requeued = released.length ? withTimeout(this.add(released), 500, 'queueing released executions').catch(() => undefined) : undefined;
     // The processors settle right after the drain, and with them the worker's close.
     // Bounded: with Redis unreachable a close would wait for a reconnect that may never come.
     await withTimeout(Promise.resolve(workerClosed), 1000, 'closing the worker').catch(() => void this.worker?.close(true).catch(() => undefined));
+    await requeued;
     await withTimeout(this.producer.close(), 500, 'closing the queue').catch(() => undefined);
     for (const connection of [this.workerConnection, this.producerConnection]) connection?.disconnect();
   }

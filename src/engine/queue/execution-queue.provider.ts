@@ -8,6 +8,7 @@ import { ConcurrencyRepository } from '../concurrency/concurrency.repository.js'
 import { ExecutionEngine } from '../execution-engine.js';
 import { ExecutionQueue } from '../execution-queue.js';
 import { InProcessExecutionQueue } from './in-process-execution-queue.js';
+import type { RedisCompletionRelay } from './redis-completion-relay.js';
 
 /**
  * REDIS_URL set: queue mode on BullMQ (docs/scaling.md); else the in-process queue. BullMQ is loaded only
@@ -16,11 +17,11 @@ import { InProcessExecutionQueue } from './in-process-execution-queue.js';
  */
 export const executionQueueProvider: FactoryProvider<Promise<ExecutionQueue>> = {
   provide: ExecutionQueue,
-  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, ExecutionLifecycle, APP_CONFIG, ConcurrencyRepository],
-  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, lifecycle: ExecutionLifecycle, config: AppConfig, concurrency: ConcurrencyRepository) => {
+  inject: [ExecutionEngine, ExecutionsRepository, ShutdownState, ExecutionLifecycle, APP_CONFIG, ConcurrencyRepository, CompletionRelay],
+  useFactory: async (engine: ExecutionEngine, executions: ExecutionsRepository, shutdown: ShutdownState, lifecycle: ExecutionLifecycle, config: AppConfig, concurrency: ConcurrencyRepository, relay: CompletionRelay | null) => {
     if (!config.redisUrl) return new InProcessExecutionQueue(engine, executions, shutdown, config, concurrency, lifecycle);
     const { BullmqExecutionQueue } = await import('./bullmq-execution-queue.js');
-    return new BullmqExecutionQueue(engine, executions, shutdown, config, concurrency, lifecycle);
+    return new BullmqExecutionQueue(engine, executions, shutdown, config, concurrency, lifecycle, relay as RedisCompletionRelay);
   },
 };
 

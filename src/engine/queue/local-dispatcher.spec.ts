@@ -39,8 +39,15 @@ class Harness {
     },
   };
 
+  /** The ids of each claim statement, in order. */
+  readonly claims: string[][] = [];
+  readonly left: string[] = [];
+
   readonly repository = {
-    claimMany: async (ids: string[]) => ids.filter((id) => !this.gone.has(id)).map((id) => ({ id }) as ClaimedExecution),
+    claimMany: async (ids: string[]) => {
+      this.claims.push(ids);
+      return ids.filter((id) => !this.gone.has(id)).map((id) => ({ id }) as ClaimedExecution);
+    },
     renewLeases: async (ids: string[]) => new Set(ids),
     releaseLeases: async (ids: string[]) => void this.released.push(...ids),
   };
@@ -65,7 +72,7 @@ class Harness {
   readonly dispatcher = new LocalDispatcher(
     this.engine as unknown as ExecutionEngine,
     this.repository as unknown as ExecutionsRepository,
-    { concurrency: 2, leaseMs: 30_000, wakeWithinMs: 0, limitedPollMs: 60_000 },
+    { concurrency: 2, leaseMs: 30_000, wakeWithinMs: 0, limitedPollMs: 60_000, onLeft: (id) => this.left.push(id) },
     this.concurrency as unknown as ConcurrencyRepository,
     this.lifecycle,
   );
@@ -197,6 +204,47 @@ describe('LocalDispatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await h.settle();
     expect(h.started).toEqual(['resumed']);
+  });
+
+  it('claims a batch together in one statement, as far as slots allow, and tells each claim as soon as it is settled', async () => {
+    const h = new Harness();
+    h.gone.add('gone');
+    const told = new Map<string, string>();
+    // One queue job's executions, queued together (BullmqExecutionQueue.process).
+    const ran = ['a', 'gone', 'b', 'c'].map((id) => h.dispatcher.run({ id, workflowId: 'w' }, false, undefined, (outcome) => told.set(id, outcome)));
+    await h.settle();
+    // 'gone' took no slot for long: its claim went with a and b's.
+    expect(h.claims.slice(0, 1)).toEqual([['a', 'gone']]);
+    expect(h.started).toEqual(['a', 'b']);
+    expect(Object.fromEntries(told)).toEqual({ a: 'started', gone: 'not-claimable', b: 'started' });
+    expect(h.left).toEqual(['gone']);
+    // A second job naming a running execution hears at once that it started here.
+    let again: string | undefined;
+    void h.dispatcher.run({ id: 'a', workflowId: 'w' }, false, undefined, (outcome) => (again = outcome));
+    expect(again).toBe('started');
+    h.finish('a');
+    await h.settle();
+    expect(told.get('c')).toBe('started');
+    expect(h.left).toEqual(['gone', 'a']);
+    h.finish('b');
+    h.finish('c');
+    await expect(Promise.all(ran)).resolves.toEqual(['ran', 'not-claimable', 'ran', 'ran']);
+  });
+
+  it('on drain tells a waiting claim "released", and lists the runs it stopped with their workflows', async () => {
+    const h = new Harness();
+    void h.dispatcher.run({ id: 'one', workflowId: 'w1' });
+    void h.dispatcher.run({ id: 'two', workflowId: 'w2' });
+    let told: string | undefined;
+    void h.dispatcher.run({ id: 'three', workflowId: 'w' }, false, undefined, (outcome) => (told = outcome));
+    await h.settle();
+    expect(told).toBeUndefined();
+    await h.dispatcher.drain(Date.now() + 20);
+    expect(told).toBe('released');
+    expect(h.dispatcher.releasedItems).toEqual([
+      { id: 'one', workflowId: 'w1' },
+      { id: 'two', workflowId: 'w2' },
+    ]);
   });
 
   it('on drain hands back what waits, and stops and releases what still runs at the deadline', async () => {

@@ -17,9 +17,18 @@ import { LimitedClaims } from '../concurrency/limited-claims.js';
  */
 export type DispatchOutcome = 'ran' | 'not-claimable' | 'claim-failed' | 'released';
 
+/**
+ * How a queued item's claim ended, told as soon as it is known (LocalDispatcher.run's `onClaim`):
+ * its run started here, it was not claimable, its claim failed, or it left unclaimed (shutdown).
+ */
+export type ClaimOutcome = 'started' | 'not-claimable' | 'claim-failed' | 'released';
+
 interface Entry {
   item: QueuedExecution;
   settle: Array<(outcome: DispatchOutcome) => void>;
+  /** Told once the claim is settled; emptied then (`started` is set from that moment). */
+  onClaim: Array<(outcome: ClaimOutcome) => void>;
+  started?: boolean;
   /** Set when a wake timer queued it: the `waitTill` that timer was armed for (ExecutionsRepository.claimMany). */
   due?: Date;
 }
@@ -39,6 +48,8 @@ export interface DispatcherOptions {
   wakeWithinMs: number;
   /** How often limited executions nobody started are looked for (LimitedClaims). */
   limitedPollMs: number;
+  /** Told when an execution leaves this process (its run ended, or it was never claimed here). */
+  onLeft?: (id: string) => void;
 }
 
 /**
@@ -58,6 +69,8 @@ export class LocalDispatcher {
   private stopped = false;
   /** Runs stopped at shutdown, and the write that hands their leases back. */
   private readonly released = new Set<string>();
+  /** The workflow of each released run, kept for releasedItems. */
+  private readonly workflowOf = new Map<string, string>();
   private releasing: Promise<void> = Promise.resolve();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly limited: LimitedClaims;
@@ -95,6 +108,15 @@ export class LocalDispatcher {
     return this.waiting.length;
   }
 
+  /**
+   * Runs stopped and handed back at shutdown (drain), as items to queue again: RUNNING with their
+   * leases released, so claimable at once (without their concurrency keys: LimitedClaims only takes
+   * PENDING ones).
+   */
+  get releasedItems(): QueuedExecution[] {
+    return [...this.released].map((id) => ({ id, workflowId: this.workflowOf.get(id) ?? '' }));
+  }
+
   /** True while this process runs (or holds) the execution. */
   has(id: string): boolean {
     return this.known.has(id);
@@ -111,17 +133,23 @@ export class LocalDispatcher {
 
   /**
    * Queues one item; resolves when it has left this process. An item already here joins the first.
-   * `due`: queued by a wake timer armed for that `waitTill`.
+   * `due`: queued by a wake timer armed for that `waitTill`. `onClaim`: told as soon as the claim is
+   * settled (a queue job of many executions is done with them then: BullmqExecutionQueue).
    */
-  run(item: QueuedExecution, first = false, due?: Date): Promise<DispatchOutcome> {
+  run(item: QueuedExecution, first = false, due?: Date, onClaim?: (outcome: ClaimOutcome) => void): Promise<DispatchOutcome> {
     return new Promise((resolve) => {
-      if (this.stopped) return resolve('released');
+      if (this.stopped) {
+        onClaim?.('released');
+        return resolve('released');
+      }
       const existing = this.known.get(item.id);
       if (existing) {
         existing.due ??= due;
+        if (onClaim && existing.started) onClaim('started');
+        else if (onClaim) existing.onClaim.push(onClaim);
         return existing.settle.push(resolve);
       }
-      const entry: Entry = { item, settle: [resolve], due };
+      const entry: Entry = { item, settle: [resolve], onClaim: onClaim ? [onClaim] : [], due };
       this.known.set(item.id, entry);
       if (first) this.waiting.unshift(entry);
       else this.waiting.push(entry);
@@ -144,7 +172,7 @@ export class LocalDispatcher {
       run: (claimed) => {
         if (settled) return;
         settled = true;
-        const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [] };
+        const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [], onClaim: [] };
         this.known.set(claimed.id, entry);
         void this.runClaimed(entry, claimed);
       },
@@ -182,6 +210,13 @@ export class LocalDispatcher {
     await this.runClaimed(entry, claimed);
   }
 
+  private claimSettled(entry: Entry, outcome: ClaimOutcome): void {
+    entry.started = outcome === 'started';
+    const told = entry.onClaim;
+    entry.onClaim = [];
+    for (const tell of told) tell(outcome);
+  }
+
   /** Runs an execution this process holds the lease of (claimed here, or inserted claimed: reserveRun). */
   private async runClaimed(entry: Entry, claimed: ClaimedExecution): Promise<void> {
     let outcome: DispatchOutcome = 'ran';
@@ -191,10 +226,13 @@ export class LocalDispatcher {
         // Claimed while shutting down: hand it straight back rather than start it now.
         this.released.add(claimed.id);
         await this.executions.releaseLeases([claimed.id], this.engine.workerId).catch(() => undefined);
+        this.claimSettled(entry, 'released');
       }
       // Never throws: failures end up in the record or the log.
       else {
-        await this.engine.executeWorkflow(claimed);
+        const run = this.engine.executeWorkflow(claimed);
+        this.claimSettled(entry, 'started');
+        await run;
         next = this.limited.afterRun(claimed);
       }
       if (this.released.has(entry.item.id)) {
@@ -214,6 +252,8 @@ export class LocalDispatcher {
   private finish(entry: Entry, outcome: DispatchOutcome): void {
     this.reserved--;
     this.known.delete(entry.item.id);
+    if (entry.onClaim.length) this.claimSettled(entry, outcome === 'ran' ? 'started' : outcome);
+    this.options.onLeft?.(entry.item.id);
     for (const settle of entry.settle) settle(outcome);
     this.dispatch();
   }
@@ -277,6 +317,8 @@ export class LocalDispatcher {
     for (const timer of this.wakeTimers.values()) clearTimeout(timer);
     for (const entry of this.waiting.takeAll()) {
       this.known.delete(entry.item.id);
+      this.claimSettled(entry, 'released');
+      this.options.onLeft?.(entry.item.id);
       for (const settle of entry.settle) settle('released');
     }
     // `reserved` counts claims still in flight as well as runs: both must end before the pool closes.
@@ -284,7 +326,10 @@ export class LocalDispatcher {
     clearInterval(this.leaseTimer);
     if (this.reserved === 0) return;
     const left = this.engine.leasedIds;
-    for (const id of left) this.released.add(id);
+    for (const id of left) {
+      this.released.add(id);
+      this.workflowOf.set(id, this.known.get(id)?.item.workflowId ?? '');
+    }
     this.releasing = this.executions
       .releaseLeases(left, this.engine.workerId)
       .catch((error: Error) => this.logger.warn({ msg: `Could not release leases (they expire by themselves): ${error.message}`, executionIds: left }));

@@ -8,12 +8,19 @@ import { createRedis } from '../../redis/redis-connection.js';
  * of that execution; the replica where an HTTP request waits for it subscribes for as long as it
  * waits, then reads the outcome from Postgres (messages carry no data, so nothing large or secret
  * travels through Redis). Lost messages (Redis restarting) cost nothing but the waiter's 1 s poll.
+ * Executions nobody waits for elsewhere (`unawaited`) are not announced: a PUBLISH per execution
+ * was a third of queue mode's Redis commands.
  */
 export class RedisCompletionRelay implements CompletionRelay, OnApplicationShutdown {
   private readonly subscriber: Redis;
   /** Fail-fast: an announcement Redis cannot take now is dropped (the waiter's poll covers it), never queued. */
   private readonly publisher: Redis;
   private news: (id: string) => void = () => undefined;
+  /**
+   * Running here, and nobody waits for their end in another process (QueuedExecution.awaited false,
+   * or run where their caller waits): kept by the queue while they are in this process.
+   */
+  readonly unawaited = new Set<string>();
 
   constructor(
     url: string,
@@ -34,6 +41,7 @@ export class RedisCompletionRelay implements CompletionRelay, OnApplicationShutd
   }
 
   announce(id: string): void {
+    if (this.unawaited.has(id)) return;
     this.publisher.publish(this.channelOf(id), '1').catch(() => undefined);
   }
 

@@ -133,7 +133,7 @@ export class WebhookIngestService {
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
     if (slot) slot.run({ ...asClaimed(execution), startedAt: receivedAt });
-    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrencyKey: execution.concurrencyKey }]);
+    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrencyKey: execution.concurrencyKey, awaited: waitsForEnd }]);
     // Still PENDING to the sender (docs/webhooks.md): whether it started yet is not its business.
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);
