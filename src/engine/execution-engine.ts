@@ -146,10 +146,11 @@ export class ExecutionEngine {
       // Time spent WAITING (at wait nodes, on children) does not count (docs/lists-and-subworkflows.md).
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime() - (claimed.waitedMs ?? 0)));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
+      const claimedMs = performance.now();
       let result;
       try {
         result = await runGraph(context, this.runner, controller.signal, {
-          beforeSideEffect: () => this.commitProgress(context, controller),
+          beforeSideEffect: () => this.commitProgress(context, controller, claimedMs),
           nodeSettled: (node, result, ms) => {
             this.metrics.nodeFinished(node.type, result.status, ms / 1000);
             if (result.status === 'FAILED') logNodeFailure(claimed, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
@@ -363,9 +364,15 @@ export class ExecutionEngine {
     this.waiters.respond(context.execution.id, scrubbed);
   }
 
-  /** Commits the records so far, before a node with outside effects starts (docs/executions.md). */
-  private async commitProgress(context: ExecutionContext, controller: AbortController): Promise<void> {
+  /**
+   * Commits the records so far, before a node with outside effects starts (docs/executions.md), unless
+   * nothing but the trigger has run in the execution's first claim (ExecutionContext.tryUncommitted).
+   * The commit is left out only well within the lease (`claimedMs`: when this run started, just after
+   * the claim), as the commit is also what stops a run whose lease was taken over.
+   */
+  private async commitProgress(context: ExecutionContext, controller: AbortController, claimedMs: number): Promise<void> {
     if (!context.dirty) return;
+    if (context.tryUncommitted() && performance.now() - claimedMs < this.config.executionLeaseMs / 2) return;
     context.dirty = false;
     let saved: boolean;
     try {
