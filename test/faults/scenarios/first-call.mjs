@@ -2,7 +2,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { query, waitAllFinal } from '../lib/database.mjs';
 import { seconds } from '../lib/harness.mjs';
-import { ADMIN_KEY } from '../lib/processes.mjs';
+import { createEffectWebhook } from '../lib/service-api.mjs';
 
 const EXECUTIONS = 20;
 
@@ -34,7 +34,7 @@ export async function firstCallKill(scenario) {
     const db = await scenario.database('firstcall');
     const server = await scenario.service('server', { DATABASE_URL: db.url, HTTP_ALLOWED_HOSTS: `127.0.0.1:${port}` });
     await server.start();
-    const hook = await createCallingWebhook(server.url, `http://127.0.0.1:${port}`);
+    const hook = await createEffectWebhook(server.url, `http://127.0.0.1:${port}`);
     const ids = [];
     for (let i = 0; i < EXECUTIONS; i++) {
       const answer = await fetch(server.url + hook.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) });
@@ -70,25 +70,4 @@ export async function firstCallKill(scenario) {
     target.closeAllConnections();
     await new Promise((resolve) => target.close(resolve));
   }
-}
-
-async function createCallingWebhook(base, targetUrl) {
-  const admin = async (path, body) => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const json = await response.json();
-    if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const workflow = await admin('/workflows', {
-    name: 'faults: a first outside call',
-    active: true,
-    nodes: [
-      { id: 'c1', name: 'Webhook', type: 'trigger', parameters: {} },
-      { id: 'c2', name: 'Call', type: 'httpRequest', parameters: { method: 'POST', url: `${targetUrl}/call/{{ $execution.id }}`, body: { i: '{{ $trigger.body.i }}' } } },
-      { id: 'c3', name: 'Done', type: 'set', parameters: { values: { status: '{{ $json.status }}' } } },
-    ],
-    connections: { Webhook: { main: [[{ node: 'Call', type: 'main', index: 0 }]] }, Call: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-  });
-  const webhook = await admin('/webhooks', { workflowId: workflow.id, method: 'POST' });
-  return { id: webhook.id, path: `/webhook/handler/${webhook.id}` };
 }
