@@ -154,12 +154,11 @@ describe('durable executions (docs/executions.md)', () => {
       t = undefined;
     });
 
-    it('recovers an execution inserted already claimed by a process that died before or during its first call, counting that call', async () => {
+    it('recovers an execution inserted already claimed by a process that died before running it', async () => {
       const callsBefore = target.requests.length;
       const id = newId();
       // What the ingest of a process with a free slot commits (ExecutionQueue.reserveRun): RUNNING
-      // under its lease from the insert on. That process is gone; it may have made the first call,
-      // which commits nothing before it starts (ExecutionContext.tryUncommitted).
+      // under its lease from the insert on. That process is gone; nobody ran anything yet.
       await executions.insertMany([
         {
           id,
@@ -182,9 +181,7 @@ describe('durable executions (docs/executions.md)', () => {
       t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '200', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
       const execution = await waitForExecution(t, id);
       expect(execution.status).toBe('COMPLETED');
-      // Nothing tells the takeover whether the dead process made the call: it counts it, as it
-      // counts a call committed as started (the next test).
-      expect(nodeRecord(execution, 'Call')).toMatchObject({ status: 'SUCCESS', attempts: 2 });
+      expect(nodeRecord(execution, 'Call')).toMatchObject({ status: 'SUCCESS', attempts: 1 });
       expect(target.requests.length - callsBefore).toBe(1);
       const stored = (await db.query('SELECT attempt, "lostRuns", "leaseOwner" FROM workflow_executions WHERE id = $1', [id]))[0];
       expect(stored).toEqual({ attempt: 2, lostRuns: 1, leaseOwner: null });

@@ -34,26 +34,12 @@ export class ExecutionContext {
   readonly secrets = new Set<string>();
   /** The first respondToWebhook answer, kept with the execution for a caller on another replica. */
   webhookResponse: WebhookResponse | null = null;
-  /**
-   * The first claim of an execution with nothing committed but its insert: its first outside try may
-   * start without a progress commit (tryUncommitted).
-   */
-  private uncommittedTryAllowed: boolean;
-  /**
-   * A later claim of such an execution that still finds nothing committed: an earlier claim may have
-   * made its first outside try uncommitted, so this run's first outside try counts it (takeUncountedTry).
-   */
-  private uncountedTry: boolean;
 
   constructor(
     readonly execution: ClaimedExecution,
     readonly workflow: LoadedWorkflow,
     readonly resumeUrl: string | null,
   ) {
-    // `attempt` counts every claim of the execution (ExecutionsRepository.claimMany), the insert's included.
-    const nothingCommitted = !execution.nodeExecutions?.length;
-    this.uncommittedTryAllowed = nothingCommitted && execution.attempt === 1;
-    this.uncountedTry = nothingCommitted && execution.attempt > 1;
     for (const record of execution.nodeExecutions ?? []) {
       if (record.status === 'SUCCESS' || (record.status === 'FAILED' && workflow.graph.nodes.get(record.nodeName)?.continueOnFail)) {
         this.restored.set(record.nodeName, record);
@@ -74,26 +60,6 @@ export class ExecutionContext {
     this.executionBinding ??= { id: this.execution.id, workflowId: this.execution.workflowId, mode: this.execution.mode, resumeUrl: this.resumeUrl };
     this.workflowBinding ??= { id: this.workflow.id, name: this.workflow.name };
     return { trigger, context: (trigger as TriggerData | null)?.body ?? null, json: input, node: this.outputs, execution: this.executionBinding, workflow: this.workflowBinding };
-  }
-
-  /**
-   * Whether the outside try about to start may go without a progress commit (docs/executions.md): the
-   * first outside try of the execution's first claim, when nothing but the trigger has run. The
-   * claim is committed, and so is the trigger's result (it is the row's triggerData); a takeover
-   * learns of the try from the claim count (takeUncountedTry). Asked once per run.
-   */
-  tryUncommitted(): boolean {
-    if (!this.uncommittedTryAllowed) return false;
-    this.uncommittedTryAllowed = false;
-    // The trigger's record and that of the node about to try: nothing else ran, nothing answered.
-    return this.records.length === 2 && this.records[0].nodeName === this.workflow.graph.trigger.name && this.webhookResponse === null;
-  }
-
-  /** True once, for the first outside try of a run whose earlier claim may have made it uncommitted (tryUncommitted). */
-  takeUncountedTry(): boolean {
-    const uncounted = this.uncountedTry;
-    this.uncountedTry = false;
-    return uncounted;
   }
 
   record(name: string): NodeExecution | undefined {

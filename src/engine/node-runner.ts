@@ -70,8 +70,6 @@ export class NodeRunner {
     const maxTries = node.retryOnFail ? (node.maxTries ?? DEFAULT_MAX_TRIES) : 1;
     let wait = node.waitBetweenTries ?? DEFAULT_WAIT_BETWEEN_TRIES_MS;
     let outcome: NodeOutcome = { kind: 'failed', error: 'Node did not run', errorKind: 'internal' };
-    // An earlier claim may have made this try without committing it first (ExecutionContext.tryUncommitted).
-    if (executor.description.sideEffects && context.takeUncountedTry()) counter.attempts += 1;
     // At least one try even when a recovered record already used the budget: the try that was in
     // flight when the previous owner died is repeated once, its attempt counted (docs/executions.md).
     for (;;) {
