@@ -130,6 +130,10 @@ async function main() {
       await runConcurrency(ctx, results);
       return;
     }
+    if (options.dbCost) {
+      await runDbCost(ctx, results);
+      return;
+    }
 
     if (options.tracing !== undefined) {
       ctx.otlpSink = await new OtlpSink().start();
@@ -216,14 +220,7 @@ async function main() {
     results.notes = notesFor(results, serviceWarnings);
     const rows = summaryRows(results);
     console.log(`\n${textTable(rows)}\n`);
-    for (const cost of [results.dbCost, results.queueCost]) {
-      for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
-        console.log(`statements per execution (${cost.mode}, ${name}, burst):`);
-        for (const statement of flow.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
-        if (flow.burst.topRedisCommands) console.log(`  Redis: ${flow.burst.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
-        console.log('');
-      }
-    }
+    printStatements(results);
     for (const note of results.notes) console.log(`note: ${note}`);
     const written = writeResults(join(root, 'bench', 'results'), results, rows);
     console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
@@ -272,7 +269,6 @@ async function runConcurrency(ctx, results) {
   finishOnePhase(ctx, results);
 }
 
-/** How the one-phase runs (--schedules, --subworkflows, --concurrency) end: notes, the table, the results files. */
 /** `--queue-only`: the single process only sets the workflows up, then api + worker run the queue-mode phases. */
 async function runQueueOnly(ctx, results) {
   ctx.rss.stop();
@@ -294,6 +290,26 @@ async function runQueueOnly(ctx, results) {
   }
 }
 
+/** `--db-cost`: the single-server db cost phase alone, for both workflows (bench/phases/db-cost.mjs). */
+async function runDbCost(ctx, results) {
+  const { options } = ctx;
+  step('starting the JSON server of the effect workflow and the service');
+  ctx.jsonServer = await startJsonServer(root);
+  serviceEnv.HTTP_ALLOWED_HOSTS = ctx.jsonServer.hostPort;
+  ctx.service = await startService(ctx.dist, { databaseUrl: ctx.databaseUrl, poolSize: options.poolSize, logLevel: options.logLevel });
+  ctx.workflows = {
+    pure: await setUpWorkflow(ctx.service.baseUrl, secrets.adminApiKey),
+    effect: await setUpWorkflow(ctx.service.baseUrl, secrets.adminApiKey, effectWorkflow(`${ctx.jsonServer.baseUrl}/notify`)),
+  };
+  // Stopped, not dropped: finishOnePhase reports the warnings it logged.
+  await stopService(ctx.service);
+  step('db cost: the service again, through a counting proxy');
+  results.dbCost = await dbCostPhase(ctx, { mode: 'single' });
+  printStatements(results);
+  finishOnePhase(ctx, results);
+}
+
+/** How the one-phase runs (--schedules, --subworkflows, --concurrency, --db-cost, --queue-only) end: notes, the table, the results files. */
 function finishOnePhase(ctx, results) {
   results.serviceWarningLines = ctx.service.warningLines;
   results.environment.loadAverageAtEnd = loadavg()[0];
@@ -305,6 +321,18 @@ function finishOnePhase(ctx, results) {
   for (const note of results.notes) console.log(`note: ${note}`);
   const written = writeResults(join(root, 'bench', 'results'), results, rows);
   console.log(`\nwrote ${relative(root, written.json)} and ${relative(root, written.md)}`);
+}
+
+/** The statements (and Redis commands) per execution of each workflow in a burst, from the db cost phases. */
+function printStatements(results) {
+  for (const cost of [results.dbCost, results.queueCost]) {
+    for (const [name, flow] of Object.entries(cost?.workflows ?? {})) {
+      console.log(`statements per execution (${cost.mode}, ${name}, burst):`);
+      for (const statement of flow.burst.topStatements) console.log(`  ${String(statement.perExecution).padStart(6)}  ${statement.sql}`);
+      if (flow.burst.topRedisCommands) console.log(`  Redis: ${flow.burst.topRedisCommands.map((command) => `${command.sql} ${command.perExecution}`).join(', ')}`);
+      console.log('');
+    }
+  }
 }
 
 main().catch((error) => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
@@ -185,6 +185,34 @@ describe('durable executions (docs/executions.md)', () => {
       expect(target.requests.length - callsBefore).toBe(1);
       const stored = (await db.query('SELECT attempt, "lostRuns", "leaseOwner" FROM workflow_executions WHERE id = $1', [id]))[0];
       expect(stored).toEqual({ attempt: 2, lostRuns: 1, leaseOwner: null });
+      await t.close();
+      t = undefined;
+    });
+
+    it('writes an execution of trigger → HTTP Request → set twice: inserted already claimed, then its final state', async () => {
+      t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      const hook = await createWebhook(t, calling.id, { responseMode: 'lastNode' });
+      const repository = t.app.get(ExecutionsRepository);
+      // Every row write of the execution, by the statement that made it (each takes a batch).
+      const writes: string[] = [];
+      const count = <T extends unknown[]>(name: string, ids: (args: T) => string[]) => {
+        const method = (repository as unknown as Record<string, (...args: T) => unknown>)[name].bind(repository);
+        vi.spyOn(repository as unknown as Record<string, (...args: T) => unknown>, name).mockImplementation((...args: T) => {
+          for (const id of ids(args)) writes.push(`${name} ${id}`);
+          return method(...args);
+        });
+      };
+      count<[Array<{ id: string }>]>('insertMany', ([rows]) => rows.map((row) => row.id));
+      count<[string[]]>('claimMany', ([ids]) => ids);
+      count<[Array<{ id: string }>]>('saveProgressMany', ([states]) => states.map((state) => state.id));
+      count<[Array<{ id: string }>]>('completeMany', ([states]) => states.map((state) => state.id));
+      count<[string]>('suspend', ([id]) => [id]);
+      const answer = await t.http.post(`/webhook/handler/${hook.id}`).send({ score: 95 });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const [execution] = (await db.query('SELECT id, status, attempt, "nodeExecutions" FROM workflow_executions WHERE "webhookId" = $1', [hook.id])) as Array<{ id: string; status: string; attempt: number; nodeExecutions: NodeExecution[] }>;
+      expect(execution).toMatchObject({ status: 'COMPLETED', attempt: 1 });
+      expect(execution.nodeExecutions.find((record) => record.nodeName === 'Call')).toMatchObject({ status: 'SUCCESS', attempts: 1 });
+      expect(writes.filter((write) => write.endsWith(execution.id))).toEqual([`insertMany ${execution.id}`, `completeMany ${execution.id}`]);
       await t.close();
       t = undefined;
     });

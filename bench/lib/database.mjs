@@ -92,7 +92,14 @@ export class BenchDb {
   /** Transactions of this database and row writes of the executions table, for before/after deltas. */
   async activity() {
     const database = (await this.query('SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks FROM pg_stat_database WHERE datname = current_database()')).rows[0];
-    const tables = (await this.query(`SELECT relname, n_tup_ins::bigint AS ins, n_tup_upd::bigint AS upd, n_tup_del::bigint AS del FROM pg_stat_user_tables`)).rows;
+    // A partitioned table (workflow_executions, by day) has no rows of its own: its partitions' writes are summed under its name.
+    const tables = (
+      await this.query(
+        `SELECT COALESCE(p.relname, s.relname) AS relname, sum(s.n_tup_ins)::bigint AS ins, sum(s.n_tup_upd)::bigint AS upd, sum(s.n_tup_del)::bigint AS del
+           FROM pg_stat_user_tables s LEFT JOIN pg_inherits i ON i.inhrelid = s.relid LEFT JOIN pg_class p ON p.oid = i.inhparent
+          GROUP BY 1`,
+      )
+    ).rows;
     return {
       ownQueries: this.queries,
       transactions: Number(database.commits) + Number(database.rollbacks),

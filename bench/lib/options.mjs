@@ -20,7 +20,7 @@ function ownRedisDatabase(url) {
 export function readOptions(argv = process.argv.slice(2), env = process.env) {
   const flags = new Set(argv.filter((arg) => !arg.includes('=')));
   const values = Object.fromEntries(argv.filter((arg) => arg.includes('=')).map((arg) => arg.replace(/^--/, '').split('=')));
-  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help', '--schedules', '--subworkflows', '--concurrency', '--queue-only']);
+  const known = new Set(['--quick', '--queue-mode', '--no-build', '--help', '--schedules', '--subworkflows', '--concurrency', '--queue-only', '--db-cost']);
   for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (known: ${[...known].join(', ')}, --e2e-rate=N, --tracing=RATIO, --schedules-count=N, --schedules-seconds=N, --subworkflows-runs=N, --concurrency-executions=N)`);
   const quick = flags.has('--quick');
   const tracing = values.tracing === undefined ? undefined : Number(values.tracing);
@@ -51,6 +51,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     /** The concurrency phase alone (issue 17): a workflow keyed over 100 customers with limit 5 against the same workflow without a limit. */
     concurrency: flags.has('--concurrency'),
     concurrencyExecutions: Number(values['concurrency-executions'] ?? (quick ? 1000 : 10_000)),
+    /** The single-server db cost phase alone: statements, transactions and round trips per execution of both workflows. */
+    dbCost: flags.has('--db-cost'),
     /** Tracing on at this sampling ratio, spans exported to an OTLP sink in the bench's process (lib/otlp-sink.mjs). */
     tracing,
     adminUrl,
@@ -66,6 +68,8 @@ npm run bench -- --queue-only [-- --quick]: queue mode's phases alone (api + wor
 npm run bench -- --schedules [--schedules-count=10000] [--schedules-seconds=120] [--quick: 1000 schedules, 60 s]
 npm run bench -- --subworkflows [--subworkflows-runs=10] [--quick: 3 runs]: elements/s of a 1,000-element pure forEach,
     children/s of a 100-element executeWorkflow forEach (medians of the runs, one at a time, after one warm-up run)
+npm run bench -- --db-cost [--quick]: the single-server db cost phase alone (statements, transactions and round trips
+    per execution of the pure and the effect workflow, one at a time and in a burst)
 npm run bench -- --concurrency [--concurrency-executions=10000] [--quick: 1000]: executions of a workflow keyed over
     100 customers with { limit: 5, key } against the same workflow without a limit (trigger → HTTP Request → set)
   BENCH_DATABASE_URL or DATABASE_URL: admin URL of the PostgreSQL server (a database wfe_bench_<pid> is created and dropped)

@@ -138,10 +138,17 @@ export class ExecutionEngine {
       // Time spent WAITING (at wait nodes, on children) does not count (docs/lists-and-subworkflows.md).
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime() - (claimed.waitedMs ?? 0)));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
+      // The insert holds the progress commit of the first outside call (firstCallRecords), taken as
+      // made once the run gets there as predicted, soon enough after the claim.
+      let insertHeld = claimed.firstCallCommitted === true ? performance.now() : undefined;
       let result;
       try {
         result = await runGraph(context, this.runner, controller.signal, {
-          beforeSideEffect: () => this.commitProgress(context, controller),
+          beforeSideEffect: () => {
+            const since = insertHeld;
+            insertHeld = undefined;
+            return since !== undefined && this.insertHolds(context, since) ? Promise.resolve() : this.commitProgress(context, controller);
+          },
           nodeSettled: (node, result, ms) => {
             this.lifecycle.emit('nodeSettled', { executionId: claimed.id, nodeName: node.name, nodeType: node.type, status: result.status, durationMs: ms });
             if (result.status === 'FAILED') logNodeFailure(claimed, node, context.scrub(result.error), context.record(node.name)?.attempts ?? 1);
@@ -335,6 +342,46 @@ export class ExecutionEngine {
     context.webhookResponse = scrubbed;
     context.dirty = true;
     this.lifecycle.emit('responded', { id: context.execution.id, response: scrubbed });
+  }
+
+  /**
+   * The node records a run of `workflow` commits before its first outside call when that call comes
+   * right after the trigger (LoadedWorkflow.firstCall): the trigger's result and that node started,
+   * its first try counted. The ingest stores them with an execution it inserts already claimed, so
+   * that the run need not write them again (insertHolds). Undefined when there is no such call.
+   */
+  firstCallRecords(execution: ClaimedExecution, workflow: LoadedWorkflow): string | undefined {
+    if (!workflow.firstCall) return undefined;
+    const context = this.contextFor(execution, workflow);
+    const trigger = context.start(workflow.graph.trigger, null, 1);
+    context.finish(trigger, 'SUCCESS', execution.triggerData, null, 0);
+    context.start(workflow.firstCall, execution.triggerData, 1);
+    try {
+      return serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets);
+    } catch {
+      // Stored without them, the run commits its records (or fails on them) as usual.
+      return undefined;
+    }
+  }
+
+  /**
+   * Whether the records the insert stored (firstCallRecords) are what the run would commit now: the
+   * trigger has run, the predicted node is about to make its first try, nothing else happened, and
+   * the run started well within its lease (`sinceMs`), as the commit is also what stops a run whose
+   * lease was taken over.
+   */
+  private insertHolds(context: ExecutionContext, sinceMs: number): boolean {
+    const [trigger, call] = context.records;
+    return (
+      context.records.length === 2 &&
+      trigger.nodeName === context.workflow.graph.trigger.name &&
+      trigger.status === 'SUCCESS' &&
+      call.nodeName === context.workflow.firstCall?.name &&
+      call.status === 'RUNNING' &&
+      call.attempts === 1 &&
+      context.webhookResponse === null &&
+      performance.now() - sinceMs < this.config.executionLeaseMs / 2
+    );
   }
 
   /** Commits the records so far, before a node with outside effects starts (docs/executions.md). */

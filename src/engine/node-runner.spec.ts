@@ -45,7 +45,7 @@ function setup(executor: NodeExecutor, node: Partial<WorkflowNode>, commit?: () 
       triggerData: { body: { who: 'ada' }, headers: {}, query: {}, method: 'POST', receivedAt: '2026-01-01T00:00:00.000Z' },
       nodeExecutions: [], attempt: 1, lostRuns: 0, startedAt: new Date(), waitNode: null, resumeData: null,
     },
-    { id: 'wf', name: 'test', version: 1, settings: {}, graph, pure: false },
+    { id: 'wf', name: 'test', version: 1, settings: {}, graph, pure: false, firstCall: null },
     null,
   );
   let commits = 0;

@@ -38,7 +38,7 @@ function workflow(names: string[], edges: Array<[string, string, number?, number
     (main[output] ??= []).push({ node: to, type: 'main', index });
   }
   const graph = new WorkflowGraph({ nodes, connections, settings: {} } as WorkflowDefinition);
-  return { id: 'wf', name: 'test', version: 1, settings: {}, graph, pure: false };
+  return { id: 'wf', name: 'test', version: 1, settings: {}, graph, pure: false, firstCall: null };
 }
 
 function contextFor(loaded: ReturnType<typeof workflow>, restored: NodeExecution[] = [], waitNode: string | null = null) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UsersRepository } from '../users/users.repository.js';
-import type { WorkflowSettings } from '../workflows/workflow.types.js';
+import type { WorkflowNode, WorkflowSettings } from '../workflows/workflow.types.js';
 import { WorkflowsRepository, type WorkflowRunTarget } from '../workflows/workflows.repository.js';
 import { NodeRegistry } from '../nodes/node-registry.js';
 import { WorkflowGraph } from './workflow-graph.js';
@@ -18,6 +18,13 @@ export interface LoadedWorkflow {
    * (WebhookIngestService.runsBeforeCommit, ExecutionEngine.runBeforeCommit).
    */
   pure: boolean;
+  /**
+   * The node a run starts right after the trigger when it has outside effects (the first edge of the
+   * trigger's output, that node's only input; no forEach, not disabled): the first thing such a run
+   * does is commit the trigger's result and that node as started, which the insert of an execution
+   * stored already claimed does in its place (ExecutionEngine.firstCallRecords). Null otherwise.
+   */
+  firstCall: WorkflowNode | null;
 }
 
 const CACHE_LIMIT = 2000;
@@ -59,16 +66,26 @@ export class WorkflowDefinitions {
     return this.users.isAdmin(userId);
   }
 
+  private firstCallOf(graph: WorkflowGraph): WorkflowNode | null {
+    if (graph.trigger.disabled) return null;
+    const edge = graph.outgoing.get(graph.trigger.name)?.[0]?.[0];
+    const node = edge && graph.nodes.get(edge.to);
+    if (!node || graph.incoming.get(node.name)!.length !== 1 || node.disabled || node.forEach !== undefined) return null;
+    return this.registry.executor(node.type)?.description.sideEffects === true ? node : null;
+  }
+
   private async fetch(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
     const row = await this.workflows.findVersionDefinition(workflowId, version);
     if (!row) return undefined;
     const settings = row.settings ?? {};
+    const graph = new WorkflowGraph({ nodes: row.nodes, connections: row.connections ?? {}, settings });
     return {
       id: workflowId,
       name: row.name,
       version,
       settings,
-      graph: new WorkflowGraph({ nodes: row.nodes, connections: row.connections ?? {}, settings }),
+      graph,
+      firstCall: this.firstCallOf(graph),
       // Retries wait between tries, and a forEach may run 10,000 elements: such a run can last long
       // enough to be seen, and canceled, as RUNNING.
       pure: row.nodes.every((node) => this.registry.executor(node.type)?.description.instant === true && !node.retryOnFail && node.forEach === undefined),

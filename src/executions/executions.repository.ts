@@ -50,8 +50,10 @@ export interface NewExecution extends ExecutionIdentity {
    * Stored already claimed by this process (ExecutionQueue.reserveRun): RUNNING, attempt 1, under
    * its lease from the insert's commit on, as claimMany would leave it. Should the process die, the
    * lease runs out and the sweep takes the execution over like any other lost run.
+   * `nodeExecutionsJson`: the records its run commits before its first outside call, stored now
+   * instead (ExecutionEngine.firstCallRecords).
    */
-  claimedBy?: { owner: string; leaseMs: number; startedAt: Date };
+  claimedBy?: { owner: string; leaseMs: number; startedAt: Date; nodeExecutionsJson?: string };
 }
 
 /** The original execution when an idempotency key was seen before. */
@@ -72,6 +74,8 @@ export interface ClaimedExecution extends ExecutionIdentity {
   /** A sub-workflow's parent, and whether it waits for this execution (executeWorkflow). */
   parentExecutionId?: string | null;
   parentWaits?: boolean;
+  /** Inserted with the records of its first outside call's progress commit (NewExecution.claimedBy). */
+  firstCallCommitted?: boolean;
 }
 
 export interface FinalState {
@@ -667,5 +671,5 @@ function insertDocument(r: NewExecution): string {
     ...(r.finished && { status: r.finished.status, attempt: 1, error: r.finished.error, started: isoTime(r.finished.startedAt.getTime()), completed: isoTime(r.finished.completedAt.getTime()) }),
     ...(r.claimedBy && { status: 'RUNNING', attempt: 1, started: isoTime(r.claimedBy.startedAt.getTime()), owner: r.claimedBy.owner, lease: r.claimedBy.leaseMs }),
   });
-  return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
+  return `${columns.slice(0, -1)},"nodes":${r.finished?.nodeExecutionsJson ?? r.claimedBy?.nodeExecutionsJson ?? toJsonb(r.nodeExecutions ?? [])}}`;
 }

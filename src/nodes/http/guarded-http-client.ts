@@ -49,8 +49,27 @@ export class GuardedHttpClient {
   }
 
   async send(outbound: OutboundRequest): Promise<OutboundResponse> {
-    const deadline = AbortSignal.timeout(outbound.timeoutMs);
-    const signal = AbortSignal.any([outbound.signal, deadline]);
+    // The engine's signal and the deadline stop the request through one controller of our own, with
+    // a timer and a listener released at the end: AbortSignal.timeout and AbortSignal.any cost a
+    // signal each per call, and `any` keeps weak references for the collector to sweep.
+    const controller = new AbortController();
+    const deadline = { passed: false };
+    const stop = () => controller.abort(outbound.signal.reason);
+    if (outbound.signal.aborted) stop();
+    else outbound.signal.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => {
+      deadline.passed = true;
+      controller.abort(new Error(`HTTP request timed out after ${outbound.timeoutMs} ms`));
+    }, outbound.timeoutMs).unref();
+    try {
+      return await this.follow(outbound, controller.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+      outbound.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private async follow(outbound: OutboundRequest, signal: AbortSignal, deadline: { passed: boolean }): Promise<OutboundResponse> {
     let { url, method, body } = outbound;
     const headers = { ...outbound.headers };
     for (let redirects = 0; ; redirects++) {
@@ -109,11 +128,11 @@ function deleteHeader(headers: Record<string, string>, name: string): void {
   for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
 }
 
-function describeFailure(error: unknown, at: { url: URL; redirects: number; deadline: AbortSignal; outbound: OutboundRequest }): Error {
+function describeFailure(error: unknown, at: { url: URL; redirects: number; deadline: { passed: boolean }; outbound: OutboundRequest }): Error {
   // The engine's own reason (node timeout, cancel, shutdown) explains the stop better than ours.
   if (at.outbound.signal.aborted) return at.outbound.signal.reason instanceof Error ? at.outbound.signal.reason : new Error('Aborted');
   const hop = at.redirects > 0 ? ` (at redirect ${at.redirects}, ${displayUrl(at.url)})` : '';
-  if (at.deadline.aborted) return new Error(`HTTP request timed out after ${at.outbound.timeoutMs} ms${hop}`);
+  if (at.deadline.passed) return new Error(`HTTP request timed out after ${at.outbound.timeoutMs} ms${hop}`);
   const message = error instanceof Error ? error.message : String(error);
   // A refused target stays a refusal (an input fault, never retried), wherever in the redirects it came.
   return error instanceof RefusedTargetError || (error as { code?: unknown } | null)?.code === 'ERR_SSRF_REFUSED' ? new RefusedTargetError(`${message}${hop}`) : new Error(`${message}${hop}`);

@@ -56,6 +56,24 @@ export async function createCallingWebhook(base, url) {
 }
 
 /**
+ * trigger → HTTP Request (POST to `${targetUrl}/call/<execution id>`) → set: the effect workflow,
+ * whose one call is its first outside effect.
+ */
+export async function createEffectWebhook(base, targetUrl) {
+  const workflow = await admin(base, 'POST', '/workflows', {
+    name: 'faults: trigger → call → set',
+    active: true,
+    nodes: [
+      { id: 'e1', name: 'Webhook', type: 'trigger', parameters: {} },
+      { id: 'e2', name: 'Call', type: 'httpRequest', parameters: { method: 'POST', url: `${targetUrl}/call/{{ $execution.id }}`, body: { i: '{{ $trigger.body.i }}' } } },
+      { id: 'e3', name: 'Done', type: 'set', parameters: { values: { status: '{{ $json.status }}' } } },
+    ],
+    connections: { Webhook: edge('Call'), Call: edge('Done') },
+  });
+  return createWebhook(base, workflow.id);
+}
+
+/**
  * Two failing workflows and their error workflow (docs/failure-handling.md): one fails in a pure node
  * (stored FAILED by the ingest's insert), one on a refused outside call (FAILED by the engine's
  * final write). Returns both webhooks and the error workflow's id.
