@@ -8,7 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   "the children of this execution".
  * - `parentWaits`: the parent waits for this child (waitForCompletion): its end resumes the parent
  *   and cancelling the parent cancels it. Fire-and-forget children are independent.
- * - `depth`: how many parents above (SPEC §7.5: at most 10 executions in a chain).
+ * - `depth`: how many parents above (docs/lists-and-subworkflows.md: at most 10 executions in a chain).
  * - `childEnded` and a trigger: a waited-for child's committed end (whichever statement writes it)
  *   marks its parent, and when the parent is already WAITING at that node sets its `waitTill` to now,
  *   so the parent is due at once and any process claims it. A parent still RUNNING (the child ended

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Execution sizes and stats (SPEC §7.13, docs/retention-and-sizing.md):
+ * Execution sizes and stats (docs/retention-and-sizing.md):
  * - `sizeBytes`: what the execution's trigger data, node records, webhook answer and error take as
  *   stored, written by every statement that writes them (pg_column_size reads a value's length
  *   header, no scan). Added without a default, so no partition is rewritten; executions stored

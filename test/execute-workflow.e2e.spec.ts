@@ -11,8 +11,8 @@ import { onEmbeddedDatabase } from './support/test-database.js';
 
 type Auth = { Authorization: string };
 
-/** Sub-workflows: the executeWorkflow node (SPEC §6, §7.10). */
-describe('executeWorkflow (SPEC §7.10)', () => {
+/** Sub-workflows: the executeWorkflow node (docs/nodes.md, docs/lists-and-subworkflows.md). */
+describe('executeWorkflow (docs/lists-and-subworkflows.md)', () => {
   let t: TestApp;
   let db: DataSource;
   /** Answers 503 at /status/503: an outside failure, which retryOnFail retries (and so takes time). */

@@ -16,7 +16,7 @@ const STORED_SIZE = `COALESCE(pg_column_size("triggerData"), 0) + COALESCE(pg_co
 const FULL_SIZE = `COALESCE(pg_column_size("triggerData" || '{}'::jsonb), 0) + COALESCE(pg_column_size("nodeExecutions" || '[]'::jsonb), 0)
   + COALESCE(pg_column_size("webhookResponse" || '{}'::jsonb), 0) + COALESCE(pg_column_size(error || ''), 0)`;
 
-describe('sizeBytes and GET /executions/stats (SPEC §7.13, docs/retention-and-sizing.md)', () => {
+describe('sizeBytes and GET /executions/stats (docs/retention-and-sizing.md)', () => {
   let t: TestApp;
   let db: DataSource;
   let member: Awaited<ReturnType<TestApp['createMember']>>;

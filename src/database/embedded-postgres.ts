@@ -9,7 +9,7 @@ export interface EmbeddedPostgres {
 }
 
 /**
- * The embedded default (SPEC §3): PGlite persisted under `<dataDir>/pglite`, served over the
+ * The embedded default (docs/configuration.md): PGlite persisted under `<dataDir>/pglite`, served over the
  * PostgreSQL wire protocol on a loopback port so that TypeORM and `pg` treat it like any server.
  * `dataDir` undefined keeps it in memory (tests). One process per data directory.
  */

@@ -162,7 +162,7 @@ export class CompletionWaiters {
   }
 }
 
-/** The output of the node that finished last (SPEC §7.6 lastNode), from stored records. */
+/** The output of the node that finished last (docs/webhooks.md, lastNode), from stored records. */
 export function lastOutput(records: NodeExecution[]): unknown {
   let last: NodeExecution | undefined;
   for (const record of records) {

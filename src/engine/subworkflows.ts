@@ -15,7 +15,7 @@ import { ExecutionQueue } from './execution-queue.js';
 import { WorkflowDefinitions } from './workflow-definitions.js';
 
 /**
- * Child executions of executeWorkflow nodes (SPEC §7.10). A node run (and forEach element) has at
+ * Child executions of executeWorkflow nodes (docs/lists-and-subworkflows.md). A node run (and forEach element) has at
  * most one child, whoever asks again: the database's unique index decides, so a parent run again
  * after a crash, a takeover or a resume finds the child it started instead of starting another.
  */

@@ -1,5 +1,5 @@
 /**
- * `sizeBytes` (SPEC §7.13, docs/retention-and-sizing.md): what an execution's trigger data, node
+ * `sizeBytes` (docs/retention-and-sizing.md): what an execution's trigger data, node
  * records, webhook answer and error take as stored. Every statement that writes one of them sets it
  * from the SQL expressions of the values it writes or keeps (one left out counts 0). pg_column_size reads
  * a value's length header, so nothing is serialised or scanned again: a value the statement writes

@@ -132,7 +132,7 @@ export class ExecutionEntity {
   @Column({ type: 'boolean', default: false })
   parentWaits: boolean;
 
-  /** Parents above this execution (SPEC §7.5). */
+  /** Parents above this execution (docs/lists-and-subworkflows.md, limits). */
   @Column({ type: 'integer', default: 0 })
   depth: number;
 

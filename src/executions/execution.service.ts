@@ -70,7 +70,7 @@ export class ExecutionService {
   }
 
   /**
-   * GET /executions/stats (SPEC §7.13) over [from, to]: `to` defaults to now, `from` to a day before
+   * GET /executions/stats (docs/retention-and-sizing.md) over [from, to]: `to` defaults to now, `from` to a day before
    * `to`. Scoped like the list: a member counts the executions they may see.
    */
   async stats(query: { workflowId?: string; from?: string; to?: string }, principal: Principal): Promise<ExecutionStats & { from: Date; to: Date }> {
@@ -98,7 +98,7 @@ export class ExecutionService {
     return canceled;
   }
 
-  /** Cancelling a parent cancels the children it waits for that have not ended (SPEC §7.10). */
+  /** Cancelling a parent cancels the children it waits for that have not ended (docs/lists-and-subworkflows.md). */
   private async cancelWaitedChildren(id: string): Promise<void> {
     for (const child of await this.executions.findWaitedDescendantsToCancel(id)) {
       if (await this.executions.cancel(child)) this.lifecycle.emit('canceled', { id: child });
@@ -121,7 +121,7 @@ export class ExecutionService {
     return canceled;
   }
 
-  /** `children` of GET /executions/:id (SPEC §7.10). */
+  /** `children` of GET /executions/:id (docs/lists-and-subworkflows.md). */
   findChildren(id: string): ReturnType<ExecutionsRepository['findChildren']> {
     return this.executions.findChildren(id);
   }

@@ -461,7 +461,7 @@ export class ExecutionsRepository {
     });
   }
 
-  /** What a node starting a child needs of its parent: who runs it, and how deep it is (SPEC §7.5). */
+  /** What a node starting a child needs of its parent: who runs it, and how deep it is (docs/lists-and-subworkflows.md, limits). */
   async parentOf(id: string): Promise<{ userId: string; depth: number } | undefined> {
     const rows: Array<{ userId: string; depth: number }> = await this.dataSource.query('SELECT "userId", depth FROM workflow_executions WHERE id = $1', [id]);
     return rows[0];
@@ -519,7 +519,7 @@ export class ExecutionsRepository {
 
   /**
    * The children (and their children) a canceled execution was waiting for that have not ended
-   * (SPEC §7.10); fire-and-forget children go on.
+   * (docs/lists-and-subworkflows.md); fire-and-forget children go on.
    */
   async findWaitedDescendantsToCancel(id: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
@@ -582,7 +582,7 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Counts by status and total sizeBytes of the executions made in [from, to] (SPEC §7.13), by the
+   * Counts by status and total sizeBytes of the executions made in [from, to] (docs/retention-and-sizing.md), by the
    * time in their id (their creation, to the millisecond): the id range prunes the daily partitions,
    * and a workflow's counts are an index-only scan of IDX_executions_workflow_status_id (sizeBytes
    * is INCLUDEd) over its entries in those partitions, never a read of the rows. A member sees what

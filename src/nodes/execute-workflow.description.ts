@@ -1,6 +1,6 @@
 import { oneOutput, type NodeTypeDescription } from './node-executor.js';
 
-/** SPEC §7.5: executions in one chain of sub-workflows, the top one included. */
+/** docs/lists-and-subworkflows.md: executions in one chain of sub-workflows, the top one included. */
 export const MAX_SUBWORKFLOW_DEPTH = 10;
 
 export const executeWorkflowDescription: NodeTypeDescription = {

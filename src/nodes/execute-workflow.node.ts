@@ -5,7 +5,7 @@ import { SubworkflowPort } from './subworkflow-port.js';
 import type { WorkflowNode } from '../workflows/workflow.types.js';
 
 /**
- * Runs another workflow as a child execution (SPEC §7.10). With waitForCompletion the node pauses the
+ * Runs another workflow as a child execution (docs/lists-and-subworkflows.md). With waitForCompletion the node pauses the
  * execution; when the child's end wakes it, the node runs again, finds the same child (one per node
  * run and element, enforced by the database) and outputs its result.
  */

@@ -120,7 +120,7 @@ export async function validateWorkflow(definition: DefinitionInput, context: Val
 }
 
 /**
- * An executeWorkflow node's literal `workflowId` must name a workflow the owner can see (SPEC §5), in
+ * An executeWorkflow node's literal `workflowId` must name a workflow the owner can see (docs/workflows.md), in
  * one lookup for all of them; an expression is checked when the node runs.
  */
 async function executeWorkflowReferenceErrors(nodes: readonly WorkflowNode[], context: Pick<ValidatorContext, 'findVisibleWorkflows'>): Promise<string[]> {

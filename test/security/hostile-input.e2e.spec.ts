@@ -7,7 +7,7 @@ import { documentedRoutes, isPublicPath, leakIn, percentile, routeKey, type Docu
 
 /** How long the generated traffic runs: bounded, whatever the machine. */
 const BUDGET_MS = 35_000;
-/** SPEC: every answer fast; checked on a percentile (the machine is shared), the maximum is reported. */
+/** Every answer fast (docs/security.md); checked on a percentile (the machine is shared), the maximum is reported. */
 const ANSWER_MS = 200;
 
 interface Generated {
