@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { allowedAnswerHeaders } from '../common/security-headers.js';
 import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
 import { ExecutionsRepository } from '../executions/executions.repository.js';
@@ -56,7 +56,8 @@ export class CompletionWaiters {
   constructor(
     private readonly executions: ExecutionsRepository,
     lifecycle: ExecutionLifecycle,
-    @Optional() private readonly relay: CompletionRelay | null = null,
+    // Named: a type of `CompletionRelay | null` is not one every compiler's decorator metadata keeps.
+    @Optional() @Inject(CompletionRelay) private readonly relay: CompletionRelay | null = null,
   ) {
     lifecycle.on('finished', ({ execution, status, output, error, insertedFinished }) => {
       if (!insertedFinished) this.notify(execution.id, { status, output, error });
