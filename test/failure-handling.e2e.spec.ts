@@ -58,6 +58,9 @@ describe('error workflows', () => {
     const [errorRun] = await errorExecutionsFor(t, handler.id, 1);
     const done = await waitForExecution(t, errorRun.id);
     expect(done).toMatchObject({ mode: 'error', status: 'COMPLETED', workflowId: handler.id });
+    // Listed by its mode, as every other mode is.
+    const listed = await t.http.get('/executions').query({ workflowId: handler.id, mode: 'error' }).set(t.admin).expect(200);
+    expect(listed.body.items.map((item: { id: string }) => item.id)).toEqual([errorRun.id]);
     expect(done.triggerData.body.execution).toEqual({
       id: failedId,
       workflowId: failing.id,

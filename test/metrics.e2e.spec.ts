@@ -38,6 +38,7 @@ describe('/metrics (docs/observability.md)', () => {
     const response = await t.http.get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     for (const name of [
+      'workflow_executions_created_total',
       'workflow_executions_started_total',
       'workflow_executions_finished_total',
       'workflow_execution_duration_seconds',
@@ -68,6 +69,7 @@ describe('/metrics (docs/observability.md)', () => {
     const after = (await t.http.get('/metrics').expect(200)).text;
 
     const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    expect(moved('workflow_executions_created_total', { mode: 'webhook' })).toBe(3);
     expect(moved('workflow_executions_started_total', { mode: 'webhook' })).toBe(3);
     expect(moved('workflow_executions_finished_total', { status: 'COMPLETED' })).toBe(3);
     expect(moved('workflow_execution_duration_seconds_count')).toBe(3);

@@ -90,6 +90,7 @@ export class ErrorWorkflowRelay implements OnApplicationBootstrap, BeforeApplica
           executions,
         );
         total += created.length;
+        for (const row of created) this.lifecycle.emit('created', { id: row.id, workflowId: row.workflowId, mode: 'error' });
         if (created.length) this.queue.enqueue(created.map((row) => ({ id: row.id, workflowId: row.workflowId, concurrencyKey: row.concurrencyKey, awaited: false })));
         if (failed.length < BATCH) break;
       }

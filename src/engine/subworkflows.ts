@@ -100,7 +100,8 @@ export class Subworkflows implements SubworkflowStarter {
       parentIndex: request.index,
       parentWaits: request.waitForCompletion,
     });
-    if (!child.created) {
+    if (child.created) this.lifecycle.emit('created', { id: child.id, workflowId: request.workflowId, mode: 'subworkflow', parentExecutionId: request.parentExecutionId, parentWaits: request.waitForCompletion });
+    else {
       const found = await this.executions.findChild(request.parentExecutionId, request.parentNode, request.index);
       if (found) return outcomeOf(found, request.waitForCompletion);
     }

@@ -54,6 +54,11 @@ export interface Finished {
  * of them. docs/observability.md lists who listens to what.
  */
 export interface ExecutionLifecycleEvents {
+  /**
+   * Stored new by this process (a known idempotency key's duplicate is not): a webhook, manual run,
+   * retry, schedule firing, sub-workflow child or error workflow. Emitted once committed.
+   */
+  created: ExecutionRef;
   /** A run of this process took the execution up: claimed, inserted claimed, or run before its commit (reported once committed). */
   started: ExecutionRef;
   /** One node's run ended, retries included. */

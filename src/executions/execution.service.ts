@@ -25,7 +25,13 @@ export class ExecutionService {
     private readonly workflows: WorkflowsRepository,
     private readonly lifecycle: ExecutionLifecycle,
   ) {
-    this.inserts = new Batcher((rows) => this.executions.insertMany(rows), 500, 4);
+    this.inserts = new Batcher((rows) => this.insertAndTell(rows), 500, 4);
+  }
+
+  private async insertAndTell(rows: NewExecution[]): Promise<InsertResult[]> {
+    const results = await this.executions.insertMany(rows);
+    for (let i = 0; i < rows.length; i++) if (results[i].created) this.lifecycle.emit('created', rows[i]);
+    return results;
   }
 
   /** Resolves once the row is committed: `created: false` for a known idempotency key. */

@@ -4,7 +4,7 @@ export const EXECUTION_STATUSES = ['PENDING', 'RUNNING', 'WAITING', 'COMPLETED',
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export const FINAL_STATUSES: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
-export const EXECUTION_MODES = ['webhook', 'manual', 'retry', 'resume', 'schedule', 'subworkflow'] as const;
+export const EXECUTION_MODES = ['webhook', 'manual', 'retry', 'resume', 'schedule', 'subworkflow', 'error'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 export type NodeExecutionStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';

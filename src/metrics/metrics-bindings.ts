@@ -20,6 +20,7 @@ export class MetricsBindings implements OnModuleInit {
   onModuleInit(): void {
     const { metrics, lifecycle } = this;
     metrics.setBacklogSource({ queueDepth: () => this.queue.depth, pending: () => this.pending.read() });
+    lifecycle.on('created', ({ mode }) => metrics.executionCreated(mode));
     lifecycle.on('started', ({ mode }) => metrics.executionStarted(mode));
     lifecycle.on('nodeSettled', ({ nodeType, status, durationMs }) => metrics.nodeFinished(nodeType, status, durationMs / 1000));
     lifecycle.on('finished', ({ status, durationMs }) => metrics.executionFinished(status, durationMs / 1000));

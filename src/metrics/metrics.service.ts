@@ -31,12 +31,14 @@ export interface BacklogSource {
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
+  private readonly created: Counter<'mode'>;
   private readonly started: Counter<'mode'>;
   private readonly finished: Counter<'status'>;
   private readonly executionDuration: Histogram;
   private readonly nodeDuration: Histogram<'node_type' | 'status'>;
   private readonly webhookRequests: Counter<'status_code'>;
   private readonly webhookByCode = new Map<number, Counter.Internal>();
+  private readonly createdByMode = new Map<string, Counter.Internal>();
   private readonly startedByMode = new Map<string, Counter.Internal>();
   private readonly finishedByStatus = new Map<string, Counter.Internal>();
   private readonly nodeDurationBy = new Map<string, Histogram.Internal<'node_type' | 'status'>>();
@@ -49,6 +51,7 @@ export class MetricsService implements OnApplicationShutdown {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    this.created = new Counter({ name: 'workflow_executions_created_total', help: 'Executions stored new by this process, by mode', labelNames: ['mode'], registers });
     this.started = new Counter({ name: 'workflow_executions_started_total', help: 'Executions taken up by a worker of this process, by mode', labelNames: ['mode'], registers });
     this.finished = new Counter({
       name: 'workflow_executions_finished_total',
@@ -105,6 +108,10 @@ export class MetricsService implements OnApplicationShutdown {
   /** Wired once at start-up by MetricsBindings. */
   setBacklogSource(source: BacklogSource): void {
     this.backlog = source;
+  }
+
+  executionCreated(mode: ExecutionMode): void {
+    child(this.createdByMode, mode, () => this.created.labels(mode)).inc();
   }
 
   executionStarted(mode: ExecutionMode): void {

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newId } from '../common/uuid.js';
 import { ConcurrencyKeys } from '../engine/concurrency/concurrency-keys.js';
 import { ExecutionQueue } from '../engine/execution-queue.js';
+import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
 import type { ExecutionStatus } from '../executions/execution.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { planFirings } from './firing-plan.js';
@@ -38,6 +39,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly queue: ExecutionQueue,
     private readonly metrics: MetricsService,
     private readonly concurrencyKeys: ConcurrencyKeys,
+    private readonly lifecycle: ExecutionLifecycle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -79,6 +81,7 @@ export class ScheduleFirer implements OnApplicationBootstrap, BeforeApplicationS
     const { created, due } = await this.schedules.claimDue(CLAIM_BATCH, (rows, now, statuses) => this.withConcurrencyKeys(rows, this.plan(rows, now, statuses)));
     if (!due.length) return 0;
     const elapsedSeconds = (performance.now() - started) / 1000;
+    for (const firing of created) this.lifecycle.emit('created', { id: firing.id, workflowId: firing.workflowId, mode: 'schedule' });
     for (const firing of created) this.metrics.scheduleFired((firing.createdAt.getTime() - Date.parse(firing.triggerData.scheduledFor)) / 1000 + elapsedSeconds);
     // A buffered firing waits for its predecessor: releaseBuffered hands it on once that has ended.
     const ready = created.filter((firing) => firing.startsAfter === null);
