@@ -115,13 +115,7 @@ export interface ExecutionFilter {
 }
 
 /** GET /executions/stats: the executions created in [from, to] (by the time in their id). */
-export interface StatsFilter {
-  /** Only executions this user started or whose workflow this user owns. */
-  visibleTo?: string;
-  workflowId?: string;
-  from: Date;
-  to: Date;
-}
+export type StatsFilter = Pick<ExecutionFilter, 'visibleTo' | 'workflowId'> & { from: Date; to: Date };
 
 export interface ExecutionStats {
   byStatus: Record<ExecutionStatus, number>;

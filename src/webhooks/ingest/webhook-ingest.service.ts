@@ -111,7 +111,8 @@ export class WebhookIngestService {
     // queue's own path, which counts it.
     const slot = !finished && this.runsExecutions && !workflow.settings.concurrency ? this.queue.reserveRun() : undefined;
     // With the records its run commits before a first outside call right after the trigger: the run does not write them again.
-    const firstCall = slot ? this.engine.firstCallRecords(asClaimed(execution), workflow) : undefined;
+    const claimed = slot ? asClaimed(execution) : undefined;
+    const firstCall = claimed ? this.engine.firstCallRecords(claimed, workflow) : undefined;
     if (slot) execution.claimedBy = { owner: slot.owner, leaseMs: slot.leaseMs, startedAt: receivedAt, nodeExecutionsJson: firstCall };
     let result;
     try {
@@ -134,7 +135,7 @@ export class WebhookIngestService {
     const waitsForEnd = route.responseMode !== 'onReceived';
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
-    if (slot) slot.run({ ...asClaimed(execution), startedAt: receivedAt, firstCallCommitted: firstCall !== undefined });
+    if (slot && claimed) slot.run({ ...claimed, startedAt: receivedAt, firstCallCommitted: firstCall !== undefined });
     else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrencyKey: execution.concurrencyKey, awaited: waitsForEnd }]);
     // Still PENDING to the sender (docs/webhooks.md): whether it started yet is not its business.
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
