@@ -5,6 +5,7 @@ import { ExecutionsRepository } from '../src/executions/executions.repository.js
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForStatus, workflowBody, type NodeSpec } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
+import { createdCount } from './support/metrics-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { onEmbeddedDatabase } from './support/test-database.js';
@@ -56,6 +57,7 @@ describe('executeWorkflow (docs/lists-and-subworkflows.md)', () => {
       { name: 'Pause', type: 'wait', parameters: { mode: 'duration', durationMs: 400 } },
       { name: 'Double', type: 'set', parameters: { values: { doubled: '{{ $trigger.body.n * 2 }}', method: '{{ $trigger.method }}' } } },
     ]);
+    const createdBefore = await createdCount(t, 'subworkflow');
     const id = await start([{ name: 'Call', type: 'executeWorkflow', parameters: { workflowId: childId, input: '{{ $trigger.body }}' } }], { n: 21 });
     const waiting = await waitForStatus(t, id, ['WAITING']);
     expect(waiting.children).toHaveLength(1);
@@ -67,6 +69,8 @@ describe('executeWorkflow (docs/lists-and-subworkflows.md)', () => {
     const sub = await get(execution.children[0].id);
     expect(sub).toMatchObject({ mode: 'subworkflow', workflowId: childId, parentExecutionId: id, parentNode: 'Call', status: 'COMPLETED', children: [] });
     expect(sub.triggerData).toMatchObject({ body: { n: 21 }, headers: {}, query: {}, method: 'CALL' });
+    // The lifecycle's `created` event, counted by mode: one child.
+    expect((await createdCount(t, 'subworkflow')) - createdBefore).toBe(1);
     // The HTML views link parent and child.
     expect((await t.http.get(`/executions/${id}/view`).set(t.admin).expect(200)).text).toContain(`href="/executions/${sub.id}/view"`);
     expect((await t.http.get(`/executions/${sub.id}/view`).set(t.admin).expect(200)).text).toContain(`href="/executions/${id}/view"`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
+import { createdCount } from './support/metrics-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { onEmbeddedDatabase } from './support/test-database.js';
 
@@ -51,6 +52,7 @@ describe('error workflows', () => {
   it('starts the workflow named in settings.errorWorkflow once per FAILED execution, with what failed and where', async () => {
     const handler = await createWorkflow(t, errorHandler());
     const failing = await createWorkflow(t, { ...failingPure({ errorWorkflow: handler.id }), name: 'Nightly import' });
+    const createdBefore = await createdCount(t, 'error');
     const [failedId] = await fire(t, failing.id);
     const failed = await waitForExecution(t, failedId);
     expect(failed.status).toBe('FAILED');
@@ -61,6 +63,8 @@ describe('error workflows', () => {
     // Listed by its mode, as every other mode is.
     const listed = await t.http.get('/executions').query({ workflowId: handler.id, mode: 'error' }).set(t.admin).expect(200);
     expect(listed.body.items.map((item: { id: string }) => item.id)).toEqual([errorRun.id]);
+    // The lifecycle's `created` event, counted by mode.
+    expect((await createdCount(t, 'error')) - createdBefore).toBe(1);
     expect(done.triggerData.body.execution).toEqual({
       id: failedId,
       workflowId: failing.id,

@@ -3,20 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/common/uuid.js';
 import { ExecutionLifecycle } from '../src/executions/execution-lifecycle.js';
 import { createWebhook, createWorkflow, waitForExecution, workflowBody } from './support/factories.js';
+import { sample } from './support/metrics-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-
-/** The value of one sample in Prometheus text format; 0 when the series has not appeared yet. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = match[2] ? match[2].split(',') : [];
-    if (wanted.every((label) => present.includes(label)) && present.length === wanted.length) return Number(match[3]);
-  }
-  return 0;
-}
 
 const setWorkflow = () =>
   workflowBody(
