@@ -17,8 +17,14 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:history -- --rows 2000000
  *
+ * On the partitioned schema the closed days are then summarized (DaySummariesRepository, as the
+ * retention pass does), timed, and GET /executions/stats for a whole day reads the summaries.
+ *
  * Options: --rows N (50000000), --samples N (200), --workflows N (1000), --only partitioned|flat, --keep,
- * --suffix S (databases wfe_bench_history_<schema>S: two runs on one server do not drop each other's).
+ * --suffix S (databases wfe_bench_history_<schema>S: two runs on one server do not drop each other's),
+ * --reuse (a database a --keep run left: its pending migrations are applied, the fill is skipped and
+ * the reads, summaries and retention measured again; the retention pass removes its oldest day, so
+ * each reuse has a day less).
  * The flat schema gets the later migrations too (ExecutionStats: sizeBytes, which the repository reads).
  */
 import 'reflect-metadata';
@@ -42,6 +48,7 @@ const samples = Number(option('samples', 200));
 const workflows = Number(option('workflows', 1000));
 const only = option('only', undefined);
 const keep = process.argv.includes('--keep');
+const reuse = process.argv.includes('--reuse');
 const suffix = option('suffix', '');
 if (!/^[a-z0-9_]*$/.test(suffix)) throw new Error('--suffix takes lowercase letters, digits and _');
 const adminUrl = process.env.DATABASE_URL;
@@ -56,6 +63,7 @@ const { dataSourceOptions } = await load('src/database/data-source-options.js');
 const { MIGRATIONS } = await load('migrations/index.js');
 const { ExecutionsRepository } = await load('src/executions/executions.repository.js');
 const { ExecutionPartitionsRepository, partitionName } = await load('src/executions/partitions/execution-partitions.repository.js');
+const { DaySummariesRepository } = await load('src/executions/partitions/day-summaries.repository.js');
 const { RetentionRepository } = await load('src/executions/retention.repository.js');
 const { RetentionService } = await load('src/executions/retention.service.js');
 const { idAtTime } = await load('src/common/uuid.js');
@@ -179,10 +187,10 @@ async function sizes(client) {
   return { table: Number(row.table), indexes: Number(row.indexes), keys: Number(keys.bytes) };
 }
 
-async function deleteAll(retention) {
+async function deleteAll(retention, days) {
   let total = 0;
   for (;;) {
-    const deleted = await retention.deleteEnded('workflow_executions', 29, 29, 500);
+    const deleted = await retention.deleteEnded('workflow_executions', days, days, 500);
     total += deleted;
     if (deleted < 500) return total;
   }
@@ -193,7 +201,7 @@ const mb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
 async function runSchema(schema) {
   const name = `wfe_bench_history_${schema}${suffix}`;
   const url = databaseUrl(adminUrl, name);
-  await createDatabase(adminUrl, name);
+  if (!reuse) await createDatabase(adminUrl, name);
   const migrations = schema === 'flat' ? MIGRATIONS.filter((m) => m.name !== 'PartitionedExecutions1796350000000') : MIGRATIONS;
   const dataSource = new DataSource({ ...dataSourceOptions(url, 4), migrations });
   await dataSource.initialize();
@@ -205,14 +213,29 @@ async function runSchema(schema) {
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     const partitions = new ExecutionPartitionsRepository(dataSource);
-    if (schema === 'partitioned') await partitions.ensureDays(start, 34);
+    if (schema === 'partitioned' && !reuse) await partitions.ensureDays(start, 34);
 
-    log(`${schema}: filling ${rows.toLocaleString('en')} executions over 30 days on ${FILLERS} connections`);
-    const filled = performance.now();
-    const phases = await fill(schema, fillers);
-    const fillSeconds = (performance.now() - filled) / 1000;
+    let phases = { daysSeconds: 0, finishSeconds: 0 };
+    let fillSeconds = 0;
+    if (!reuse) {
+      log(`${schema}: filling ${rows.toLocaleString('en')} executions over 30 days on ${FILLERS} connections`);
+      const filled = performance.now();
+      phases = await fill(schema, fillers);
+      fillSeconds = (performance.now() - filled) / 1000;
+    }
     const before = await sizes(client);
-    log(
+    const { rows: [{ count: filledRows }] } = await client.query('SELECT count(*)::bigint AS count FROM workflow_executions');
+    // The closed days' summaries, as the retention pass makes them (one scan of each day's index).
+    const summaries = new DaySummariesRepository(dataSource);
+    const summarizing = performance.now();
+    let summarized = 0;
+    if (schema === 'partitioned') {
+      if (reuse) await client.query('DELETE FROM execution_summarized_days');
+      for (const partition of await partitions.dailyPartitions()) if (partition.day < today && (await summaries.summarize(partition))) summarized++;
+    }
+    const summariesMs = performance.now() - summarizing;
+    log(`${schema}: ${summarized} days summarized in ${(summariesMs / 1000).toFixed(1)} s`);
+    if (!reuse) log(
       `${schema}: filled in ${fillSeconds.toFixed(0)} s (${Math.round(rows / fillSeconds).toLocaleString('en')} rows/s; the days ${phases.daysSeconds.toFixed(0)} s, ` +
         `then ${phases.finishSeconds.toFixed(0)} s of ${schema === 'partitioned' ? "the parent's indexes and ANALYZE" : 'VACUUM ANALYZE'}); table ${mb(before.table)}, indexes ${mb(before.indexes)}`,
     );
@@ -253,20 +276,22 @@ async function runSchema(schema) {
     const reads = [];
     for (const [label, count, work] of measures) reads.push(await time(label, count - 1, (i) => work(i + 1)));
 
-    // One retention pass with 29 days: the oldest whole day goes.
-    const config = { executionsRetentionDays: 29, executionsRetentionIntervalMs: 3_600_000, appRole: 'all' };
-    const service = new RetentionService(new RetentionRepository(dataSource), partitions, config);
+    // One retention pass that removes the oldest whole day (29 days kept after a fill of 30).
+    const { rows: [{ oldest }] } = await client.query(`SELECT ('x' || substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint::float8 AS oldest FROM workflow_executions ORDER BY id LIMIT 1`);
+    const days = Math.floor((Date.now() - Math.floor(oldest / DAY) * DAY) / DAY) - 1;
+    const config = { executionsRetentionDays: days, executionsRetentionIntervalMs: 3_600_000, appRole: 'all' };
+    const service = new RetentionService(new RetentionRepository(dataSource), partitions, summaries, config);
     const { rows: [{ count: beforeRows }] } = await client.query('SELECT count(*)::bigint AS count FROM workflow_executions');
     const began = performance.now();
     // The flat table's pass is the one it had: batches of RETENTION_BATCH deletes until none is left.
-    const pass = schema === 'partitioned' ? await service.runOnce() : { dropped: [], deleted: await deleteAll(new RetentionRepository(dataSource)) };
+    const pass = schema === 'partitioned' ? await service.runOnce() : { dropped: [], deleted: await deleteAll(new RetentionRepository(dataSource), days) };
     const retentionMs = performance.now() - began;
     const { rows: [{ count: afterRows }] } = await client.query('SELECT count(*)::bigint AS count FROM workflow_executions');
     const after = await sizes(client);
     const removed = Number(beforeRows) - Number(afterRows);
     log(`${schema}: retention removed ${removed} rows (${pass.dropped.length} partitions dropped, ${pass.deleted} rows deleted) in ${retentionMs.toFixed(0)} ms`);
     const plan = (await client.query(`EXPLAIN SELECT * FROM workflow_executions WHERE id = $1`, [ids[ids.length - 1]])).rows.map((r) => r['QUERY PLAN']).join('\n');
-    return { schema, fillSeconds, phases, before, after, reads, retention: { ms: retentionMs, removed, dropped: pass.dropped.length }, plan, bytesPerRow: (before.table + before.indexes + before.keys) / rows };
+    return { schema, fillSeconds, phases, before, after, reads, summariesMs, summarized, retention: { ms: retentionMs, removed, dropped: pass.dropped.length }, plan, rows: Number(filledRows), bytesPerRow: (before.table + before.indexes + before.keys) / Number(filledRows) };
   } finally {
     for (const c of fillers) await c.end();
     await dataSource.destroy();
@@ -278,15 +303,16 @@ const results = [];
 for (const schema of ['partitioned', 'flat']) if (!only || only === schema) results.push(await runSchema(schema));
 
 const f = (ms) => `${ms.toFixed(2)} ms`;
-console.log(`\n## bench:history, ${rows.toLocaleString('en')} executions over 30 days, ${workflows} workflows, ${samples} samples\n`);
+console.log(`\n## bench:history, ${results[0].rows.toLocaleString('en')} executions over ${reuse ? 'the days a kept database has' : '30 days'}, ${workflows} workflows, ${samples} samples\n`);
 console.log(`| measure | ${results.map((r) => r.schema).join(' | ')} |`);
 console.log(`|---|${results.map(() => '---').join('|')}|`);
 for (let i = 0; i < results[0].reads.length; i++) {
   console.log(`| ${results[0].reads[i].label} p50 / p99 | ${results.map((r) => `${f(r.reads[i].p50)} / ${f(r.reads[i].p99)}`).join(' | ')} |`);
 }
 console.log(`| retention pass removing the oldest day | ${results.map((r) => `${f(r.retention.ms)} (${r.retention.removed.toLocaleString('en')} rows)`).join(' | ')} |`);
+console.log(`| closed days summarized (once, by the retention pass) | ${results.map((r) => (r.summarized ? `${r.summarized} days in ${(r.summariesMs / 1000).toFixed(1)} s` : 'none')).join(' | ')} |`);
 console.log(`| table + indexes before | ${results.map((r) => `${mb(r.before.table)} + ${mb(r.before.indexes)}`).join(' | ')} |`);
 console.log(`| table + indexes after | ${results.map((r) => `${mb(r.after.table)} + ${mb(r.after.indexes)}`).join(' | ')} |`);
 console.log(`| bytes per execution (table, indexes, keys) | ${results.map((r) => r.bytesPerRow.toFixed(0)).join(' | ')} |`);
-console.log(`| fill, with indexes and VACUUM ANALYZE (the days + the end) | ${results.map((r) => `${r.fillSeconds.toFixed(0)} s (${r.phases.daysSeconds.toFixed(0)} + ${r.phases.finishSeconds.toFixed(0)} s), ${Math.round(rows / r.fillSeconds).toLocaleString('en')} rows/s`).join(' | ')} |`);
+if (!reuse) console.log(`| fill, with indexes and VACUUM ANALYZE (the days + the end) | ${results.map((r) => `${r.fillSeconds.toFixed(0)} s (${r.phases.daysSeconds.toFixed(0)} + ${r.phases.finishSeconds.toFixed(0)} s), ${Math.round(rows / r.fillSeconds).toLocaleString('en')} rows/s`).join(' | ')} |`);
 for (const r of results) console.log(`\n${r.schema}: EXPLAIN by id\n${r.plan}`);

@@ -10,6 +10,7 @@ import { ExecutionConcurrency1796340000000 } from './1796340000000-ExecutionConc
 import { ExecutionWaitedTime1796341000000 } from './1796341000000-ExecutionWaitedTime.js';
 import { PartitionedExecutions1796350000000 } from './1796350000000-PartitionedExecutions.js';
 import { ExecutionStats1796360000000 } from './1796360000000-ExecutionStats.js';
+import { ExecutionDaySummaries1796380000000 } from './1796380000000-ExecutionDaySummaries.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   ExecutionWaitedTime1796341000000,
   PartitionedExecutions1796350000000,
   ExecutionStats1796360000000,
+  ExecutionDaySummaries1796380000000,
 ];

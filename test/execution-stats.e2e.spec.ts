@@ -163,6 +163,56 @@ describe('sizeBytes and GET /executions/stats (docs/retention-and-sizing.md)', (
     expect(own.body).toMatchObject({ total: 3, byStatus: counts({ COMPLETED: 1, CANCELED: 1, WAITING: 1 }) });
   });
 
+  it('answers a closed day from its summary once all its executions ended, exactly, until retention drops the day', async () => {
+    const summaryDay = today - 40 * DAY;
+    const name = partitionName(summaryDay);
+    await t.app.get(ExecutionPartitionsRepository).ensureDays(summaryDay, 1);
+    // Ended within retention (EXECUTIONS_RETENTION_DAYS=1), so retention keeps the day.
+    await insert('sum1', summaryDay, ownWorkflow, member.id, 'COMPLETED', 100, true);
+    await insert('sum2', summaryDay, ownWorkflow, member.id, 'FAILED', 200, true);
+    await insert('sum3', summaryDay, otherWorkflow, member.id, 'COMPLETED', 40, true);
+    await insert('sum4', summaryDay, otherWorkflow, newId(), 'COMPLETED', 60, true);
+    await insert('sum5', summaryDay, ownWorkflow, member.id, 'WAITING', 10, false);
+    const day = range(summaryDay, summaryDay + DAY - 1);
+    const summarizedDays = async () => (await db.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM execution_summarized_days`)).map((row: { day: string }) => row.day);
+    const retention = t.app.get(RetentionService);
+
+    // A day with an execution that has not ended is not summarized: its counts still change.
+    expect((await retention.runOnce()).summarized).not.toContain(name);
+    await t.http.post(`/executions/${ids.sum5}/cancel`).set(t.admin).expect(200);
+    const [{ size }] = await db.query('SELECT "sizeBytes" AS size FROM workflow_executions WHERE id = $1', [ids.sum5]);
+    const live = {
+      own: (await stats({ workflowId: ownWorkflow, ...day }).expect(200)).body,
+      all: (await stats(day).expect(200)).body,
+      member: (await stats(day, member.auth).expect(200)).body,
+    };
+    expect(live.own).toMatchObject({ total: 3, byStatus: counts({ COMPLETED: 1, FAILED: 1, CANCELED: 1 }), sizeBytes: 300 + size });
+    expect(live.all).toMatchObject({ total: 5, sizeBytes: 400 + size });
+    // Their own workflow's three, and the one they started of the admin's.
+    expect(live.member).toMatchObject({ total: 4, sizeBytes: 340 + size });
+
+    expect((await retention.runOnce()).summarized).toContain(name);
+    expect(await summarizedDays()).toContain(new Date(summaryDay).toISOString().slice(0, 10));
+    // A second pass leaves a summarized day alone.
+    expect((await retention.runOnce()).summarized).not.toContain(name);
+    // The same answers, now from the summary: a row removed behind the service's back does not change
+    // them, while a range that is not the whole day is still read from the executions.
+    await db.query('DELETE FROM workflow_executions WHERE id = $1', [ids.sum4]);
+    expect((await stats({ workflowId: ownWorkflow, ...day }).expect(200)).body).toEqual(live.own);
+    expect((await stats(day).expect(200)).body).toEqual(live.all);
+    expect((await stats(day, member.auth).expect(200)).body).toEqual(live.member);
+    expect((await stats(range(summaryDay, summaryDay + DAY - 2)).expect(200)).body).toMatchObject({ total: 4, sizeBytes: 340 + size });
+    // A range of the summarized day and parts of the days around it adds both.
+    const around = range(summaryDay - 3_600_000, summaryDay + DAY + 3_600_000);
+    expect((await stats(around).expect(200)).body).toMatchObject({ total: 5, byStatus: live.all.byStatus, sizeBytes: live.all.sizeBytes });
+
+    // Dropping the day's partition deletes its summary in the same transaction.
+    const future = new Date(Date.now() + DAY);
+    expect(await t.app.get(ExecutionPartitionsRepository).dropExpired(name, future, future)).toBe(0);
+    expect(await summarizedDays()).not.toContain(new Date(summaryDay).toISOString().slice(0, 10));
+    expect((await stats(day).expect(200)).body).toMatchObject({ total: 0, sizeBytes: 0 });
+  });
+
   it('answers 400 naming the bad parameter', async () => {
     const message = async (query: Record<string, string>) => {
       const response = await stats(query).expect(400);

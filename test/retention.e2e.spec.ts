@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/app-config.js';
 import { newId } from '../src/common/uuid.js';
 import { ExecutionPartitionsRepository } from '../src/executions/partitions/execution-partitions.repository.js';
+import { DaySummariesRepository } from '../src/executions/partitions/day-summaries.repository.js';
 import { RetentionRepository } from '../src/executions/retention.repository.js';
 import { RETENTION_BATCH, RetentionService } from '../src/executions/retention.service.js';
 import { idMadeAt } from './support/factories.js';
@@ -102,7 +103,7 @@ describe('execution retention (docs/executions.md)', () => {
     ]);
     const defaults = loadConfig({});
     expect(defaults.executionsRetentionDays).toBe(14);
-    const service = new RetentionService(t.app.get(RetentionRepository), t.app.get(ExecutionPartitionsRepository), { ...t.config, executionsRetentionDays: defaults.executionsRetentionDays });
+    const service = new RetentionService(t.app.get(RetentionRepository), t.app.get(ExecutionPartitionsRepository), t.app.get(DaySummariesRepository), { ...t.config, executionsRetentionDays: defaults.executionsRetentionDays });
     await service.runOnce();
     const left = await remaining(workflowId);
     expect(left.has(threeDays)).toBe(true);

@@ -26,7 +26,7 @@ export class ExecutionsController {
     summary: 'Counts by status and total size of the executions created in a time range',
     description:
       `Executions created from \`from\` to \`to\` (both inclusive; default: the last 24 hours), at most ${STATS_MAX_RANGE_DAYS} days apart, optionally of one workflow; ` +
-      'counted by their status now, with their `sizeBytes` summed. Members count the executions they may see. Answered from an index, not by reading the executions (docs/retention-and-sizing.md).',
+      'counted by their status now, with their `sizeBytes` summed. Members count the executions they may see. Answered from per-day summaries of closed days and an index, not by reading the executions (docs/retention-and-sizing.md).',
     type: ExecutionStatsDto,
     errors: [400],
   })

@@ -6,6 +6,8 @@ import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
 import { idAtTime } from '../common/uuid.js';
 import { canceledRecords } from './canceled-records.js';
+import { isoDay, summarizedDays } from './partitions/day-summaries.repository.js';
+import { DAY_MS } from './partitions/execution-partitions.repository.js';
 import { sizeBytesSql } from './execution-size.js';
 import { expandNodeRecords, toJsonb } from './node-records.js';
 import { EXECUTION_STATUSES, type ExecutionMode, type ExecutionStatus, type NodeExecution, type ScheduleTriggerData, type TriggerData } from './execution.types.js';
@@ -128,7 +130,7 @@ export interface ExecutionStats {
  * made the id, or the database's for a schedule's firing): time filters also bound the id by the
  * time range widened by this, which prunes the daily partitions outside it.
  */
-const ID_TIME_SLACK_MS = 3_600_000;
+export const ID_TIME_SLACK_MS = 3_600_000;
 /** How far back a first page looks before it reads every partition (list). */
 const RECENT_WINDOW_MS = 2 * 86_400_000;
 
@@ -577,26 +579,43 @@ export class ExecutionsRepository {
 
   /**
    * Counts by status and total sizeBytes of the executions made in [from, to] (docs/retention-and-sizing.md), by the
-   * time in their id (their creation, to the millisecond): the id range prunes the daily partitions,
-   * and a workflow's counts are an index-only scan of IDX_executions_workflow_status_id (sizeBytes
-   * is INCLUDEd) over its entries in those partitions, never a read of the rows. A member sees what
-   * the list shows them: the executions of their workflows, and those they started of others (read
-   * through IDX_executions_user_id, with the rows).
+   * time in their id (their creation, to the millisecond). Whole days that are summarized are read
+   * from their summaries (DaySummariesRepository: a few rows a workflow); the rest of the range from
+   * the executions, whose id range prunes the daily partitions: for a workflow an index-only scan of
+   * IDX_executions_workflow_status_id (sizeBytes is INCLUDEd) over its entries there, never a read
+   * of the rows. A member sees what the list shows them: the executions of their workflows, and
+   * those they started of others (read through IDX_executions_user_id, with the rows).
    */
   async stats(filter: StatsFilter): Promise<ExecutionStats> {
-    const params: unknown[] = [idAtTime(filter.from.getTime()), idAtTime(filter.to.getTime() + 1)];
+    const [from, end] = [filter.from.getTime(), filter.to.getTime() + 1];
+    const [firstWholeDay, wholeDaysEnd] = [Math.ceil(from / DAY_MS) * DAY_MS, Math.floor(end / DAY_MS) * DAY_MS];
+    const summarized = firstWholeDay < wholeDaysEnd ? await summarizedDays(this.dataSource, firstWholeDay, wholeDaysEnd - DAY_MS) : [];
+    // The range less its summarized days: the id ranges read from the executions.
+    const unsummarized: Array<[number, number]> = [];
+    let next = from;
+    for (const day of summarized) {
+      if (day > next) unsummarized.push([next, day]);
+      next = day + DAY_MS;
+    }
+    if (next < end) unsummarized.push([next, end]);
+
+    const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where = `e.id >= $1 AND e.id < $2${filter.workflowId ? ` AND e."workflowId" = ${param(filter.workflowId)}` : ''}`;
-    let source = `SELECT e.status, e."sizeBytes" FROM workflow_executions e WHERE ${where}`;
+    const workflow = filter.workflowId ? ` AND s."workflowId" = ${param(filter.workflowId)}` : '';
+    const user = filter.visibleTo ? param(filter.visibleTo) : '';
+    const owned = filter.visibleTo ? ` AND s."workflowId" IN (SELECT w.id FROM workflows w WHERE w."ownerId" = ${user})` : '';
+    const idRange = ([lo, hi]: [number, number]) => `s.id >= ${param(idAtTime(lo))} AND s.id < ${param(idAtTime(hi))}`;
+    const parts = unsummarized.map((range) => `SELECT s.status, 1 AS n, s."sizeBytes" AS bytes FROM workflow_executions s WHERE ${idRange(range)}${workflow}${owned}`);
+    if (summarized.length) {
+      parts.push(`SELECT s.status, s.count AS n, s."sizeBytes" AS bytes FROM execution_day_summaries s WHERE s.day = ANY(${param(summarized.map(isoDay))}::date[])${workflow}${owned}`);
+    }
     if (filter.visibleTo) {
-      const user = param(filter.visibleTo);
-      // Two disjoint parts, so each can use its index: an OR of the two would read every row.
-      source = `${source} AND e."workflowId" IN (SELECT w.id FROM workflows w WHERE w."ownerId" = ${user})
-        UNION ALL
-        ${source} AND e."userId" = ${user} AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = e."workflowId" AND w."ownerId" = ${user})`;
+      // Disjoint from the parts above, so each can use its index: an OR of the two would read every row.
+      parts.push(`SELECT s.status, 1 AS n, s."sizeBytes" AS bytes FROM workflow_executions s WHERE ${idRange([from, end])}${workflow} AND s."userId" = ${user}
+                    AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = s."workflowId" AND w."ownerId" = ${user})`);
     }
     const rows: Array<{ status: ExecutionStatus; count: string; bytes: string | null }> = await this.dataSource.query(
-      `SELECT s.status, count(*) AS count, sum(s."sizeBytes") AS bytes FROM (${source}) s GROUP BY s.status`,
+      `SELECT u.status, sum(u.n) AS count, sum(u.bytes) AS bytes FROM (${parts.join(' UNION ALL ')}) u GROUP BY u.status`,
       params,
     );
     const byStatus = Object.fromEntries(EXECUTION_STATUSES.map((status) => [status, 0])) as Record<ExecutionStatus, number>;

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DAY_MS, DEFAULT_PARTITION, ExecutionPartitionsRepository, type DroppedPartition } from './partitions/execution-partitions.repository.js';
+import { ID_TIME_SLACK_MS } from './executions.repository.js';
+import { DaySummariesRepository } from './partitions/day-summaries.repository.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** Rows per DELETE: small enough that no statement holds locks or WAL for long. */
@@ -22,6 +24,8 @@ export interface RetentionPass {
   dropped: DroppedPartition[];
   /** Unique keys (execution_keys) past their time. */
   keys: number;
+  /** Daily partitions summarized for GET /executions/stats (DaySummariesRepository). */
+  summarized: string[];
 }
 
 /**
@@ -42,6 +46,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly repository: RetentionRepository,
     private readonly partitions: ExecutionPartitionsRepository,
+    private readonly summaries: DaySummariesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,6 +79,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     let deleted = 0;
     for (const partition of rowWise) deleted += await this.batches(() => this.repository.deleteEnded(partition, days, keyedDays, RETENTION_BATCH));
     const keys = await this.batches(() => this.repository.deleteKeys(keyedDays, RETENTION_BATCH));
+    const summarized = await this.summarizeClosedDays();
     if (deleted > 0 || dropped.length > 0) {
       this.logger.log({
         msg: `Removed ${dropped.length} daily partition(s) and ${deleted} ended execution(s) older than ${days} day(s)`,
@@ -85,7 +91,25 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
         durationMs: Date.now() - started,
       });
     }
-    return { deleted, dropped, keys };
+    return { deleted, dropped, keys, summarized };
+  }
+
+  /**
+   * Summarizes the closed days not summarized yet: those whose end is more than the clock slack of
+   * an id behind (no execution made later carries their time), once all their executions have ended.
+   */
+  private async summarizeClosedDays(): Promise<string[]> {
+    const closedBefore = Date.now() - ID_TIME_SLACK_MS - DAY_MS;
+    const closed = (await this.partitions.dailyPartitions()).filter((partition) => partition.day <= closedBefore);
+    if (!closed.length) return [];
+    const done = await this.summaries.summarizedDays(closed[0].day, closed.at(-1)!.day);
+    const summarized: string[] = [];
+    for (const partition of closed) {
+      if (this.stopped) break;
+      if (!done.has(partition.day) && (await this.summaries.summarize(partition))) summarized.push(partition.name);
+    }
+    if (summarized.length) this.logger.log({ msg: `Summarized ${summarized.length} closed day(s) for the execution stats`, summarized });
+    return summarized;
   }
 
   private async batches(deleteBatch: () => Promise<number>): Promise<number> {

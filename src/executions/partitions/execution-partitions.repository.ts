@@ -13,7 +13,7 @@ const PARTITIONS_LOCK_KEY = 0x7766655f70617274n;
  * protocol message, which the embedded PGlite's socket server cannot interleave with another
  * connection's (it handles each message apart), and these run as replicas start.
  */
-const TRY_LOCK = `SELECT pg_try_advisory_xact_lock(${PARTITIONS_LOCK_KEY}) AS locked`;
+export const TRY_LOCK = `SELECT pg_try_advisory_xact_lock(${PARTITIONS_LOCK_KEY}) AS locked`;
 /** A retention pass gives up on a partition (until the next pass) rather than queue every query behind its lock. */
 const LOCK_TIMEOUT = '2s';
 
@@ -33,6 +33,11 @@ export interface DroppedPartition extends DailyPartition {
 /** `workflow_executions_p20261203` for the UTC day that starts at `day`. */
 export function partitionName(day: number): string {
   return DAILY_PREFIX + new Date(day).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+/** The UTC day, `2026-12-03`, of a daily partition's name. */
+function dayOf(name: string): string {
+  return name.slice(DAILY_PREFIX.length).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
 }
 
 export function startOfUtcDay(ms: number): number {
@@ -137,6 +142,8 @@ export class ExecutionPartitionsRepository {
           `INSERT INTO "${PARENT}" SELECT * FROM "${name}" WHERE status IN ('PENDING', 'RUNNING', 'WAITING') RETURNING id`,
         );
         await manager.query(`DROP TABLE "${name}"`);
+        // Its summary (day-summaries.repository.ts) goes with it: those executions are gone.
+        await manager.query('DELETE FROM execution_summarized_days WHERE day = $1::date', [dayOf(name)]);
         return moved.length;
       })
       .catch((error: unknown) => {
