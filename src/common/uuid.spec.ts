@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idAtTime, newId } from './uuid.js';
+import { idAtTime, newId, timeOfId } from './uuid.js';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -14,7 +14,7 @@ describe('newId', () => {
   it('carries the current time in its first 48 bits', () => {
     const before = Date.now();
     const id = newId();
-    const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    const ms = timeOfId(id)!;
     // A burst can run the counter ahead of the clock by a millisecond or so.
     expect(ms).toBeGreaterThanOrEqual(before);
     expect(ms).toBeLessThan(Date.now() + 50);
@@ -28,5 +28,14 @@ describe('newId', () => {
     expect(id < idAtTime(ms + 1)).toBe(true);
     expect(idAtTime(now - 86_400_000) < idAtTime(now)).toBe(true);
     expect(idAtTime(Date.UTC(2026, 11, 3))).toBe('01a23933-6800-0000-0000-000000000000');
+  });
+});
+
+describe('timeOfId', () => {
+  it('reads the millisecond a version-7 id was made at, and nothing from an id of another version', () => {
+    const at = Date.UTC(2026, 11, 3, 12, 30);
+    expect(timeOfId(idAtTime(at).replace(/-0000-/, '-7000-'))).toBe(at);
+    expect(timeOfId(newId())).toBeGreaterThan(at);
+    expect(timeOfId('3b241101-e2bb-4255-8caf-4136c566a962')).toBeUndefined();
   });
 });

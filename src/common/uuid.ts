@@ -36,3 +36,8 @@ export function idAtTime(ms: number): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-0000-0000-000000000000`;
 }
 
+
+/** The millisecond a UUIDv7 was made at (idAtTime's inverse); undefined for an id of another version. */
+export function timeOfId(id: string): number | undefined {
+  return id[14] === '7' ? parseInt(id.slice(0, 8) + id.slice(9, 13), 16) : undefined;
+}

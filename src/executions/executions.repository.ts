@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm
 import { ExecutionEntity } from './execution.entity.js';
 import { isoTime } from '../common/iso-time.js';
 import { queryPrepared, unwrapUpdate } from '../database/prepared-statements.js';
-import { idAtTime } from '../common/uuid.js';
+import { idAtTime, timeOfId } from '../common/uuid.js';
 import { canceledRecords } from './canceled-records.js';
 import { isoDay, summarizedDays } from './partitions/day-summaries.repository.js';
 import { DAY_MS } from './partitions/execution-partitions.repository.js';
@@ -131,7 +131,7 @@ export interface ExecutionStats {
  * time range widened by this, which prunes the daily partitions outside it.
  */
 export const ID_TIME_SLACK_MS = 3_600_000;
-/** How far back a first page looks before it reads every partition (list). */
+/** How far back from where it starts a page looks before it reads every older partition (list). */
 const RECENT_WINDOW_MS = 2 * 86_400_000;
 
 /** insertMany's key rows: the executions whose key was new are the ones inserted. */
@@ -629,17 +629,20 @@ export class ExecutionsRepository {
 
   /**
    * Newest first; `limit + 1` rows so the caller can tell whether another page exists. Every filter
-   * keeps to few partitions: the cursor and the time range bound the id (the partition key), the
-   * first page reads each partition's index from its newest end and stops at the limit.
+   * keeps to few partitions: the cursor and the time range bound the id (the partition key), and a
+   * page reads the partitions of the two days before where it starts first.
    */
   async list(filter: ExecutionFilter, limit: number, cursor: string | undefined, withNodes: boolean): Promise<ExecutionEntity[]> {
-    if (cursor || filter.from) return this.listQuery(filter, limit, cursor, withNodes).getMany();
-    // A first page is usually made of recent executions: the last two days' partitions are read
-    // first, and the older ones (every one of them, each through its index) only for what is missing.
-    const recentFrom = idAtTime(Date.now() - RECENT_WINDOW_MS);
-    const recent = await this.listQuery(filter, limit, undefined, withNodes).andWhere('e.id >= :recentFrom', { recentFrom }).getMany();
+    const startsAt = cursor === undefined ? Date.now() : timeOfId(cursor);
+    if (filter.from || startsAt === undefined) return this.listQuery(filter, limit, cursor, withNodes).getMany();
+    // A page is usually made of executions of the day or two before where it starts (now, or its
+    // cursor): those partitions are read first, and the older ones only for what is missing. One
+    // query over every partition would start an index scan in each, a heap page read apiece, before
+    // it returned a row (bench/README.md: page 21 at 50 M executions).
+    const windowFrom = idAtTime(startsAt - RECENT_WINDOW_MS);
+    const recent = await this.listQuery(filter, limit, cursor, withNodes).andWhere('e.id >= :windowFrom', { windowFrom }).getMany();
     if (recent.length > limit) return recent;
-    const older = await this.listQuery(filter, limit - recent.length, recent.at(-1)?.id ?? recentFrom, withNodes).getMany();
+    const older = await this.listQuery(filter, limit - recent.length, recent.at(-1)?.id ?? windowFrom, withNodes).getMany();
     return [...recent, ...older];
   }
 
