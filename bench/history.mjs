@@ -24,7 +24,8 @@
  * --suffix S (databases wfe_bench_history_<schema>S: two runs on one server do not drop each other's),
  * --reuse (a database a --keep run left: its pending migrations are applied, the fill is skipped and
  * the reads, summaries and retention measured again; the retention pass removes its oldest day, so
- * each reuse has a day less).
+ * each reuse has a day less), --sample-offset N (other workflows and ids than the run before, whose
+ * pages may still be cached).
  * The flat schema gets the later migrations too (ExecutionStats: sizeBytes, which the repository reads).
  */
 import 'reflect-metadata';
@@ -49,6 +50,7 @@ const workflows = Number(option('workflows', 1000));
 const only = option('only', undefined);
 const keep = process.argv.includes('--keep');
 const reuse = process.argv.includes('--reuse');
+const sampleOffset = Number(option('sample-offset', 0));
 const suffix = option('suffix', '');
 if (!/^[a-z0-9_]*$/.test(suffix)) throw new Error('--suffix takes lowercase letters, digits and _');
 const adminUrl = process.env.DATABASE_URL;
@@ -241,13 +243,13 @@ async function runSchema(schema) {
     );
 
     const repository = new ExecutionsRepository(dataSource);
-    const workflowOf = (i) => (i * 7919) % workflows;
+    const workflowOf = (i) => ((i + sampleOffset) * 7919) % workflows;
     const workflowIdOf = async (i) => (await client.query(`SELECT md5('wf' || $1::int)::uuid AS id`, [workflowOf(i)])).rows[0].id;
     const workflowIds = [];
     for (let i = 0; i < samples; i++) workflowIds.push(await workflowIdOf(i));
     const ids = [];
     for (let i = 0; i < samples; i++) {
-      const at = start + Math.floor(((i * 104729) % 1000) / 1000 * 30 * DAY);
+      const at = start + Math.floor((((i + sampleOffset) * 104729) % 1000) / 1000 * 30 * DAY);
       ids.push((await client.query('SELECT id FROM workflow_executions WHERE id >= $1 ORDER BY id LIMIT 1', [idAtTime(at)])).rows[0].id);
     }
     const cursors = [];
