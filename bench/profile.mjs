@@ -30,7 +30,7 @@ import { secrets, serviceEnv, startBaseline, startJsonServer, startService, stop
 import { stopAllChildren } from './lib/children.mjs';
 import { clearQueueKeys } from './phases/queue-mode.mjs';
 import { readOptions } from './lib/options.mjs';
-import { CpuUsage, describeCpu } from './lib/cpu-usage.mjs';
+import { CpuUsage, cpuSecondsOf, describeCpu } from './lib/cpu-usage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FLAGS = ['--no-prof', '--effect', '--queue'];
@@ -160,11 +160,15 @@ async function profileDrain() {
     );
     const started = Date.now();
     service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling, extraEnv: { EXECUTION_SWEEP_INTERVAL_MS: '100' } });
+    // The service's CPU from the first execution ended (start-up over) to the last.
+    let cpuFrom;
     for (;;) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM workflow_executions WHERE status IN ('PENDING', 'RUNNING')`);
+      if (rows[0].n < count && !cpuFrom) cpuFrom = { seconds: cpuSecondsOf([service.pid]), left: rows[0].n };
       if (rows[0].n === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    if (cpuFrom?.left > 0) console.log(`drain: service ${(((cpuSecondsOf([service.pid]) - cpuFrom.seconds) * 1e6) / cpuFrom.left).toFixed(0)} µs CPU per execution over the last ${cpuFrom.left}`);
     const ms = Date.now() - started;
     const { rows } = await client.query(`SELECT count(*)::int AS n, extract(epoch FROM max("completedAt") - min("startedAt")) * 1000 AS ms FROM workflow_executions WHERE status = 'COMPLETED' AND "startedAt" >= $1`, [new Date(started)]);
     console.log(`drain: ${rows[0].n} executions COMPLETED in ${(rows[0].ms / 1000).toFixed(1)} s from the first start to the last end: ${((rows[0].n * 1000) / rows[0].ms).toFixed(0)}/s (${(ms / 1000).toFixed(1)} s with the service's start-up)`);
