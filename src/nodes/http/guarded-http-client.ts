@@ -55,12 +55,16 @@ export class GuardedHttpClient {
     // The engine's signal and the deadline stop the hop in flight through its abort callback: one
     // listener and one timer per call, released at the end, and no controller or signal of our own.
     const call: Call = { hop: null, stopped: null, deadlinePassed: false };
-    const stop = () => call.hop?.stop((call.stopped = outbound.signal.reason ?? new Error('Aborted')));
+    const stopWith = (reason: Error) => {
+      call.stopped = reason;
+      call.hop?.stop(reason);
+    };
+    const stop = () => stopWith(outbound.signal.reason instanceof Error ? outbound.signal.reason : new Error('Aborted'));
     if (outbound.signal.aborted) throw describeFailure(outbound.signal.reason, { url: outbound.url, redirects: 0, call, outbound });
     outbound.signal.addEventListener('abort', stop, { once: true });
     const timer = setTimeout(() => {
       call.deadlinePassed = true;
-      call.hop?.stop((call.stopped = new Error(`HTTP request timed out after ${outbound.timeoutMs} ms`)));
+      stopWith(new Error(`HTTP request timed out after ${outbound.timeoutMs} ms`));
     }, outbound.timeoutMs).unref();
     try {
       return await this.follow(outbound, call);
