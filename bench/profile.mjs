@@ -12,6 +12,11 @@
  * `--effect`: the effect workflow (trigger → httpRequest to bench/json-server.mjs → set) instead of
  * the pure one; `--queue`: APP_ROLE=api + worker on Redis (logical database 13, a prefix of its
  * own), both profiled, and the CPU per request counts both.
+ * `--rate=N`: load at N requests per second (over the 50 connections) instead of as fast as the
+ * service answers; CPU per request at a fixed rate is what to compare between two builds on a
+ * machine other work shares, where the top rate (and with it the batch sizes) moves with the noise.
+ * PostgreSQL's CPU is its backends' for the profiled database only, so that other databases'
+ * work on the same server stays out of it; with `--effect`, the JSON server's CPU is shown too.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,18 +30,20 @@ import { secrets, serviceEnv, startBaseline, startJsonServer, startService, stop
 import { stopAllChildren } from './lib/children.mjs';
 import { clearQueueKeys } from './phases/queue-mode.mjs';
 import { readOptions } from './lib/options.mjs';
-import { CpuUsage, describeCpu } from './lib/cpu-usage.mjs';
+import { CpuUsage, cpuSecondsOf, describeCpu } from './lib/cpu-usage.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FLAGS = ['--no-prof', '--effect', '--queue'];
-const args = process.argv.slice(2).filter((arg) => !FLAGS.includes(arg));
+const rateArg = process.argv.find((arg) => arg.startsWith('--rate='));
+const rate = rateArg ? Number(rateArg.slice('--rate='.length)) : undefined;
+const args = process.argv.slice(2).filter((arg) => !FLAGS.includes(arg) && arg !== rateArg);
 const profiled = !process.argv.includes('--no-prof');
 const effect = process.argv.includes('--effect');
 const queue = process.argv.includes('--queue');
 const mode = args[0] ?? 'onReceived';
 const seconds = Number(args[1] ?? 10);
-if (!['onReceived', 'lastNode', 'drain', 'baseline', 'idle'].includes(mode) || !(seconds > 0)) {
-  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds, or thousands of executions for drain] [--no-prof] [--effect] [--queue]');
+if (!['onReceived', 'lastNode', 'drain', 'baseline', 'idle'].includes(mode) || !(seconds > 0) || (rateArg && !(rate > 0))) {
+  console.error('usage: npm run bench:profile -- [onReceived|lastNode|drain|baseline|idle] [seconds, or thousands of executions for drain] [--no-prof] [--effect] [--queue] [--rate=N]');
   process.exit(2);
 }
 const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,11 +74,13 @@ async function transactions() {
   }
 }
 let workflowDefinition;
+/** The effect workflow's JSON server (--effect), whose CPU per request is shown with the rest. */
+let jsonServer;
 const serviceOptions = { databaseUrl: databaseUrl(adminUrl, name), poolSize: 10, logLevel: 'warn' };
 const profiling = profiled && mode !== 'baseline' ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`] } : {};
 try {
   if (effect) {
-    const jsonServer = await startJsonServer(root);
+    jsonServer = await startJsonServer(root);
     serviceEnv.HTTP_ALLOWED_HOSTS = jsonServer.hostPort;
     workflowDefinition = effectWorkflow(`${jsonServer.baseUrl}/notify`);
   }
@@ -118,16 +127,16 @@ async function measureBaseline() {
   await measureLoad(`${service.baseUrl}/`, service.pid, 'baseline');
 }
 
-async function measureLoad(url, pid, name) {
+async function measureLoad(url, pid, targetName) {
   await post(url, { connections: 50, amount: 2000 });
   const committedBefore = await transactions();
-  const cpu = new CpuUsage(pid);
+  const cpu = new CpuUsage(pid, { database: name, others: jsonServer ? { 'json server': jsonServer.pid } : {} });
   cpu.start();
-  const result = await post(url, { connections: 50, duration: seconds });
+  const result = await post(url, { connections: 50, duration: seconds, rate });
   const usage = cpu.stop();
   const committed = (await transactions()) - committedBefore;
   console.log(`${mode}: ${result.okPerSecond.toFixed(0)} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}; ${(committed / result.ok).toFixed(2)} transactions per request`);
-  console.log(describeCpu(usage, result.ok, name));
+  console.log(describeCpu(usage, result.ok, targetName));
 }
 
 /**
@@ -151,11 +160,15 @@ async function profileDrain() {
     );
     const started = Date.now();
     service = await startService(join(root, 'dist'), { ...serviceOptions, ...profiling, extraEnv: { EXECUTION_SWEEP_INTERVAL_MS: '100' } });
+    // The service's CPU from the first execution ended (start-up over) to the last.
+    let cpuFrom;
     for (;;) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM workflow_executions WHERE status IN ('PENDING', 'RUNNING')`);
+      if (rows[0].n < count && !cpuFrom) cpuFrom = { seconds: cpuSecondsOf([service.pid]), left: rows[0].n };
       if (rows[0].n === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    if (cpuFrom?.left > 0) console.log(`drain: service ${(((cpuSecondsOf([service.pid]) - cpuFrom.seconds) * 1e6) / cpuFrom.left).toFixed(0)} µs CPU per execution over the last ${cpuFrom.left}`);
     const ms = Date.now() - started;
     const { rows } = await client.query(`SELECT count(*)::int AS n, extract(epoch FROM max("completedAt") - min("startedAt")) * 1000 AS ms FROM workflow_executions WHERE status = 'COMPLETED' AND "startedAt" >= $1`, [new Date(started)]);
     console.log(`drain: ${rows[0].n} executions COMPLETED in ${(rows[0].ms / 1000).toFixed(1)} s from the first start to the last end: ${((rows[0].n * 1000) / rows[0].ms).toFixed(0)}/s (${(ms / 1000).toFixed(1)} s with the service's start-up)`);
@@ -174,29 +187,48 @@ for (const file of files) {
   console.log(`\nprofile: bench/results/profiles/${file}`);
 }
 
-/** Self time by function and by package (node_modules/<name>, node internals, our code). */
+/**
+ * Self time by function and by package (node_modules/<name>, node internals, our code), as shares
+ * of the busy (not idle) time from the first sample inside a webhook's ingest or an execution's run
+ * on: the start-up (module loading, migrations) is left out.
+ */
 function summarise(profile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const isWork = ({ functionName, url }) => url.includes('/dist/src/') && (functionName === 'ingest' || functionName === 'runClaimed');
+  const working = new Map();
+  const inWork = (id) => {
+    if (!working.has(id)) working.set(id, isWork(byId.get(id).callFrame) || (parentOf.has(id) && inWork(parentOf.get(id))));
+    return working.get(id);
+  };
+  const first = profile.samples.findIndex((id) => inWork(id));
   const self = new Map();
   const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
-  const total = [...self.values()].reduce((sum, value) => sum + value, 0);
+  profile.samples.forEach((id, index) => index >= Math.max(first, 0) && self.set(id, (self.get(id) ?? 0) + (deltas[index] ?? 0)));
   const functions = new Map();
   const packages = new Map();
+  let idle = 0;
   for (const [id, micros] of self) {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    if (functionName === '(idle)') {
+      idle += micros;
+      continue;
+    }
     const key = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
     functions.set(key, (functions.get(key) ?? 0) + micros);
     const group = packageOf(functionName, url);
     packages.set(group, (packages.get(group) ?? 0) + micros);
   }
+  const busy = [...functions.values()].reduce((sum, value) => sum + value, 0);
   const top = (map, count) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
-      .map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`)
+      .map(([key, micros]) => `${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${key}`)
       .join('\n');
-  console.log(`\nself time by package (${(total / 1e6).toFixed(1)} s sampled):\n${top(packages, 20)}`);
+  console.log(`\nfrom the first ingest or run on: ${(busy / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle; shares of the busy time`);
+  console.log(`\nself time by package:\n${top(packages, 20)}`);
   console.log(`\nself time by function:\n${top(functions, 30)}`);
 }
 

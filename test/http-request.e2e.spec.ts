@@ -161,6 +161,13 @@ describe('httpRequest node (docs/nodes.md) against allow-listed targets', () => 
     expect(temporary.call.output.data).toMatchObject({ method: 'POST', url: '/echo/after', body: '{"a":1}' });
   });
 
+  it('follows a redirect whatever its body: read and dropped, or cut off past 128 KiB', async () => {
+    for (const bytes of [1000, 200 * 1024]) {
+      const { call } = await runCall(t, { url: `${base}/redirect-to?url=/echo/after&bytes=${bytes}` });
+      expect(call).toMatchObject({ status: 'SUCCESS', output: { status: 200, data: { method: 'GET', url: '/echo/after' } } });
+    }
+  });
+
   it('drops the credential when a redirect leaves the origin', async () => {
     const id = await createCredential(t, 'httpBearerAuth', { token: 'origin-bound-8d2c' });
     const before = other.requests.length;

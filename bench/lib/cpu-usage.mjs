@@ -25,13 +25,19 @@ function cpuSeconds(pid) {
   return user + system;
 }
 
-/** Every PostgreSQL server process on this machine (the backends serving the load among them). */
-function postgresPids() {
+/**
+ * Every PostgreSQL server process on this machine (the backends serving the load among them), or
+ * with `database` only the backends connected to it (their title names it: `postgres: [cluster:] <user> <database> …`), leaving out
+ * other work on the same server and its shared processes (WAL writer, checkpointer).
+ */
+function postgresPids(database) {
   const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      if (database && !readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0+$/, '').split(' ').includes(database)) continue;
+      pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -46,8 +52,11 @@ function postgresPids() {
  * connections (which stay) are what this measures well.
  */
 export class CpuUsage {
-  constructor(targetPid) {
+  /** `options.database`: count that database's backends only (postgresPids); `options.others`: more processes by name, e.g. `{ 'json server': pid }`. */
+  constructor(targetPid, options = {}) {
     this.targetPid = targetPid;
+    this.database = options.database;
+    this.others = options.others ?? {};
   }
 
   start() {
@@ -70,8 +79,9 @@ export class CpuUsage {
     return {
       target: target.user + target.system,
       targetSystem: target.system,
-      postgres: postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      postgres: postgresPids(this.database).reduce((sum, pid) => sum + cpuSeconds(pid), 0),
       load: cpuSeconds(process.pid),
+      ...Object.fromEntries(Object.entries(this.others).map(([name, pid]) => [name, cpuSeconds(pid)])),
     };
   }
 }
@@ -79,6 +89,8 @@ export class CpuUsage {
 /** "service 86 µs (30 µs of it in the kernel), postgres 48 µs, load generator 20 µs; 1.51 cores busy" */
 export function describeCpu(usage, requests, targetName) {
   const per = (seconds) => `${((seconds * 1e6) / requests).toFixed(0)} µs`;
-  const cores = (usage.target + usage.postgres + usage.load) / usage.wall;
-  return `CPU per request: ${targetName} ${per(usage.target)} (${per(usage.targetSystem)} of it in the kernel), postgres ${per(usage.postgres)}, load generator ${per(usage.load)}; ${cores.toFixed(2)} cores busy`;
+  const others = Object.keys(usage).filter((key) => !['wall', 'target', 'targetSystem', 'postgres', 'load'].includes(key));
+  const cores = (usage.target + usage.postgres + usage.load + others.reduce((sum, key) => sum + usage[key], 0)) / usage.wall;
+  const more = others.map((key) => `, ${key} ${per(usage[key])}`).join('');
+  return `CPU per request: ${targetName} ${per(usage.target)} (${per(usage.targetSystem)} of it in the kernel), postgres ${per(usage.postgres)}, load generator ${per(usage.load)}${more}; ${cores.toFixed(2)} cores busy`;
 }

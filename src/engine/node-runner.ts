@@ -112,22 +112,19 @@ export class NodeRunner {
     if (this.registry.executor(node.type)!.description.instant) return this.execute(context, node, input, inputs, attempt, executionSignal, hooks, element);
     const timeoutMs = node.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
     const child = childAbort(executionSignal);
-    const controller = child.controller;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<NodeOutcome>((resolve) => {
-      timer = setTimeout(() => {
-        const error = `Node timed out after ${timeoutMs} ms`;
-        controller.abort(new Error(error));
-        resolve({ kind: 'failed', error, errorKind: 'outside' });
-      }, timeoutMs);
-    });
-    const aborted = new Promise<NodeOutcome>((resolve) => {
-      controller.signal.addEventListener('abort', () => resolve({ kind: 'failed', error: reasonOf(controller.signal) }), { once: true });
-    });
+    const signal = child.controller.signal;
+    // One promise for every way the try is stopped (its timeout aborts the signal too), settled by
+    // the signal's listener: the executor's own answer races it alone.
+    let stop!: (outcome: NodeOutcome) => void;
+    const stopped = new Promise<NodeOutcome>((resolve) => (stop = resolve));
+    const onAbort = () => stop({ kind: 'failed', error: reasonOf(signal) });
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => child.controller.abort(new Error(`Node timed out after ${timeoutMs} ms`)), timeoutMs);
     try {
-      return await Promise.race([this.execute(context, node, input, inputs, attempt, controller.signal, hooks, element), timeout, aborted]);
+      return await Promise.race([this.execute(context, node, input, inputs, attempt, signal, hooks, element), stopped]);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       child.release();
     }
   }

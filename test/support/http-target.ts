@@ -6,7 +6,7 @@ import { RecordingServer, sendJson, type RecordedRequest } from './recording-ser
  * - `/echo…`: JSON `{ method, url, headers, body }` of what arrived
  * - `/text`: `text/plain` "hello"; `/json-as-text`: JSON text labelled `text/plain`
  * - `/status/:code`: that status with a short text body
- * - `/redirect/:n`: a chain of n 302s ending at `/echo`; `/redirect-to?url=…&status=…`: one redirect there
+ * - `/redirect/:n`: a chain of n 302s ending at `/echo`; `/redirect-to?url=…&status=…&bytes=n`: one redirect there (with n bytes of body)
  * - `/bytes/:n` (with Content-Length) and `/chunked/:n` (without): n bytes of "x"
  * - `/slow/:ms`: answers after ms
  * - `/flaky/:key?failures=n`: 500 for the first n calls of each key, then 200
@@ -38,7 +38,7 @@ function route(request: RecordedRequest, response: ServerResponse, flaky: Map<st
     }
     case 'redirect-to':
       response.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('url') ?? '/' });
-      return void response.end();
+      return void response.end('x'.repeat(Number(url.searchParams.get('bytes') ?? 0)));
     case 'bytes':
       response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(Number(second)) });
       return void response.end('x'.repeat(Number(second)));
