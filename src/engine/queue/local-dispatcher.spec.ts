@@ -30,8 +30,6 @@ class Harness {
           resolve();
         });
       }),
-    // Items here carry no workflow version: no first-call records, no run without a claim.
-    firstCallTemplates: async () => undefined,
     abort: (id: string) => this.aborted.push(id),
     abortAll: () => {
       for (const [id, finish] of this.finishers) {
