@@ -110,6 +110,46 @@ describe('durable executions (docs/executions.md)', () => {
       await executions.cancel(id);
     });
 
+    it('claims a fresh execution with the records of its first outside call, and no other', async () => {
+      const startedAt = new Date().toISOString();
+      // What ExecutionEngine.firstCallTemplates makes of trigger → Call: the trigger data by reference.
+      const template = JSON.stringify([
+        { nodeId: 'n0', nodeName: 'Webhook', nodeType: 'trigger', status: 'SUCCESS', input: null, output: null, outputRef: 'triggerData', error: null, attempts: 1, branch: 0, startedAt, completedAt: startedAt, executionTime: 0 },
+        { nodeId: 'n1', nodeName: 'Call', nodeType: 'httpRequest', status: 'RUNNING', input: null, inputRef: 'triggerData', output: null, error: null, attempts: 1, branch: null, startedAt, completedAt: null, executionTime: null },
+      ]);
+      const firstCalls = { [`${calling.id}:${calling.version}`]: template };
+      const fresh = await stage(calling);
+      // A retry that replays what its original ran, another workflow's execution, a run whose lease expired.
+      const retried = await stage(calling, { nodeExecutions: finalState(fresh, 1, 'original').nodeExecutionsJson });
+      const other = await stage(pure);
+      const lost = await stage(calling, { status: 'RUNNING', attempt: 1, leaseOwner: 'dead-worker', leaseExpiresAt: new Date(Date.now() - 1000) });
+      const claimed = new Map((await executions.claimMany([fresh, retried, other, lost], 'worker-a', 60_000, undefined, firstCalls)).map((execution) => [execution.id, execution]));
+      expect(claimed.size).toBe(4);
+      // The run starts from nothing, as after an insert already claimed; the row holds the records.
+      expect(claimed.get(fresh)).toMatchObject({ attempt: 1, firstCallCommitted: true, nodeExecutions: [] });
+      const stored = (await row(fresh)).nodeExecutions;
+      expect(stored.map((record: NodeExecution) => `${record.nodeName}:${record.status}:${record.attempts}`)).toEqual(['Webhook:SUCCESS:1', 'Call:RUNNING:1']);
+      const sizes = (await db.query('SELECT "sizeBytes" AS size, pg_column_size("triggerData") + pg_column_size("nodeExecutions") AS expected FROM workflow_executions WHERE id = $1', [fresh]))[0];
+      expect(Number(sizes.size)).toBe(Number(sizes.expected));
+      // Read back (a takeover's claim, the API), the references are the trigger data itself.
+      const view = await executions.findById(fresh);
+      view!.expandNodeRecords();
+      expect(view!.nodeExecutions.map((record) => [record.output, record.input])).toEqual([
+        [view!.triggerData, null],
+        [null, view!.triggerData],
+      ]);
+      for (const id of [retried, other, lost]) expect(claimed.get(id)!.firstCallCommitted).toBe(false);
+      expect(claimed.get(retried)!.nodeExecutions.map((record) => record.nodeName)).toEqual(['Webhook']);
+      expect((await row(other)).nodeExecutions).toEqual([]);
+      expect((await row(lost)).nodeExecutions).toEqual([]);
+      // A later claim (a takeover) gets the records to continue from, not a fresh start.
+      await executions.releaseLeases([fresh], 'worker-a');
+      const [again] = await executions.claimMany([fresh], 'worker-b', 60_000, undefined, firstCalls);
+      expect(again).toMatchObject({ attempt: 2, firstCallCommitted: false });
+      expect(again.nodeExecutions.map((record) => `${record.nodeName}:${record.status}`)).toEqual(['Webhook:SUCCESS', 'Call:RUNNING']);
+      for (const id of [fresh, retried, other, lost]) await executions.cancel(id);
+    });
+
     it('stores a run finished before its commit in its final state, in the same insert as PENDING rows, and nothing claims it again', async () => {
       const [finished, pending] = [newId(), newId()];
       const base = { workflowId: pure.id, workflowVersion: pure.version, webhookId: null, userId: ownerId, mode: 'webhook' as const, triggerData: null, idempotencyKey: null, retryOf: null, createdAt: new Date() };
@@ -317,6 +357,39 @@ describe('queue mode (BullMQ on Redis)', () => {
     await worker.http.get(`/executions/${accepted.body.executionId}`).set(worker.admin).expect(404);
     await worker.http.post(`/webhook/handler/${hook.id}`).send({}).expect(404);
     await worker.http.get('/docs').expect(404);
+  });
+
+  it('writes a queued execution of trigger → HTTP Request → set three times: inserted, claimed with the records of its first call, then its final state', async () => {
+    const target = await startHttpTarget();
+    try {
+      const env = queueEnv('api');
+      const api = await startTestApp(env);
+      apps.push(api);
+      const worker = await startTestApp({ ...env, APP_ROLE: 'worker', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      apps.push(worker);
+      const repository = worker.app.get(ExecutionsRepository);
+      const writes: string[] = [];
+      for (const name of ['claimMany', 'saveProgressMany', 'completeMany', 'suspend'] as const) {
+        const method = (repository[name] as (...args: unknown[]) => unknown).bind(repository);
+        vi.spyOn(repository, name).mockImplementation(((...args: unknown[]) => {
+          const first = args[0];
+          const ids = typeof first === 'string' ? [first] : (first as Array<string | { id: string }>).map((item) => (typeof item === 'string' ? item : item.id));
+          for (const id of ids) writes.push(`${name} ${id}`);
+          return method(...args);
+        }) as never);
+      }
+      const workflow = await createWorkflow(api, callingWorkflow(target.url));
+      const hook = await createWebhook(api, workflow.id);
+      const ids: string[] = await Promise.all(Array.from({ length: 5 }, async () => (await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95 }).expect(202)).body.executionId));
+      for (const id of ids) {
+        const execution = await waitForExecution(api, id);
+        expect(execution.status).toBe('COMPLETED');
+        expect(nodeRecord(execution, 'Call')).toMatchObject({ status: 'SUCCESS', attempts: 1 });
+        expect(writes.filter((write) => write.endsWith(id))).toEqual([`claimMany ${id}`, `completeMany ${id}`]);
+      }
+    } finally {
+      await target.close();
+    }
   });
 
   it('keeps accepting webhooks while Redis is unreachable, and the sweep runs them', async () => {

@@ -52,6 +52,23 @@ export interface FinishedRun {
  */
 export const MAX_LOST_RUNS = 3;
 
+/** firstCallTemplates' stand-in execution: its records hold nothing of the execution itself. */
+const TEMPLATE_EXECUTION: ClaimedExecution = {
+  id: '00000000-0000-0000-0000-000000000000',
+  workflowId: '',
+  workflowVersion: 0,
+  webhookId: null,
+  userId: '',
+  mode: 'webhook',
+  triggerData: null,
+  nodeExecutions: [],
+  attempt: 1,
+  lostRuns: 0,
+  startedAt: new Date(0),
+  waitNode: null,
+  resumeData: null,
+};
+
 /** Pure runs have no timeout timer and nothing to cancel: they end within their expressions' bounds. */
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -138,8 +155,8 @@ export class ExecutionEngine {
       // Time spent WAITING (at wait nodes, on children) does not count (docs/lists-and-subworkflows.md).
       const remaining = Math.max(0, timeoutMs - (Date.now() - new Date(claimed.startedAt).getTime() - (claimed.waitedMs ?? 0)));
       const timer = setTimeout(() => controller.abort(new Error(`Execution timed out after ${timeoutMs} ms`)), remaining);
-      // The insert holds the progress commit of the first outside call (firstCallRecords), taken as
-      // made once the run gets there as predicted, soon enough after the claim.
+      // The insert or the claim holds the progress commit of the first outside call (firstCallRecords),
+      // taken as made once the run gets there as predicted, soon enough after the claim.
       let insertHeld = claimed.firstCallCommitted === true ? performance.now() : undefined;
       let result;
       try {
@@ -347,17 +364,19 @@ export class ExecutionEngine {
   /**
    * The node records a run of `workflow` commits before its first outside call when that call comes
    * right after the trigger (LoadedWorkflow.firstCall): the trigger's result and that node started,
-   * its first try counted. The ingest stores them with an execution it inserts already claimed, so
-   * that the run need not write them again (insertHolds). Undefined when there is no such call.
+   * its first try counted. The ingest stores them with an execution it inserts already claimed, and
+   * a claim with a fresh execution it claims (firstCallTemplates), so that the run need not write
+   * them again (insertHolds). Undefined when there is no such call. `references`: the trigger data
+   * is stored as a reference to the execution's own column (serializeNodeRecords), not copied.
    */
-  firstCallRecords(execution: ClaimedExecution, workflow: LoadedWorkflow): string | undefined {
+  firstCallRecords(execution: ClaimedExecution, workflow: LoadedWorkflow, references?: { triggerData: unknown }): string | undefined {
     if (!workflow.firstCall) return undefined;
     const context = this.contextFor(execution, workflow);
     const trigger = context.start(workflow.graph.trigger, null, 1);
     context.finish(trigger, 'SUCCESS', execution.triggerData, null, 0);
     context.start(workflow.firstCall, execution.triggerData, 1);
     try {
-      return serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets);
+      return serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, references);
     } catch {
       // Stored without them, the run commits its records (or fails on them) as usual.
       return undefined;
@@ -365,8 +384,35 @@ export class ExecutionEngine {
   }
 
   /**
-   * Whether the records the insert stored (firstCallRecords) are what the run would commit now: the
-   * trigger has run, the predicted node is about to make its first try, nothing else happened, and
+   * firstCallRecords for a claim of fresh executions (ExecutionsRepository.claimMany): by
+   * `workflowId:version`, the records of each workflow version among `items` that has a first call,
+   * the same for all its executions, as they refer to each row's trigger data instead of holding it.
+   * An item without its version (queued by an earlier release), or whose workflow cannot be loaded,
+   * has none: its run commits before the call as usual.
+   */
+  async firstCallTemplates(items: ReadonlyArray<{ workflowId: string; workflowVersion?: number }>): Promise<Record<string, string> | undefined> {
+    let templates: Record<string, string> | undefined;
+    const seen = new Set<string>();
+    for (const { workflowId, workflowVersion } of items) {
+      if (workflowVersion === undefined) continue;
+      const key = `${workflowId}:${workflowVersion}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const workflow = await this.definitions.load(workflowId, workflowVersion).catch(() => undefined);
+      if (!workflow?.firstCall) continue;
+      // Stands for each row's trigger data: stored only as a reference to it.
+      const triggerData = {};
+      const execution: ClaimedExecution = { ...TEMPLATE_EXECUTION, workflowId, workflowVersion, triggerData: triggerData as ClaimedExecution['triggerData'] };
+      const records = this.firstCallRecords(execution, workflow, { triggerData });
+      if (records !== undefined) (templates ??= {})[key] = records;
+    }
+    return templates;
+  }
+
+  /**
+   * Whether the records the insert or the claim stored (firstCallRecords) are what the run would
+   * commit now: the trigger has run and passed the trigger data on (which the stored records hold,
+   * or refer to), the predicted node is about to make its first try, nothing else happened, and
    * the run started well within its lease (`sinceMs`), as the commit is also what stops a run whose
    * lease was taken over.
    */
@@ -376,6 +422,7 @@ export class ExecutionEngine {
       context.records.length === 2 &&
       trigger.nodeName === context.workflow.graph.trigger.name &&
       trigger.status === 'SUCCESS' &&
+      trigger.output === context.triggerData &&
       call.nodeName === context.workflow.firstCall?.name &&
       call.status === 'RUNNING' &&
       call.attempts === 1 &&

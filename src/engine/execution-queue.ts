@@ -18,6 +18,12 @@ export interface QueuedExecution {
   id: string;
   workflowId: string;
   /**
+   * The version it runs, when the one queueing it knows: a claim then stores the records its run
+   * commits before a first outside call right after the trigger (ExecutionsRepository.claimMany's
+   * `firstCalls`). Absent: its run commits them itself.
+   */
+  workflowVersion?: number;
+  /**
    * The execution's `concurrencyKey` when its workflow has a concurrency limit (docs/concurrency.md):
    * it is then claimed under that limit, database-wide. Absent or null: no limit.
    */

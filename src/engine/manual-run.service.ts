@@ -42,7 +42,7 @@ export class ManualRunService {
       concurrencyKey,
     });
     const outcome = this.waiters.wait(created.id, MANUAL_RUN_TIMEOUT_MS);
-    this.queue.enqueue([{ id: created.id, workflowId, concurrencyKey, awaited: true }]);
+    this.queue.enqueue([{ id: created.id, workflowId, workflowVersion: current.version, concurrencyKey, awaited: true }]);
     return this.waiters.answer(created.id, await outcome);
   }
 }

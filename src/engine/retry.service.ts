@@ -63,7 +63,7 @@ export class RetryService {
       nodeExecutions: reuse ? reusable(original.nodeExecutions, (name) => workflow.graph.nodes.has(name)) : [],
       createdAt: new Date(),
     });
-    this.queue.enqueue([{ id: created.id, workflowId: original.workflowId, concurrencyKey, awaited: false }]);
+    this.queue.enqueue([{ id: created.id, workflowId: original.workflowId, workflowVersion: version, concurrencyKey, awaited: false }]);
     return this.executions.getExecution(created.id, principal);
   }
 }

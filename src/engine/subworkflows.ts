@@ -106,7 +106,7 @@ export class Subworkflows implements SubworkflowStarter {
       if (found) return outcomeOf(found, request.waitForCompletion);
     }
     // A child found rather than created (a race with the same node run elsewhere) is queued with the key it was stored with.
-    this.queue.enqueue([{ id: child.id, workflowId: request.workflowId, concurrencyKey: child.created ? concurrencyKey : undefined, awaited: false }]);
+    this.queue.enqueue([{ id: child.id, workflowId: request.workflowId, workflowVersion: target.version, concurrencyKey: child.created ? concurrencyKey : undefined, awaited: false }]);
     return request.waitForCompletion ? { kind: 'waiting', until: null } : { kind: 'success', output: { executionId: child.id } };
   }
 }

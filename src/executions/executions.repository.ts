@@ -76,7 +76,7 @@ export interface ClaimedExecution extends ExecutionIdentity {
   /** A sub-workflow's parent, and whether it waits for this execution (executeWorkflow). */
   parentExecutionId?: string | null;
   parentWaits?: boolean;
-  /** Inserted with the records of its first outside call's progress commit (NewExecution.claimedBy). */
+  /** Inserted (NewExecution.claimedBy) or claimed (claimMany's `firstCalls`) with the records of its first outside call's progress commit. */
   firstCallCommitted?: boolean;
 }
 
@@ -133,6 +133,18 @@ export interface ExecutionStats {
 export const ID_TIME_SLACK_MS = 3_600_000;
 /** How far back from where it starts a page looks before it reads every older partition (list). */
 const RECENT_WINDOW_MS = 2 * 86_400_000;
+
+/**
+ * claimMany's first-call records for a row (its `firstCalls` parameter, $5), in SET: only for a
+ * fresh execution, PENDING, never claimed and without records (a retry may start with some).
+ */
+const FIRST_CALL_RECORDS = `CASE WHEN status = 'PENDING' AND attempt = 0 AND "nodeExecutions" = '[]'::jsonb
+                                THEN $5::jsonb -> ("workflowId"::text || ':' || "workflowVersion") END`;
+/**
+ * In RETURNING (the row as claimed): whether this claim stored them. Only a first claim (attempt 1)
+ * of a fresh row can hold exactly those records, whose times are this claim's own.
+ */
+const FIRST_CALL_CLAIMED = `(attempt = 1 AND "nodeExecutions" = $5::jsonb -> ("workflowId"::text || ':' || "workflowVersion"))`;
 
 /** insertMany's key rows: the executions whose key was new are the ones inserted. */
 const KEYED_INSERT_CTE = `, k AS (
@@ -217,13 +229,22 @@ export class ExecutionsRepository {
    * when that timer fires, whatever the database's clock says (it may not quite have reached
    * `waitTill` yet: timers fire up to a millisecond early, and clocks differ); a later `waitTill`
    * (the execution moved on to another wait) is not claimed early.
+   *
+   * `firstCalls`: by `workflowId:version`, the records a fresh run of that version commits before
+   * its first outside call (ExecutionEngine.firstCallTemplates). A fresh execution (PENDING, never
+   * claimed, no records yet) of such a version is claimed with them, as an insert already claimed
+   * stores them (NewExecution.claimedBy): its run then makes that call without a write of its own.
+   * It comes back `firstCallCommitted`, its records empty, as its run starts from nothing.
    */
-  async claimMany(ids: string[], owner: string, leaseMs: number, wakes?: Map<string, Date>): Promise<ClaimedExecution[]> {
+  async claimMany(ids: string[], owner: string, leaseMs: number, wakes?: Map<string, Date>, firstCalls?: Record<string, string>): Promise<ClaimedExecution[]> {
     const claimed = await queryPrepared<ClaimedExecution>(
       this.dataSource,
       'executions_claim',
       `UPDATE workflow_executions
           SET status = 'RUNNING', attempt = attempt + 1, "leaseOwner" = $2,
+              "nodeExecutions" = COALESCE(${FIRST_CALL_RECORDS}, "nodeExecutions"),
+              "sizeBytes" = CASE WHEN ${FIRST_CALL_RECORDS} IS NULL THEN "sizeBytes"
+                                 ELSE ${sizeBytesSql({ trigger: '"triggerData"', nodes: FIRST_CALL_RECORDS, response: '"webhookResponse"', error: 'error' })} END,
               "lostRuns" = "lostRuns" + CASE WHEN status = 'RUNNING' AND "leaseOwner" IS NOT NULL THEN 1 ELSE 0 END,
               "leaseExpiresAt" = now() + make_interval(secs => $3::float8 / 1000), "startedAt" = COALESCE("startedAt", now()),
               "waitedMs" = "waitedMs" + CASE WHEN status = 'WAITING' AND "waitingSince" IS NOT NULL
@@ -236,9 +257,17 @@ export class ExecutionsRepository {
                                      WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
-        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "nodeExecutions", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
-                  "traceContext", "parentExecutionId", "parentWaits", "concurrencyKey"`,
-      [ids, owner, leaseMs, wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null],
+        RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
+                  "traceContext", "parentExecutionId", "parentWaits", "concurrencyKey",
+                  CASE WHEN ${FIRST_CALL_CLAIMED} THEN '[]'::jsonb ELSE "nodeExecutions" END AS "nodeExecutions",
+                  COALESCE(${FIRST_CALL_CLAIMED}, false) AS "firstCallCommitted"`,
+      [
+        ids,
+        owner,
+        leaseMs,
+        wakes?.size ? JSON.stringify(Object.fromEntries([...wakes].map(([id, due]) => [id, isoTime(due.getTime())]))) : null,
+        firstCalls ? `{${Object.entries(firstCalls).map(([key, records]) => `"${key}":${records}`).join(',')}}` : null,
+      ],
     );
     for (const execution of claimed) execution.nodeExecutions = expandNodeRecords(execution.nodeExecutions, execution.triggerData);
     return claimed;

@@ -91,8 +91,8 @@ const OUTPUT_REF = 'output:';
  * Serialises node records for storage: drops successful nodes' data under `saveNodeData:
  * errorsOnly`, truncates any input or output over the limit (later nodes still got the full value),
  * and with `references` stores repeated values once (StoredNodeExecution). The engine asks for
- * references in final states only: an execution in progress may be continued by another replica,
- * which during a rolling upgrade could be one that does not expand them.
+ * references in final states, and in the first-call records a claim stores (ExecutionEngine.firstCallTemplates,
+ * which hold no trigger data otherwise); every read expands them, a takeover's claim included.
  */
 export function serializeNodeRecords(records: NodeExecution[], settings: WorkflowSettings, secrets: ReadonlySet<string> = NO_SECRETS, references?: { triggerData: unknown }): string {
   const stored = settings.saveNodeData === 'errorsOnly' ? records.map((r) => (r.status === 'SUCCESS' ? { ...r, input: null, output: null, elements: r.elements && withoutOutputs(r.elements) } : r)) : records;

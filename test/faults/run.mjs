@@ -17,7 +17,7 @@ import { queueModeKills, singleServerKills } from './scenarios/kills.mjs';
 import { databaseRestart } from './scenarios/database-restart.mjs';
 import { errorWorkflowKills } from './scenarios/error-workflows.mjs';
 import { forEachKill } from './scenarios/for-each.mjs';
-import { firstCallKill } from './scenarios/first-call.mjs';
+import { firstCallKill, firstCallKillQueueMode } from './scenarios/first-call.mjs';
 import { subworkflowKillsQueueMode, subworkflowKillsSingleServer } from './scenarios/execute-workflow.mjs';
 import { redisRestart } from './scenarios/redis-restart.mjs';
 import { scheduleKills } from './scenarios/schedules.mjs';
@@ -33,6 +33,7 @@ const SCENARIOS = [
   ['SIGKILL one of three replicas firing a 1-second schedule', scheduleKills],
   ['SIGKILL a server during a 200-element HTTP forEach', forEachKill],
   ['SIGKILL a server while executions make their first outside call', firstCallKill],
+  ['SIGKILL a queue-mode worker while executions make their first outside call', firstCallKillQueueMode],
   ['SIGKILL a server while parents wait on executeWorkflow children', subworkflowKillsSingleServer],
   ['SIGKILL queue-mode workers while parents wait on executeWorkflow children', subworkflowKillsQueueMode],
 ];

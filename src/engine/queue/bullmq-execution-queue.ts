@@ -145,7 +145,7 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
   private async add(items: QueuedExecution[]): Promise<void> {
     const jobs: Array<{ name: string; data: BatchJob }> = [];
     for (let start = 0; start < items.length; start += JOB_SIZE) {
-      const executions = items.slice(start, start + JOB_SIZE).map(({ id, workflowId, concurrencyKey, awaited }) => ({ id, workflowId, concurrencyKey, awaited }));
+      const executions = items.slice(start, start + JOB_SIZE).map(({ id, workflowId, workflowVersion, concurrencyKey, awaited }) => ({ id, workflowId, workflowVersion, concurrencyKey, awaited }));
       jobs.push({ name: BATCH_JOB, data: { executions } });
     }
     try {

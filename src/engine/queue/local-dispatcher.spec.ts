@@ -30,6 +30,8 @@ class Harness {
           resolve();
         });
       }),
+    // Items here carry no workflow version: no first-call records in the claims.
+    firstCallTemplates: async () => undefined,
     abort: (id: string) => this.aborted.push(id),
     abortAll: () => {
       for (const [id, finish] of this.finishers) {

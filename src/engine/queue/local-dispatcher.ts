@@ -64,7 +64,7 @@ export class LocalDispatcher {
   private readonly waiting = new WaitingLine<Entry>();
   private readonly known = new Map<string, Entry>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
-  private readonly claims: Batcher<{ id: string; due?: Date }, ClaimedExecution | null>;
+  private readonly claims: Batcher<{ id: string; due?: Date; workflowId: string; workflowVersion?: number }, ClaimedExecution | null>;
   private reserved = 0;
   private stopped = false;
   /** Runs stopped at shutdown, and the write that hands their leases back. */
@@ -83,11 +83,13 @@ export class LocalDispatcher {
     lifecycle: ExecutionLifecycle,
   ) {
     this.limited = new LimitedClaims(concurrency, engine.workerId, options.leaseMs);
-    // Claims arriving together (a burst of jobs, a sweep) share one UPDATE.
+    // Claims arriving together (a burst of jobs, a sweep) share one UPDATE, which also stores the
+    // records a fresh run commits before its first outside call (ExecutionEngine.firstCallTemplates).
     this.claims = new Batcher(async (items) => {
       const ids = items.map((item) => item.id);
       const wakes = new Map(items.flatMap((item) => (item.due ? [[item.id, item.due] as const] : [])));
-      const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs, wakes);
+      const firstCalls = await this.engine.firstCallTemplates(items);
+      const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs, wakes, firstCalls);
       const byId = new Map(claimed.map((execution) => [execution.id, execution]));
       return ids.map((id) => byId.get(id) ?? null);
     });
@@ -201,7 +203,7 @@ export class LocalDispatcher {
     const item = entry.item;
     let claimed: ClaimedExecution | null;
     try {
-      claimed = LimitedClaims.isLimited(item) ? await this.limited.claim(item) : await this.claims.submit({ id: item.id, due: entry.due });
+      claimed = LimitedClaims.isLimited(item) ? await this.limited.claim(item) : await this.claims.submit({ id: item.id, due: entry.due, workflowId: item.workflowId, workflowVersion: item.workflowVersion });
     } catch (error) {
       this.logger.warn({ msg: `Could not claim execution ${item.id} (the sweep retries it): ${(error as Error).message}`, executionId: item.id, workflowId: item.workflowId });
       return this.finish(entry, 'claim-failed');

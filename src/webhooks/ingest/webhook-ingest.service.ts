@@ -136,7 +136,7 @@ export class WebhookIngestService {
     // Registered before the run is queued, so even an instant finish is seen.
     const outcome = waitsForEnd ? this.waiters.wait(result.id, route.responseTimeoutMs, route.responseMode === 'responseNode') : undefined;
     if (slot && claimed) slot.run({ ...claimed, startedAt: receivedAt, firstCallCommitted: firstCall !== undefined });
-    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, concurrencyKey: execution.concurrencyKey, awaited: waitsForEnd }]);
+    else this.queue.enqueue([{ id: result.id, workflowId: route.workflowId, workflowVersion: route.version, concurrencyKey: execution.concurrencyKey, awaited: waitsForEnd }]);
     // Still PENDING to the sender (docs/webhooks.md): whether it started yet is not its business.
     if (!outcome) return { status: 202, body: { executionId: result.id, status: 'PENDING' } };
     return this.waiters.answer(result.id, await outcome);

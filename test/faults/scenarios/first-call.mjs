@@ -15,6 +15,32 @@ const EXECUTIONS = 20;
  * both tries (attempts 2).
  */
 export async function firstCallKill(scenario) {
+  await killInFirstCall(scenario, async (db, allowed) => {
+    const server = await scenario.service('server', { DATABASE_URL: db.url, HTTP_ALLOWED_HOSTS: allowed });
+    await server.start();
+    return { entry: server, executing: server };
+  });
+}
+
+/**
+ * The same in queue mode (docs/scaling.md): executions queued by the api, claimed by the worker with
+ * the records their run would commit before its first outside call, so the claim is the run's only
+ * write before the call; the worker is SIGKILLed while all of them are in that call, and started
+ * again: its sweep takes them over when their leases expire.
+ */
+export async function firstCallKillQueueMode(scenario) {
+  if (!scenario.suite.redis.ok) return scenario.skip(scenario.suite.redis.reason);
+  await killInFirstCall(scenario, async (db, allowed) => {
+    const api = await scenario.service('api', { DATABASE_URL: db.url, APP_ROLE: 'api' }, { queue: true });
+    const worker = await scenario.service('worker', { DATABASE_URL: db.url, APP_ROLE: 'worker', HTTP_ALLOWED_HOSTS: allowed }, { queue: true });
+    await api.start();
+    await worker.start();
+    return { entry: api, executing: worker };
+  });
+}
+
+/** `start`: the services on the scenario's database; `entry` takes the webhooks, `executing` runs them and is killed. */
+async function killInFirstCall(scenario, start) {
   const calls = new Map();
   /** Calls before the kill are held open (the server dies in them); later ones answer at once. */
   let holding = true;
@@ -33,12 +59,11 @@ export async function firstCallKill(scenario) {
   const port = target.address().port;
   try {
     const db = await scenario.database('firstcall');
-    const server = await scenario.service('server', { DATABASE_URL: db.url, HTTP_ALLOWED_HOSTS: `127.0.0.1:${port}` });
-    await server.start();
-    const hook = await createEffectWebhook(server.url, `http://127.0.0.1:${port}`);
+    const { entry, executing } = await start(db, `127.0.0.1:${port}`);
+    const hook = await createEffectWebhook(entry.url, `http://127.0.0.1:${port}`);
     const ids = [];
     for (let i = 0; i < EXECUTIONS; i++) {
-      const answer = await fetch(server.url + hook.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) });
+      const answer = await fetch(entry.url + hook.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) });
       scenario.check(answer.status === 202, `webhook answered ${answer.status}`);
       ids.push((await answer.json()).executionId);
     }
@@ -50,10 +75,10 @@ export async function firstCallKill(scenario) {
     const unexpected = before.filter((row) => shape(row) !== 'RUNNING 1 Webhook:SUCCESS:1,Call:RUNNING:1');
     scenario.check(unexpected.length === 0, `${unexpected.length} executions hold other records during their first call than the trigger's result and the call started: ${unexpected.slice(0, 3).map(shape).join(' | ')}`);
     const at = Date.now();
-    await server.kill();
+    await executing.kill();
     holding = false;
     for (const answer of held) answer();
-    await server.start();
+    await executing.start();
     const restartMs = Date.now() - at;
     await waitAllFinal(db.url, hook.id, 60_000).catch((error) => scenario.check(false, error.message));
     const rows = await query(db.url, 'SELECT id, status, error, attempt, "lostRuns", "nodeExecutions" FROM workflow_executions WHERE id = ANY($1::uuid[])', [ids]);
