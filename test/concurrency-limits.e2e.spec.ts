@@ -277,7 +277,10 @@ describe('concurrency limits (docs/concurrency.md)', () => {
     target.reset();
     // Five slots per worker: ten in all, as many as the five customers' two each. Were a slot held by
     // a job of acme while acme is full, acme's backlog would take them all and the others would wait.
-    const started = await startReplicas(['api', 'worker', 'worker'], true, { EXECUTION_CONCURRENCY: '5' });
+    // On the embedded database the one in-process replica gets the ten (with five, four customers at
+    // most could run at once).
+    const slots = onEmbeddedDatabase() ? '10' : '5';
+    const started = await startReplicas(['api', 'worker', 'worker'], true, { EXECUTION_CONCURRENCY: slots });
     const ingest = started.slice(0, 1);
     const { workflowId, hookPath } = await setUp(ingest[0], { limit: 2, key: '{{ $trigger.body.customer }}' });
     // A backlog for one customer first: its jobs reach the workers before anyone else's.
