@@ -1,5 +1,5 @@
 import { Agent, util, type buildConnector, type Dispatcher } from 'undici';
-import { ResponseTooLargeError } from './response-body.js';
+import { declaresMoreThan, ResponseTooLargeError } from './response-body.js';
 import { guardedConnector, RefusedTargetError, type SsrfGuard } from './ssrf-guard.js';
 
 export const MAX_REDIRECTS = 5;
@@ -193,10 +193,9 @@ class Hop implements Dispatcher.DispatchHandler {
     this.headers = util.parseHeaders(rawHeaders) as Record<string, string | string[]>;
     this.dropBody = this.head || (this.followRedirects && REDIRECT_STATUSES.has(statusCode) && typeof this.headers.location === 'string');
     const length = this.headers['content-length'];
-    const declared = Number(Array.isArray(length) ? length[0] : length);
     if (this.dropBody) {
-      if (!this.head && Number.isFinite(declared) && declared > DUMP_LIMIT) this.dropAndFinish();
-    } else if (Number.isFinite(declared) && declared > this.limit) {
+      if (!this.head && declaresMoreThan(length, DUMP_LIMIT)) this.dropAndFinish();
+    } else if (declaresMoreThan(length, this.limit)) {
       this.refuseTooLarge();
     }
     return true;

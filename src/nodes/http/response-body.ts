@@ -6,13 +6,18 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/** Whether a `content-length` header announces more than `limit` bytes (absent or unreadable: no). */
+export function declaresMoreThan(contentLength: string | string[] | undefined, limit: number): boolean {
+  const declared = Number(Array.isArray(contentLength) ? contentLength[0] : contentLength);
+  return Number.isFinite(declared) && declared > limit;
+}
+
 /**
  * Reads a body up to `limit` bytes. The declared length is checked first so an honest server is
  * refused before a byte is read; a chunked or lying one is cut off as soon as it passes the limit.
  */
 export async function readLimited(body: Readable, limit: number, declaredLength?: string | string[]): Promise<Buffer> {
-  const declared = Number(Array.isArray(declaredLength) ? declaredLength[0] : declaredLength);
-  if (Number.isFinite(declared) && declared > limit) {
+  if (declaresMoreThan(declaredLength, limit)) {
     discard(body);
     throw new ResponseTooLargeError(limit);
   }
