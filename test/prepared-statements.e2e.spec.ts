@@ -37,4 +37,21 @@ describe('hot statements as named prepared statements', () => {
     // The suite runs on a server when DATABASE_URL is set, on PGlite otherwise (test/support/global-setup.ts).
     expect(server).toBe(Boolean(process.env.DATABASE_URL));
   });
+
+  it('plans a named statement for its parameters on every run, never keeping a plan made while the table was small', async () => {
+    // PostgreSQL would switch to a generic plan from the sixth run on and keep it: made while a
+    // day's partition is nearly empty, such a plan scans the whole partition once it has grown
+    // (docs/retention-and-sizing.md, "Statement plans").
+    for (let run = 0; run < 10; run++) {
+      await queryPrepared(db, 'probe_batch_update', 'UPDATE prepared_probe SET n = n + 1 WHERE id = $1 RETURNING id', [1]);
+    }
+    const [{ n }] = await db.query('SELECT n FROM prepared_probe WHERE id = 1');
+    expect(n).toBe(11);
+    if (!server) return;
+    const sessions = await Promise.all([1, 2, 3].map(() => db.query(`SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = 'probe_batch_update'`)));
+    const plans = sessions.flat() as Array<{ generic: number; custom: number }>;
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.reduce((sum, row) => sum + row.custom, 0)).toBeGreaterThan(0);
+    expect(plans.every((row) => row.generic === 0)).toBe(true);
+  });
 });

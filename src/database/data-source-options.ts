@@ -38,8 +38,15 @@ export function dataSourceOptions(url: string, poolSize: number, onConnectionLos
       // No JIT compilation: our statements are short, and at volume the planner's estimates for a
       // range over millions of rows (stats without a workflow, a flat table) pass jit_above_cost,
       // which then adds tens to hundreds of milliseconds of compiling to a query that runs in a few.
-      // Set per connection, at startup; PGlite, which has no JIT, accepts and ignores it.
-      options: '-c jit=off',
+      // Each statement planned for its own parameters: a named statement's generic plan is made once
+      // per connection, when today's partition may still be nearly empty, and nothing re-plans it
+      // where autovacuum is off (no ANALYZE ever invalidates it). A batch's final-state UPDATE then
+      // kept a hash join over a sequential scan of the whole partition, or a scan of every row that
+      // ever was RUNNING (dead index entries included): 100-300 ms per statement after a minute of
+      // load. Planned each time, it looks rows up by primary key; planning costs 0.2-0.5 ms a batch,
+      // and the parse is still saved (docs/retention-and-sizing.md, "Statement plans"). Set per
+      // connection, at startup; PGlite, which has no JIT, accepts and ignores `jit`.
+      options: '-c jit=off -c plan_cache_mode=force_custom_plan',
       onConnect: keepErrorsHandled,
     },
   };

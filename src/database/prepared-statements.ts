@@ -28,9 +28,10 @@ export async function hasSessionPerConnection(dataSource: DataSource): Promise<b
 
 /**
  * Runs one of the hot statements (execution inserts, claims, final states) as a named prepared
- * statement where the server allows it: PostgreSQL then parses and plans it once per connection
- * instead of on every batch, a fifth of its CPU per webhook in bench:profile. Elsewhere, a plain
- * query. Returns the rows, for UPDATE … RETURNING as well.
+ * statement where the server allows it: PostgreSQL then parses it once per connection instead of on
+ * every batch. It is still planned for each run's parameters (plan_cache_mode, data-source-options.ts):
+ * a plan kept from when the table was small would scan it whole once it has grown. Elsewhere, a
+ * plain query. Returns the rows, for UPDATE … RETURNING as well.
  */
 export async function queryPrepared<T>(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
   if (onServers.has(dataSource)) {
