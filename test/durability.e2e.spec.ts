@@ -5,6 +5,8 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { newId } from '../src/common/uuid.js';
 import type { NodeExecution } from '../src/executions/execution.types.js';
 import { ExecutionsRepository, type FinalState } from '../src/executions/executions.repository.js';
+import { ExecutionEngine } from '../src/engine/execution-engine.js';
+import { ExecutionLifecycle } from '../src/executions/execution-lifecycle.js';
 import { createWebhook, createWorkflow, nodeRecord, waitForExecution, workflowBody } from './support/factories.js';
 import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
@@ -390,6 +392,73 @@ describe('queue mode (BullMQ on Redis)', () => {
     } finally {
       await target.close();
     }
+  });
+
+  it('runs a queued execution of a pure workflow without a claim: its final state is its one write after the insert', async () => {
+    const env = queueEnv('api');
+    const api = await startTestApp(env);
+    apps.push(api);
+    const worker = await startTestApp({ ...env, APP_ROLE: 'worker' });
+    apps.push(worker);
+    const repository = worker.app.get(ExecutionsRepository);
+    const writes: string[] = [];
+    for (const name of ['claimMany', 'saveProgressMany', 'completeMany', 'suspend'] as const) {
+      const method = (repository[name] as (...args: unknown[]) => unknown).bind(repository);
+      vi.spyOn(repository, name).mockImplementation(((...args: unknown[]) => {
+        const first = args[0];
+        const ids = typeof first === 'string' ? [first] : (first as Array<string | { id: string }>).map((item) => (typeof item === 'string' ? item : item.id));
+        for (const id of ids) writes.push(`${name} ${id}`);
+        return method(...args);
+      }) as never);
+    }
+    const workflow = await createWorkflow(api, pureWorkflow());
+    const hook = await createWebhook(api, workflow.id);
+    const ids: string[] = await Promise.all(Array.from({ length: 5 }, async () => (await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'ada@example.com' }).expect(202)).body.executionId));
+    for (const id of ids) {
+      const execution = await waitForExecution(api, id);
+      expect(execution.status).toBe('COMPLETED');
+      expect(nodeRecord(execution, 'High').output).toEqual({ msg: 'Well done ada@example.com' });
+      expect(writes.filter((write) => write.endsWith(id))).toEqual([`completeMany ${id}`]);
+      const stored = (await db.query('SELECT attempt, "startedAt", "leaseOwner" FROM workflow_executions WHERE id = $1', [id]))[0];
+      expect(stored).toMatchObject({ attempt: 1, leaseOwner: null });
+      expect(stored.startedAt).not.toBeNull();
+    }
+    // A caller waiting on the api (lastNode) still hears of the end.
+    const waiting = await createWebhook(api, workflow.id, { responseMode: 'lastNode' });
+    expect((await api.http.post(`/webhook/handler/${waiting.id}`).send({ score: 95, email: 'ada@example.com' }).expect(200)).body).toEqual({ msg: 'Well done ada@example.com' });
+  });
+
+  it('stores one run of a pure execution run twice without a claim, and none of one canceled meanwhile', async () => {
+    // An api alone: what it accepts stays PENDING, and its engine runs it here by hand.
+    const api = await startTestApp(queueEnv('api'));
+    apps.push(api);
+    const engine = api.app.get(ExecutionEngine);
+    const repository = api.app.get(ExecutionsRepository);
+    const heard: string[] = [];
+    const lifecycle = api.app.get(ExecutionLifecycle);
+    lifecycle.on('finished', ({ execution }) => heard.push(`finished ${execution.id}`));
+    lifecycle.on('superseded', ({ id }) => heard.push(`superseded ${id}`));
+    const workflow = await createWorkflow(api, pureWorkflow());
+    const hook = await createWebhook(api, workflow.id);
+    const [twice, canceled] = await Promise.all([1, 2].map(async () => (await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'ada@example.com' }).expect(202)).body.executionId as string));
+
+    // A job delivered twice (or a sweep meanwhile): both runs read the row PENDING and run; one is stored.
+    const [first] = await repository.findUnclaimed([twice]);
+    const [second] = await repository.findUnclaimed([twice]);
+    expect(await Promise.all([engine.runUnclaimed(first), engine.runUnclaimed(second)])).toEqual([true, true]);
+    expect(heard.filter((event) => event.endsWith(twice)).sort()).toEqual([`finished ${twice}`, `superseded ${twice}`]);
+    expect((await db.query('SELECT status, attempt FROM workflow_executions WHERE id = $1', [twice]))[0]).toEqual({ status: 'COMPLETED', attempt: 1 });
+    // Ended: neither read as fresh again nor written again.
+    expect(await repository.findUnclaimed([twice])).toEqual([]);
+    expect(await engine.runUnclaimed(first)).toBe(true);
+    expect(heard.filter((event) => event.endsWith(twice))).toHaveLength(3);
+
+    const [read] = await repository.findUnclaimed([canceled]);
+    await api.http.post(`/executions/${canceled}/cancel`).set(api.admin).expect(200);
+    expect(await engine.runUnclaimed(read)).toBe(true);
+    expect(heard).toContain(`superseded ${canceled}`);
+    expect(heard).not.toContain(`finished ${canceled}`);
+    expect((await db.query('SELECT status FROM workflow_executions WHERE id = $1', [canceled]))[0].status).toBe('CANCELED');
   });
 
   it('keeps accepting webhooks while Redis is unreachable, and the sweep runs them', async () => {

@@ -97,15 +97,19 @@ export class ExecutionEngine {
   ) {
     lifecycle.on('canceled', ({ id }) => this.abort(id, CANCELED));
     // Final states of many executions go out in one statement under load.
-    this.completions = new Batcher(async (states) => {
+    this.completions = new Batcher(async (submitted) => {
+      // Two runs of one execution in a batch (runs without a claim, runUnclaimed, share attempt 0):
+      // the statement would write either of them, so only the first is sent, and the other loses.
+      const states = uniqueIds(submitted);
+      const sent = states === submitted ? undefined : new Set(states);
       try {
         const accepted = await this.executions.completeMany(states);
-        return states.map((state) => accepted.has(state.id));
+        return submitted.map((state) => (!sent || sent.has(state)) && accepted.has(state.id));
       } catch (error) {
         // One row the database refuses fails the whole statement: then each is written alone, so
         // only the execution to blame learns of it (and fails, failUnstorable).
         if (states.length === 1 || !isDataException(error)) throw error;
-        return Promise.all(states.map((state) => this.executions.completeMany([state]).then((accepted) => accepted.has(state.id), (alone: Error) => alone)));
+        return Promise.all(submitted.map((state) => (!sent || sent.has(state) ? this.executions.completeMany([state]).then((accepted) => accepted.has(state.id), (alone: Error) => alone) : false)));
       }
     });
     // Progress commits before outside calls too: under load, one UPDATE for every execution that
@@ -211,13 +215,8 @@ export class ExecutionEngine {
   runBeforeCommit(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
     if (!tracer) return this.runPure(execution, workflow);
     // A child of the active ingest span: this run happens inside the webhook request.
-    return traceExecutionRun(execution, otelContext.active(), async () => {
-      tagWorkflow(workflow.name);
-      const finished = await this.runPure(execution, workflow);
-      // Undefined: stored PENDING and queued, where the run that counts will happen.
-      settleExecutionSpan(finished?.status ?? 'PENDING', finished?.error);
-      return finished;
-    });
+    // Undefined: stored PENDING and queued, where the run that counts will happen.
+    return traceExecutionRun(execution, otelContext.active(), () => this.runPureTraced(execution, workflow));
   }
 
   private async runPure(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
@@ -264,13 +263,53 @@ export class ExecutionEngine {
     }
   }
 
-  /** The events and the log line of a runBeforeCommit run, once its execution is committed (a duplicate's run never counts). */
-  reportCommitted(execution: ExecutionRef, run: FinishedRun): void {
+  /**
+   * The events and the log line of a runBeforeCommit run, once its execution is committed (a
+   * duplicate's run never counts); `insertedFinished: false` for a runUnclaimed run, whose end
+   * someone may wait for.
+   */
+  reportCommitted(execution: ExecutionRef, run: FinishedRun, insertedFinished = true): void {
     const durationMs = run.completedAt.getTime() - run.startedAt.getTime();
     this.lifecycle.emit('started', execution);
     for (const node of run.nodes) this.lifecycle.emit('nodeSettled', node);
     logExecutionEnd(execution, run.status, durationMs, run.error, run.failedNode);
-    this.lifecycle.emit('finished', { execution, status: run.status, output: run.output, error: run.error, durationMs, insertedFinished: true });
+    this.lifecycle.emit('finished', { execution, status: run.status, output: run.output, error: run.error, durationMs, insertedFinished });
+  }
+
+  /** Whether a fresh execution of this workflow version may run without a claim (runUnclaimed). */
+  async runsUnclaimed(workflowId: string, version: number): Promise<boolean> {
+    const workflow = await this.definitions.load(workflowId, version);
+    return workflow !== undefined && workflow.pure && !workflow.settings.concurrency;
+  }
+
+  /**
+   * Runs a queued fresh execution of a pure workflow (LoadedWorkflow.pure) without claiming it
+   * (ExecutionsRepository.findUnclaimed read it), as the ingest runs one before its insert
+   * (runBeforeCommit): nothing outside happens in such a run, so it needs no lease, and its final
+   * state is written only if the row is still PENDING and unclaimed. One write instead of a claim
+   * and a final state; a crash in between leaves the row PENDING for the sweep. True once it ran
+   * here (its final state written, or refused because another run or a cancel came first); false
+   * when it must be claimed and run as usual instead (its version is not pure, a node asked for a
+   * commit or a webhook answer, or the database refused its records).
+   */
+  async runUnclaimed(execution: ClaimedExecution): Promise<boolean> {
+    const workflow = await this.definitions.load(execution.workflowId, execution.workflowVersion);
+    if (!workflow?.pure || workflow.settings.concurrency) return false;
+    const run = tracer ? await traceExecutionRun(execution, undefined, () => this.runPureTraced(execution, workflow)) : await this.runPure(execution, workflow);
+    if (!run) return false;
+    const { id, startedAt } = execution;
+    const accepted = await this.completions.submit({ id, attempt: 0, startedAt, status: run.status, nodeExecutionsJson: run.nodeExecutionsJson, error: run.error, completedAt: run.completedAt, webhookResponseJson: null });
+    if (accepted instanceof Error) return false;
+    if (accepted) this.reportCommitted(execution, run, false);
+    else this.lifecycle.emit('superseded', { id });
+    return true;
+  }
+
+  private async runPureTraced(execution: ClaimedExecution, workflow: LoadedWorkflow): Promise<FinishedRun | undefined> {
+    tagWorkflow(workflow.name);
+    const finished = await this.runPure(execution, workflow);
+    settleExecutionSpan(finished?.status ?? 'PENDING', finished?.error);
+    return finished;
   }
 
   private contextFor(execution: ClaimedExecution, workflow: LoadedWorkflow): ExecutionContext {
@@ -451,6 +490,15 @@ export class ExecutionEngine {
     }
     if (!saved && !controller.signal.aborted) controller.abort(CANCELED);
   }
+}
+
+/** The states of distinct executions: the first of each. The same array when there are no repeats, as almost always. */
+function uniqueIds<T extends { id: string }>(states: T[]): T[] {
+  const ids = new Set<string>();
+  for (const state of states) ids.add(state.id);
+  if (ids.size === states.length) return states;
+  ids.clear();
+  return states.filter((state) => !ids.has(state.id) && ids.add(state.id) !== undefined);
 }
 
 /**

@@ -82,7 +82,13 @@ export interface ClaimedExecution extends ExecutionIdentity {
 
 export interface FinalState {
   id: string;
+  /**
+   * The claim's attempt, which the row must still be RUNNING under. 0: a run without a claim
+   * (findUnclaimed): written only while the row is still PENDING and never claimed, as attempt 1.
+   */
   attempt: number;
+  /** For a run without a claim: when it started (the row has no `startedAt` yet). */
+  startedAt?: Date;
   status: Extract<ExecutionStatus, 'COMPLETED' | 'FAILED'>;
   /** Already serialised (and truncated where needed) by the engine. */
   nodeExecutionsJson: string;
@@ -274,6 +280,31 @@ export class ExecutionsRepository {
   }
 
   /**
+   * Fresh executions among `ids` that may run without a claim (ExecutionEngine.runUnclaimed: a pure
+   * workflow's): PENDING, never claimed, no records, no concurrency limit, and not waiting for an
+   * earlier firing (`startsAfter`, as claimMany). A read, not a write: the run's final state is
+   * written only if the row is still so (completeMany, attempt 0), so of two runs of the same
+   * execution (a job delivered twice, a sweep meanwhile) one at most is stored, and a cancel
+   * meanwhile wins.
+   */
+  async findUnclaimed(ids: string[]): Promise<ClaimedExecution[]> {
+    const found = await queryPrepared<ClaimedExecution>(
+      this.dataSource,
+      'executions_find_unclaimed',
+      `SELECT id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "traceContext", "parentExecutionId", "parentWaits", "concurrencyKey"
+         FROM workflow_executions
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND attempt = 0 AND "concurrencyKey" IS NULL AND "nodeExecutions" = '[]'::jsonb
+          AND ("startsAfter" IS NULL
+               OR NOT EXISTS (SELECT 1 FROM workflow_executions p
+                               WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING')))`,
+      [ids],
+    );
+    const startedAt = new Date();
+    for (const execution of found) Object.assign(execution, { nodeExecutions: [], attempt: 0, lostRuns: 0, startedAt, waitNode: null, resumeData: null });
+    return found;
+  }
+
+  /**
    * Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt).
    * Rows are locked in id order, as claims and lease renewals (index scans over id) lock them. But
    * the end of a waited-for child also locks its parent's row (the child-ended trigger, migration
@@ -302,7 +333,7 @@ export class ExecutionsRepository {
       .map(
         (s) =>
           `{"id":"${s.id}","attempt":${s.attempt},"status":"${s.status}","nodes":${s.nodeExecutionsJson},"error":${s.error === null ? 'null' : toJsonb(s.error)},` +
-          `"completed":"${isoTime(s.completedAt.getTime())}","response":${s.webhookResponseJson ?? 'null'}}`,
+          `"completed":"${isoTime(s.completedAt.getTime())}","response":${s.webhookResponseJson ?? 'null'}${s.startedAt ? `,"started":"${isoTime(s.startedAt.getTime())}"` : ''}}`,
       )
       .join(',')}]`;
     const rows = await queryPrepared<{ id: string }>(
@@ -312,10 +343,11 @@ export class ExecutionsRepository {
             SET status = v.status, "nodeExecutions" = v.nodes, error = v.error, "completedAt" = v.completed,
                 "webhookResponse" = COALESCE(v.response, e."webhookResponse"),
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "waitNode" = NULL, "waitTill" = NULL, "resumeData" = NULL,
+                attempt = GREATEST(v.attempt, 1), "startedAt" = COALESCE(e."startedAt", v.started),
                 "sizeBytes" = ${sizeBytesSql({ trigger: 'e."triggerData"', nodes: 'v.nodes', response: 'COALESCE(v.response, e."webhookResponse")', error: 'v.error' })}
            FROM jsonb_to_recordset($1::jsonb)
-             AS v(id uuid, attempt int, status text, nodes jsonb, error text, completed timestamptz, response jsonb)
-          WHERE e.id = v.id AND e.status = 'RUNNING' AND e.attempt = v.attempt
+             AS v(id uuid, attempt int, status text, nodes jsonb, error text, completed timestamptz, response jsonb, started timestamptz)
+          WHERE e.id = v.id AND e.attempt = v.attempt AND e.status = CASE WHEN v.attempt = 0 THEN 'PENDING' ELSE 'RUNNING' END
           RETURNING e.id`,
       [batch],
     );

@@ -179,7 +179,11 @@ export class BullmqExecutionQueue extends ExecutionQueue implements OnApplicatio
    */
   private async process(dispatcher: LocalDispatcher, job: Job<BatchJob | QueuedExecution>, token: string | undefined): Promise<void> {
     // A job queued by an earlier version carries one execution.
-    const items = 'executions' in job.data ? job.data.executions : [{ id: job.data.id, workflowId: job.data.workflowId, concurrencyKey: job.data.concurrencyKey }];
+    const queued = 'executions' in job.data ? job.data.executions : [{ id: job.data.id, workflowId: job.data.workflowId, concurrencyKey: job.data.concurrencyKey }];
+    // A job a worker died (or stalled) holding: its executions are claimed, whatever their workflow,
+    // so that a run that ends its process every time is counted and given up (MAX_LOST_RUNS) rather
+    // than run again without a claim (ExecutionEngine.runUnclaimed) on each delivery.
+    const items = job.stalledCounter > 0 ? queued.map(({ workflowVersion: _unused, ...item }) => item) : queued;
     for (const item of items) if (item.awaited === false && !dispatcher.has(item.id)) this.relay.unawaited.add(item.id);
     const outcomes = await Promise.all(items.map((item) => new Promise<ClaimOutcome>((claimed) => void dispatcher.run(item, false, undefined, claimed))));
     if (outcomes.includes('released')) {

@@ -30,7 +30,7 @@ class Harness {
           resolve();
         });
       }),
-    // Items here carry no workflow version: no first-call records in the claims.
+    // Items here carry no workflow version: no first-call records, no run without a claim.
     firstCallTemplates: async () => undefined,
     abort: (id: string) => this.aborted.push(id),
     abortAll: () => {

@@ -65,6 +65,8 @@ export class LocalDispatcher {
   private readonly known = new Map<string, Entry>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
   private readonly claims: Batcher<{ id: string; due?: Date; workflowId: string; workflowVersion?: number }, ClaimedExecution | null>;
+  /** Reads of fresh executions of pure workflows, which run without a claim (ranUnclaimed). */
+  private readonly unclaimed: Batcher<string, ClaimedExecution | null>;
   private reserved = 0;
   private stopped = false;
   /** Runs stopped at shutdown, and the write that hands their leases back. */
@@ -91,6 +93,10 @@ export class LocalDispatcher {
       const firstCalls = await this.engine.firstCallTemplates(items);
       const claimed = await this.executions.claimMany(ids, this.engine.workerId, this.options.leaseMs, wakes, firstCalls);
       const byId = new Map(claimed.map((execution) => [execution.id, execution]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    this.unclaimed = new Batcher(async (ids) => {
+      const byId = new Map((await this.executions.findUnclaimed(ids)).map((execution) => [execution.id, execution]));
       return ids.map((id) => byId.get(id) ?? null);
     });
     // A WAITING execution due soon is woken by a timer here (wakeAt).
@@ -203,6 +209,7 @@ export class LocalDispatcher {
     const item = entry.item;
     let claimed: ClaimedExecution | null;
     try {
+      if (await this.ranUnclaimed(entry)) return this.finish(entry, 'ran');
       claimed = LimitedClaims.isLimited(item) ? await this.limited.claim(item) : await this.claims.submit({ id: item.id, due: entry.due, workflowId: item.workflowId, workflowVersion: item.workflowVersion });
     } catch (error) {
       this.logger.warn({ msg: `Could not claim execution ${item.id} (the sweep retries it): ${(error as Error).message}`, executionId: item.id, workflowId: item.workflowId });
@@ -210,6 +217,21 @@ export class LocalDispatcher {
     }
     if (!claimed) return this.finish(entry, 'not-claimable');
     await this.runClaimed(entry, claimed);
+  }
+
+  /**
+   * A fresh execution of a pure workflow runs without a claim (ExecutionEngine.runUnclaimed): read
+   * rather than claimed, its final state written only if nothing claimed or canceled it meanwhile.
+   * Its job (BullmqExecutionQueue) is done once that write is: a write that failed (database down)
+   * sends the job back like a failed claim. False when it is to be claimed as usual: its version is
+   * unknown (an earlier release queued it), not pure or limited, or the row is not fresh (a takeover,
+   * a wait, a retry that replays records, or already ended: the claim then finds it not claimable).
+   */
+  private async ranUnclaimed(entry: Entry): Promise<boolean> {
+    const { item } = entry;
+    if (entry.due || item.workflowVersion === undefined || LimitedClaims.isLimited(item) || !(await this.engine.runsUnclaimed(item.workflowId, item.workflowVersion))) return false;
+    const execution = await this.unclaimed.submit(item.id);
+    return execution !== null && (await this.engine.runUnclaimed(execution));
   }
 
   private claimSettled(entry: Entry, outcome: ClaimOutcome): void {
