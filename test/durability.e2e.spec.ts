@@ -369,17 +369,7 @@ describe('queue mode (BullMQ on Redis)', () => {
       apps.push(api);
       const worker = await startTestApp({ ...env, APP_ROLE: 'worker', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
       apps.push(worker);
-      const repository = worker.app.get(ExecutionsRepository);
-      const writes: string[] = [];
-      for (const name of ['claimMany', 'saveProgressMany', 'completeMany', 'suspend'] as const) {
-        const method = (repository[name] as (...args: unknown[]) => unknown).bind(repository);
-        vi.spyOn(repository, name).mockImplementation(((...args: unknown[]) => {
-          const first = args[0];
-          const ids = typeof first === 'string' ? [first] : (first as Array<string | { id: string }>).map((item) => (typeof item === 'string' ? item : item.id));
-          for (const id of ids) writes.push(`${name} ${id}`);
-          return method(...args);
-        }) as never);
-      }
+      const writes = recordWrites(worker.app.get(ExecutionsRepository));
       const workflow = await createWorkflow(api, callingWorkflow(target.url));
       const hook = await createWebhook(api, workflow.id);
       const ids: string[] = await Promise.all(Array.from({ length: 5 }, async () => (await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95 }).expect(202)).body.executionId));
@@ -400,17 +390,7 @@ describe('queue mode (BullMQ on Redis)', () => {
     apps.push(api);
     const worker = await startTestApp({ ...env, APP_ROLE: 'worker' });
     apps.push(worker);
-    const repository = worker.app.get(ExecutionsRepository);
-    const writes: string[] = [];
-    for (const name of ['claimMany', 'saveProgressMany', 'completeMany', 'suspend'] as const) {
-      const method = (repository[name] as (...args: unknown[]) => unknown).bind(repository);
-      vi.spyOn(repository, name).mockImplementation(((...args: unknown[]) => {
-        const first = args[0];
-        const ids = typeof first === 'string' ? [first] : (first as Array<string | { id: string }>).map((item) => (typeof item === 'string' ? item : item.id));
-        for (const id of ids) writes.push(`${name} ${id}`);
-        return method(...args);
-      }) as never);
-    }
+    const writes = recordWrites(worker.app.get(ExecutionsRepository));
     const workflow = await createWorkflow(api, pureWorkflow());
     const hook = await createWebhook(api, workflow.id);
     const ids: string[] = await Promise.all(Array.from({ length: 5 }, async () => (await api.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'ada@example.com' }).expect(202)).body.executionId));
@@ -518,4 +498,19 @@ function callingWorkflow(base: string) {
     ],
     [['Webhook', 'Call']],
   );
+}
+
+/** The row writes a worker makes after the insert, as `"<method> <executionId>"`, in order (the calls still go through). */
+function recordWrites(repository: ExecutionsRepository): string[] {
+  const writes: string[] = [];
+  for (const name of ['claimMany', 'saveProgressMany', 'completeMany', 'suspend'] as const) {
+    const method = (repository[name] as (...args: unknown[]) => unknown).bind(repository);
+    vi.spyOn(repository, name).mockImplementation(((...args: unknown[]) => {
+      const first = args[0];
+      const ids = typeof first === 'string' ? [first] : (first as Array<string | { id: string }>).map((item) => (typeof item === 'string' ? item : item.id));
+      for (const id of ids) writes.push(`${name} ${id}`);
+      return method(...args);
+    }) as never);
+  }
+  return writes;
 }
