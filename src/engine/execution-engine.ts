@@ -278,8 +278,13 @@ export class ExecutionEngine {
 
   /** Whether a fresh execution of this workflow version may run without a claim (runUnclaimed). */
   async runsUnclaimed(workflowId: string, version: number): Promise<boolean> {
+    return (await this.unclaimedWorkflow(workflowId, version)) !== undefined;
+  }
+
+  /** The workflow version when its fresh executions may run without a claim: pure, no concurrency limit. */
+  private async unclaimedWorkflow(workflowId: string, version: number): Promise<LoadedWorkflow | undefined> {
     const workflow = await this.definitions.load(workflowId, version);
-    return workflow !== undefined && workflow.pure && !workflow.settings.concurrency;
+    return workflow?.pure && !workflow.settings.concurrency ? workflow : undefined;
   }
 
   /**
@@ -293,8 +298,8 @@ export class ExecutionEngine {
    * commit or a webhook answer, or the database refused its records).
    */
   async runUnclaimed(execution: ClaimedExecution): Promise<boolean> {
-    const workflow = await this.definitions.load(execution.workflowId, execution.workflowVersion);
-    if (!workflow?.pure || workflow.settings.concurrency) return false;
+    const workflow = await this.unclaimedWorkflow(execution.workflowId, execution.workflowVersion);
+    if (!workflow) return false;
     const run = tracer ? await traceExecutionRun(execution, undefined, () => this.runPureTraced(execution, workflow)) : await this.runPure(execution, workflow);
     if (!run) return false;
     const { id, startedAt } = execution;

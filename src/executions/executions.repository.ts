@@ -305,7 +305,8 @@ export class ExecutionsRepository {
   }
 
   /**
-   * Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt).
+   * Writes final states; returns the ids whose write was accepted (still RUNNING under that attempt,
+   * or still PENDING and never claimed for attempt 0: a run without a claim, findUnclaimed).
    * Rows are locked in id order, as claims and lease renewals (index scans over id) lock them. But
    * the end of a waited-for child also locks its parent's row (the child-ended trigger, migration
    * Subworkflows), after the batch's own rows and in their order: two batches ending children of the
