@@ -11,6 +11,7 @@ import { ExecutionWaitedTime1796341000000 } from './1796341000000-ExecutionWaite
 import { PartitionedExecutions1796350000000 } from './1796350000000-PartitionedExecutions.js';
 import { ExecutionStats1796360000000 } from './1796360000000-ExecutionStats.js';
 import { ExecutionDaySummaries1796380000000 } from './1796380000000-ExecutionDaySummaries.js';
+import { UnfinishedExecutionCheck1796390000000 } from './1796390000000-UnfinishedExecutionCheck.js';
 
 /** Every migration, oldest first. Listed as classes: globs break under vitest and in dist. */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   PartitionedExecutions1796350000000,
   ExecutionStats1796360000000,
   ExecutionDaySummaries1796380000000,
+  UnfinishedExecutionCheck1796390000000,
 ];

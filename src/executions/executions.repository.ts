@@ -246,7 +246,8 @@ export class ExecutionsRepository {
    * grows only when a RUNNING execution still held by an owner (`leaseOwner` set: not handed back on
    * shutdown, releaseLeases) is taken over because that owner's lease expired — it died or stalled.
    * A PENDING execution with `startsAfter` (a schedule's buffered firing, docs/schedules.md
-   * bufferOne) waits until that one has ended; every other row skips the subquery on the null check.
+   * bufferOne) waits until that one has ended (wfe_execution_unfinished, migration UnfinishedExecutionCheck:
+   * planned only for such a row); every other row skips it on the null check.
    * A PENDING execution with a concurrency limit (`concurrencyKey` set) is never claimed here but by
    * ConcurrencyRepository.claimNext, under its key's limit (docs/concurrency.md).
    *
@@ -277,9 +278,7 @@ export class ExecutionsRepository {
               "waitingSince" = NULL
         WHERE id = ANY($1::uuid[])
           AND ((status = 'PENDING' AND "concurrencyKey" IS NULL
-                AND ("startsAfter" IS NULL
-                     OR NOT EXISTS (SELECT 1 FROM workflow_executions p
-                                     WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))))
+                AND ("startsAfter" IS NULL OR NOT wfe_execution_unfinished("startsAfter")))
                OR (status = 'RUNNING' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now()))
                OR (status = 'WAITING' AND "waitTill" <= GREATEST(now(), ($4::jsonb ->> id::text)::timestamptz)))
         RETURNING id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", attempt, "lostRuns", "startedAt", "waitedMs"::float8 AS "waitedMs", "waitNode", "resumeData",
@@ -313,9 +312,7 @@ export class ExecutionsRepository {
       `SELECT id, "workflowId", "workflowVersion", "webhookId", "userId", mode, "triggerData", "traceContext", "parentExecutionId", "parentWaits", "concurrencyKey"
          FROM workflow_executions
         WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND attempt = 0 AND "concurrencyKey" IS NULL AND "nodeExecutions" = '[]'::jsonb
-          AND ("startsAfter" IS NULL
-               OR NOT EXISTS (SELECT 1 FROM workflow_executions p
-                               WHERE p.id = workflow_executions."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING')))`,
+          AND ("startsAfter" IS NULL OR NOT wfe_execution_unfinished("startsAfter"))`,
       [ids],
     );
     const startedAt = new Date();
