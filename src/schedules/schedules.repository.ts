@@ -192,7 +192,7 @@ export class SchedulesRepository {
            JOIN workflow_executions b ON b.id = s."bufferedExecutionId" AND b.status = 'PENDING'
            JOIN workflows w ON w.id = s."workflowId"
           WHERE s."bufferedExecutionId" IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM workflow_executions p WHERE p.id = b."startsAfter" AND p.status IN ('PENDING', 'RUNNING', 'WAITING'))`,
+            AND NOT wfe_execution_unfinished(b."startsAfter")`,
       ),
     );
     return rows;

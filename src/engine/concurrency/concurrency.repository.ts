@@ -20,9 +20,7 @@ const CLAIM_NEXT = `UPDATE workflow_executions
             "leaseExpiresAt" = now() + make_interval(secs => $4::float8 / 1000), "startedAt" = COALESCE("startedAt", now())
       WHERE id = (SELECT p.id FROM workflow_executions p
                    WHERE p."workflowId" = $1 AND p."concurrencyKey" = $2 AND p.status = 'PENDING'
-                     AND (p."startsAfter" IS NULL
-                          OR NOT EXISTS (SELECT 1 FROM workflow_executions b
-                                          WHERE b.id = p."startsAfter" AND b.status IN ('PENDING', 'RUNNING', 'WAITING')))
+                     AND (p."startsAfter" IS NULL OR NOT wfe_execution_unfinished(p."startsAfter"))
                    ORDER BY p.id LIMIT 1)
         AND status = 'PENDING'
         AND (SELECT count(*) FROM workflow_executions r
