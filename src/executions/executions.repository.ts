@@ -18,7 +18,7 @@ const DEADLOCK_TRIES = 5;
 /**
  * The lowest and highest id of a batch, for `e.id BETWEEN $2 AND $3` beside a join on a batch
  * document: a join alone lets the planner prune no partition, so every batch planned and opened
- * all of them, each with its indexes (0.35 ms of planning and 0.3 ms of executor start-up per batch
+ * all of them, each with its indexes (0.35 ms of planning and 0.35 ms of executor start-up per batch
  * with five partitions, against 0.2 and 0.05 ms for the one today's ids fall in: bench/README.md,
  * "Partition pruning of the batch writes"). Canonical (lower-case) ids compare as PostgreSQL
  * orders uuids; lower-casing keeps a bound from ever excluding a row of the batch.
