@@ -35,4 +35,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 # SIGTERM drains (docs/scaling.md): main.ts handles it, so node can run as PID 1 without an init.
-CMD ["node", "dist/src/main.js"]
+# The young generation's size is the one npm start:prod gives (docs/deploy.md, "Node's heap").
+CMD ["node", "--max-semi-space-size=32", "dist/src/main.js"]

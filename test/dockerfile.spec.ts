@@ -97,13 +97,14 @@ describe('Dockerfile (docs/observability.md)', () => {
     expect(lastUser).toBeLessThan(cmd);
   });
 
-  it('starts the file nest build produces, on the exposed port', () => {
+  it('starts the file nest build produces, with the node flags of npm run start:prod (docs/deploy.md), on the exposed port', () => {
     const cmd = find('CMD').at(-1)!;
-    const argv = JSON.parse(cmd.args);
+    const argv: string[] = JSON.parse(cmd.args);
     expect(argv[0]).toBe('node');
-    expect(argv[1]).toBe(builtEntryFile());
+    expect(argv.at(-1)).toBe(builtEntryFile());
+    expect(argv).toContain('--max-semi-space-size=32');
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-    expect(pkg.scripts['start:prod']).toBe(`node ${argv[1]}`);
+    expect(pkg.scripts['start:prod']).toBe(argv.join(' '));
     expect(find('EXPOSE').map((instruction) => instruction.args)).toContain('3000');
   });
 

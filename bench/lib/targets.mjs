@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, startChild, stopChild, waitForHttp } from './children.mjs';
 
 /** Variables of the service that must come from the bench, never from the caller's shell. */
@@ -13,6 +14,16 @@ function cleanEnv() {
   return env;
 }
 
+/**
+ * The flags `npm run start:prod` gives node (the image's CMD gives the same): the service is measured
+ * as it ships, whatever they are.
+ */
+export const SERVICE_NODE_FLAGS = (() => {
+  const packageJson = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+  const command = JSON.parse(readFileSync(packageJson, 'utf8')).scripts['start:prod'].split(/\s+/);
+  return command.slice(command.indexOf('node') + 1, command.indexOf('dist/src/main.js'));
+})();
+
 /** Variables every service of the run gets (`--tracing`: the OTLP sink's), set once by run.mjs. */
 export const serviceEnv = {};
 
@@ -20,7 +31,7 @@ export const serviceEnv = {};
 export const secrets = { adminApiKey: randomBytes(24).toString('hex'), encryptionKey: randomBytes(32).toString('hex') };
 
 /**
- * Starts `node <dist>/src/main.js` and waits for /health/ready. A temporary DATA_DIR keeps the
+ * Starts `node <SERVICE_NODE_FLAGS> <dist>/src/main.js` and waits for /health/ready. A temporary DATA_DIR keeps the
  * working tree's ./data untouched.
  */
 export async function startService(dist, { name = 'service', databaseUrl, poolSize, logLevel, role, redisUrl, redisPrefix, nodeArgs = [], extraEnv = {} }) {
@@ -44,7 +55,7 @@ export async function startService(dist, { name = 'service', databaseUrl, poolSi
     ...serviceEnv,
     ...extraEnv,
   };
-  const handle = startChild(name, [...nodeArgs, join(dist, 'src', 'main.js')], env);
+  const handle = startChild(name, [...SERVICE_NODE_FLAGS, ...nodeArgs, join(dist, 'src', 'main.js')], env);
   handle.baseUrl = `http://127.0.0.1:${port}`;
   handle.dataDir = dataDir;
   const started = Date.now();
@@ -61,7 +72,7 @@ export async function stopService(handle) {
 
 export async function startBaseline(root, { databaseUrl, poolSize }) {
   const port = await freePort();
-  const handle = startChild('baseline', [join(root, 'bench', 'baseline-server.mjs')], { ...cleanEnv(), DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: String(poolSize) });
+  const handle = startChild('baseline', [...SERVICE_NODE_FLAGS, join(root, 'bench', 'baseline-server.mjs')], { ...cleanEnv(), DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: String(poolSize) });
   handle.baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(handle, `${handle.baseUrl}/health`);
   return handle;
