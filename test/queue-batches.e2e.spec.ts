@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ExecutionQueue } from '../src/engine/execution-queue.js';
 import type { BatchJob } from '../src/engine/queue/bullmq-execution-queue.js';
-import { createWebhook, createWorkflow, scoreRouter, waitForExecution } from './support/factories.js';
+import { createWebhook, createWorkflow, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
@@ -80,6 +80,29 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     const [waited] = (await db.query('SELECT id FROM workflow_executions WHERE "webhookId" = $1', [waiting.id])) as Array<{ id: string }>;
     await sleep(200);
     expect(news).toEqual([waited.id]);
+  });
+
+  it('answers many lastNode callers waiting on the api at once, each with the end of its own execution', async () => {
+    const env = queueEnv('api');
+    const api = await startTestApp(env);
+    apps.push(api);
+    apps.push(await startTestApp({ ...env, APP_ROLE: 'worker' }));
+    const router = await createWebhook(api, (await createWorkflow(api, scoreRouter())).id, { responseMode: 'lastNode' });
+    // The last node passes the trigger's data on unchanged: stored as a reference, answered whole.
+    const passing = workflowBody([{ name: 'Webhook', type: 'trigger' }, { name: 'Pass', type: 'noOp' }], [['Webhook', 'Pass']]);
+    const passthrough = await createWebhook(api, (await createWorkflow(api, passing)).id, { responseMode: 'lastNode' });
+
+    // Their ends reach the api together, so their rows are read together: each caller must still get its own.
+    const call = (hookId: string, email: string, score: number) => api.http.post(`/webhook/handler/${hookId}`).send({ email, score, name: 'Ada' });
+    const callers = Array.from({ length: 40 }, (_, i) => ({ hook: i % 4 === 3 ? passthrough.id : router.id, email: `caller-${i}@example.com`, score: i % 4 === 1 ? 10 : 95 }));
+    const answers = await Promise.all(callers.map(({ hook, email, score }) => call(hook, email, score)));
+    answers.forEach((answer, i) => {
+      const { hook, email, score } = callers[i];
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      if (hook === passthrough.id) expect(answer.body.body).toEqual({ email, score, name: 'Ada' });
+      else if (score > 90) expect(answer.body).toMatchObject({ to: email });
+      else expect(answer.body).toEqual({ message: 'Score: 10', checked: 10 });
+    });
   });
 
   it('takes up the job of a worker that died holding it: what it started is taken over, the rest runs once', async () => {

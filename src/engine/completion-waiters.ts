@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Batcher } from '../common/batcher.js';
 import { allowedAnswerHeaders } from '../common/security-headers.js';
 import { ExecutionLifecycle } from '../executions/execution-lifecycle.js';
-import { ExecutionsRepository } from '../executions/executions.repository.js';
+import { ExecutionsRepository, type ExecutionOutcomeRow } from '../executions/executions.repository.js';
 import type { ExecutionStatus, NodeExecution } from '../executions/execution.types.js';
 import { FINAL_STATUSES } from '../executions/execution.types.js';
 import type { WebhookResponse } from '../nodes/node-executor.js';
@@ -52,6 +53,8 @@ export abstract class CompletionRelay {
 @Injectable()
 export class CompletionWaiters {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Reads of executions run elsewhere: the waiters whose news (or subscription) came together share one statement. */
+  private readonly reads: Batcher<string, ExecutionOutcomeRow | undefined>;
 
   constructor(
     private readonly executions: ExecutionsRepository,
@@ -59,6 +62,10 @@ export class CompletionWaiters {
     // Named: a type of `CompletionRelay | null` is not one every compiler's decorator metadata keeps.
     @Optional() @Inject(CompletionRelay) private readonly relay: CompletionRelay | null = null,
   ) {
+    this.reads = new Batcher(async (ids) => {
+      const byId = new Map((await executions.findOutcomes(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    });
     lifecycle.on('finished', ({ execution, status, output, error, insertedFinished }) => {
       if (!insertedFinished) this.notify(execution.id, { status, output, error });
     });
@@ -155,7 +162,7 @@ export class CompletionWaiters {
   }
 
   private async read(id: string, acceptsResponse: boolean): Promise<WaitEvent | undefined> {
-    const execution = await this.executions.findById(id);
+    const execution = await this.reads.submit(id);
     if (!execution) return undefined;
     if (acceptsResponse && execution.webhookResponse) return { kind: 'response', response: execution.webhookResponse as WebhookResponse };
     if (!FINAL_STATUSES.includes(execution.status)) return undefined;

@@ -75,6 +75,15 @@ export interface NewExecution extends ExecutionIdentity {
 /** The original execution when an idempotency key was seen before. */
 export type InsertResult = { created: true; id: string } | { created: false; id: string; status: ExecutionStatus };
 
+/** An execution as a caller waiting for its end reads it (ExecutionsRepository.findOutcomes). */
+export interface ExecutionOutcomeRow {
+  id: string;
+  status: ExecutionStatus;
+  error: string | null;
+  webhookResponse: unknown;
+  nodeExecutions: NodeExecution[];
+}
+
 /** What a worker needs to run an execution it has just claimed. */
 export interface ClaimedExecution extends ExecutionIdentity {
   nodeExecutions: NodeExecution[];
@@ -640,6 +649,23 @@ export class ExecutionsRepository {
 
   findById(id: string): Promise<ExecutionEntity | null> {
     return this.dataSource.getRepository(ExecutionEntity).findOneBy({ id });
+  }
+
+  /**
+   * What a caller waiting for an execution's end needs of each of `ids` (CompletionWaiters): its
+   * status, error, respondToWebhook answer and node records (references expanded). One named
+   * statement for every waiter whose news came together: in queue mode each `lastNode` call read its
+   * row twice through the ORM (on subscribing, and on the news), and parsing and planning those reads
+   * one by one cost PostgreSQL more than the execution's own writes (bench/README.md).
+   */
+  async findOutcomes(ids: string[]): Promise<ExecutionOutcomeRow[]> {
+    const rows = await queryPrepared<ExecutionOutcomeRow & { triggerData: unknown }>(
+      this.dataSource,
+      'executions_find_outcomes',
+      `SELECT id, status, error, "webhookResponse", "triggerData", "nodeExecutions" FROM workflow_executions WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(({ triggerData, ...row }) => ({ ...row, nodeExecutions: expandNodeRecords(row.nodeExecutions, triggerData) }));
   }
 
   async findStatus(id: string): Promise<ExecutionStatus | undefined> {
