@@ -66,8 +66,8 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     const news: string[] = [];
     const listener = new Redis(redisUrl);
     closers.push(() => listener.disconnect());
-    listener.on('pmessage', (_pattern: string, channel: string) => news.push(channel.slice(`${prefix}:execution-news:`.length)));
-    await listener.psubscribe(`${prefix}:execution-news:*`);
+    listener.on('message', (_channel: string, id: string) => news.push(id));
+    await listener.subscribe(`${prefix}:execution-news`);
 
     const worker = await startTestApp({ ...env, APP_ROLE: 'worker' });
     apps.push(worker);
@@ -91,6 +91,11 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     // The last node passes the trigger's data on unchanged: stored as a reference, answered whole.
     const passing = workflowBody([{ name: 'Webhook', type: 'trigger' }, { name: 'Pass', type: 'noOp' }], [['Webhook', 'Pass']]);
     const passthrough = await createWebhook(api, (await createWorkflow(api, passing)).id, { responseMode: 'lastNode' });
+
+    // The api listens for news on one channel, subscribed once; the worker, which has no waiters, does not.
+    const redis = new Redis(redisUrl);
+    closers.push(() => redis.disconnect());
+    expect(await redis.pubsub('NUMSUB', `${env.REDIS_PREFIX}:execution-news`)).toEqual([`${env.REDIS_PREFIX}:execution-news`, 1]);
 
     // Their ends reach the api together, so their rows are read together: each caller must still get its own.
     const call = (hookId: string, email: string, score: number) => api.http.post(`/webhook/handler/${hookId}`).send({ email, score, name: 'Ada' });

@@ -40,8 +40,8 @@ interface Listener {
  */
 export abstract class CompletionRelay {
   abstract announce(id: string): void;
+  /** A waiter for `id` is here now: news of it must reach onNews's listener from now on. */
   abstract watch(id: string): void;
-  abstract unwatch(id: string): void;
   abstract onNews(listener: (id: string) => void): void;
 }
 
@@ -117,10 +117,7 @@ export class CompletionWaiters {
         clearTimeout(deadline);
         clearInterval(poll);
         set.delete(listener);
-        if (set.size === 0 && this.listeners.get(id) === set) {
-          this.listeners.delete(id);
-          this.relay?.unwatch(id);
-        }
+        if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
         resolve(event);
       };
       const listener: Listener = { acceptsResponse, deliver: finish };

@@ -35,6 +35,7 @@ export const completionRelayProvider: FactoryProvider<Promise<CompletionRelay | 
   useFactory: async (config: AppConfig) => {
     if (!config.redisUrl) return null;
     const { RedisCompletionRelay } = await import('./redis-completion-relay.js');
-    return new RedisCompletionRelay(config.redisUrl, config.redisPrefix);
+    // A worker serves no waiters (docs/scaling.md): it only announces.
+    return new RedisCompletionRelay(config.redisUrl, config.redisPrefix, config.appRole !== 'worker');
   },
 };
