@@ -259,6 +259,34 @@ describe('durable executions (docs/executions.md)', () => {
       t = undefined;
     });
 
+    it('shows the trigger data in full during the first call of an execution inserted already claimed, while storing it once', async () => {
+      t = await startTestApp({ EXECUTION_SWEEP_INTERVAL_MS: '600000', HTTP_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
+      const slow = await createWorkflow(
+        t,
+        workflowBody(
+          [
+            { name: 'Webhook', type: 'trigger' },
+            { name: 'Call', type: 'httpRequest', parameters: { url: `${target.url}/slow/1500` } },
+          ],
+          [['Webhook', 'Call']],
+        ),
+      );
+      const hook = await createWebhook(t, slow.id);
+      const { executionId } = (await t.http.post(`/webhook/handler/${hook.id}`).send({ score: 95, email: 'grace@example.com' }).expect(202)).body;
+      // The call is in flight: what the insert committed is all there is.
+      const running = (await t.http.get(`/executions/${executionId}`).set(t.admin).expect(200)).body;
+      expect(running.status).toBe('RUNNING');
+      expect(nodeRecord(running, 'Webhook')).toMatchObject({ status: 'SUCCESS', output: { body: { score: 95, email: 'grace@example.com' } } });
+      expect(nodeRecord(running, 'Call')).toMatchObject({ status: 'RUNNING', input: { body: { score: 95, email: 'grace@example.com' } } });
+      // The trigger's output and the call's input refer to the row's trigger data instead of copying it.
+      const [stored] = await db.query('SELECT "triggerData", "nodeExecutions" FROM workflow_executions WHERE id = $1', [executionId]);
+      expect(JSON.stringify(stored.triggerData)).toContain('grace@example.com');
+      expect(JSON.stringify(stored.nodeExecutions)).not.toContain('grace@example.com');
+      expect((await waitForExecution(t, executionId)).status).toBe('COMPLETED');
+      await t.close();
+      t = undefined;
+    });
+
     it('takes over an expired lease only once it expired, and repeats the in-flight call with its attempt counted', async () => {
       const callsBefore = target.requests.length;
       // What a worker that died during the call left: the trigger's result and the call in flight,
