@@ -72,7 +72,7 @@ export async function stopService(handle) {
 
 export async function startBaseline(root, { databaseUrl, poolSize }) {
   const port = await freePort();
-  // With the service's node flags: the yardstick moves with the runtime's settings, not only the service.
+  // With the service's node flags: a flag that speeds up any Node server speeds up the yardstick too.
   const handle = startChild('baseline', [...SERVICE_NODE_FLAGS, join(root, 'bench', 'baseline-server.mjs')], { ...cleanEnv(), DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE: String(poolSize) });
   handle.baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(handle, `${handle.baseUrl}/health`);
