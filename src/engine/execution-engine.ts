@@ -410,17 +410,18 @@ export class ExecutionEngine {
    * right after the trigger (LoadedWorkflow.firstCall): the trigger's result and that node started,
    * its first try counted. The ingest stores them with an execution it inserts already claimed, and
    * a claim with a fresh execution it claims (firstCallTemplates), so that the run need not write
-   * them again (insertHolds). Undefined when there is no such call. `references`: the trigger data
-   * is stored as a reference to the execution's own column (serializeNodeRecords), not copied.
+   * them again (insertHolds). Undefined when there is no such call. The trigger data in them (the
+   * trigger's output, the call's input) is stored as a reference to the execution's own column
+   * (serializeNodeRecords), not copied.
    */
-  firstCallRecords(execution: ClaimedExecution, workflow: LoadedWorkflow, references?: { triggerData: unknown }): string | undefined {
+  firstCallRecords(execution: ClaimedExecution, workflow: LoadedWorkflow): string | undefined {
     if (!workflow.firstCall) return undefined;
     const context = this.contextFor(execution, workflow);
     const trigger = context.start(workflow.graph.trigger, null, 1);
     context.finish(trigger, 'SUCCESS', execution.triggerData, null, 0);
     context.start(workflow.firstCall, execution.triggerData, 1);
     try {
-      return serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, references);
+      return serializeNodeRecordsOrExplain(context.records, workflow.settings, context.secrets, { triggerData: execution.triggerData });
     } catch {
       // Stored without them, the run commits its records (or fails on them) as usual.
       return undefined;
@@ -444,10 +445,9 @@ export class ExecutionEngine {
       seen.add(key);
       const workflow = await this.definitions.load(workflowId, workflowVersion).catch(() => undefined);
       if (!workflow?.firstCall) continue;
-      // Stands for each row's trigger data: stored only as a reference to it.
-      const triggerData = {};
-      const execution: ClaimedExecution = { ...TEMPLATE_EXECUTION, workflowId, workflowVersion, triggerData: triggerData as ClaimedExecution['triggerData'] };
-      const records = this.firstCallRecords(execution, workflow, { triggerData });
+      // `triggerData` stands for each row's own: the records only refer to it.
+      const execution: ClaimedExecution = { ...TEMPLATE_EXECUTION, workflowId, workflowVersion, triggerData: {} as ClaimedExecution['triggerData'] };
+      const records = this.firstCallRecords(execution, workflow);
       if (records !== undefined) (templates ??= {})[key] = records;
     }
     return templates;

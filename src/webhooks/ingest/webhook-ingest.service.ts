@@ -111,9 +111,8 @@ export class WebhookIngestService {
     // queue's own path, which counts it.
     const slot = !finished && this.runsExecutions && !workflow.settings.concurrency ? this.queue.reserveRun() : undefined;
     // With the records its run commits before a first outside call right after the trigger: the run does not write them again.
-    // They refer to the row's trigger data instead of holding two more copies of it (as a claim's do).
     const claimed = slot ? asClaimed(execution) : undefined;
-    const firstCall = claimed ? this.engine.firstCallRecords(claimed, workflow, { triggerData: claimed.triggerData }) : undefined;
+    const firstCall = claimed ? this.engine.firstCallRecords(claimed, workflow) : undefined;
     if (slot) execution.claimedBy = { owner: slot.owner, leaseMs: slot.leaseMs, startedAt: receivedAt, nodeExecutionsJson: firstCall };
     let result;
     try {
