@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { ExecutionQueue } from '../src/engine/execution-queue.js';
 import type { BatchJob } from '../src/engine/queue/bullmq-execution-queue.js';
+import { RedisCompletionRelay } from '../src/engine/queue/redis-completion-relay.js';
 import { createWebhook, createWorkflow, scoreRouter, waitForExecution, workflowBody } from './support/factories.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -80,6 +81,26 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     const [waited] = (await db.query('SELECT id FROM workflow_executions WHERE "webhookId" = $1', [waiting.id])) as Array<{ id: string }>;
     await sleep(200);
     expect(news).toEqual([waited.id]);
+  });
+
+  it('relays the news of an end from a worker to every replica that listens, once, and only for executions someone awaits', async () => {
+    prefixes.push(`wfe_test_relay_${process.pid}_${Date.now()}`);
+    const prefix = prefixes.at(-1)!;
+    const api = new RedisCompletionRelay(redisUrl, prefix, true);
+    const worker = new RedisCompletionRelay(redisUrl, prefix, false);
+    closers.push(() => api.onApplicationShutdown(), () => worker.onApplicationShutdown());
+    const heard: string[] = [];
+    api.onNews((id) => heard.push(id));
+    // Registered before the subscription took effect: its end may have gone unheard, so it is looked at once.
+    api.watch('early');
+    await waitUntil(() => heard.includes('early'));
+    api.watch('late');
+    worker.unawaited.add('nobody-waits');
+    worker.announce('nobody-waits');
+    worker.announce('done');
+    await waitUntil(() => heard.includes('done'));
+    await sleep(100);
+    expect(heard).toEqual(['early', 'done']);
   });
 
   it('answers many lastNode callers waiting on the api at once, each with the end of its own execution', async () => {
@@ -166,3 +187,11 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     }
   }, 60_000);
 });
+
+async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
