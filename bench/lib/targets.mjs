@@ -20,8 +20,11 @@ function cleanEnv() {
  */
 export const SERVICE_NODE_FLAGS = (() => {
   const packageJson = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
-  const command = JSON.parse(readFileSync(packageJson, 'utf8')).scripts['start:prod'].split(/\s+/);
-  return command.slice(command.indexOf('node') + 1, command.indexOf('dist/src/main.js'));
+  const script = JSON.parse(readFileSync(packageJson, 'utf8')).scripts['start:prod'];
+  const command = script.split(/\s+/);
+  const [node, entry] = [command.indexOf('node'), command.indexOf('dist/src/main.js')];
+  if (node < 0 || entry < node) throw new Error(`package.json start:prod is not "node [flags] dist/src/main.js": ${script}`);
+  return command.slice(node + 1, entry);
 })();
 
 /** Variables every service of the run gets (`--tracing`: the OTLP sink's), set once by run.mjs. */
