@@ -49,7 +49,7 @@ function postgresPids(database) {
  * CPU time spent by the process under test, PostgreSQL and the load generator (this process)
  * between `start()` and `stop()`: where each request's CPU goes, which a profile of one process
  * cannot tell. A PostgreSQL backend that exits during the window loses its share, so pooled
- * connections (which stay) are what this measures well.
+ * connections (which stay) are what this measures well; one that was there before it counts from the start only.
  */
 export class CpuUsage {
   /** `options.database`: count that database's backends only (postgresPids); `options.others`: more processes by name, e.g. `{ 'json server': pid }`. */
@@ -69,7 +69,11 @@ export class CpuUsage {
     const after = this.read();
     const wall = (performance.now() - this.startedAt) / 1000;
     const used = {};
-    for (const key of Object.keys(after)) used[key] = after[key] - (this.before[key] ?? 0);
+    for (const key of Object.keys(after)) if (key !== 'postgresByPid') used[key] = after[key] - (this.before[key] ?? 0);
+    // Per backend: one that exited during the window (another pool's, idle too long) would otherwise
+    // take its whole CPU time out of the sum, even below zero; a new one counts from its start.
+    used.postgres = 0;
+    for (const [pid, seconds] of after.postgresByPid) used.postgres += seconds - (this.before.postgresByPid.get(pid) ?? 0);
     return { wall, ...used };
   }
 
@@ -79,7 +83,7 @@ export class CpuUsage {
     return {
       target: target.user + target.system,
       targetSystem: target.system,
-      postgres: postgresPids(this.database).reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      postgresByPid: new Map(postgresPids(this.database).map((pid) => [pid, cpuSeconds(pid)])),
       load: cpuSeconds(process.pid),
       ...Object.fromEntries(Object.entries(this.others).map(([name, pid]) => [name, cpuSeconds(pid)])),
     };

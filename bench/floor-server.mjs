@@ -1,0 +1,185 @@
+/**
+ * The floor of bench/README.md, "How far the targets are from what the machine allows": the least a
+ * durable workflow runner can do per execution, hand-written with nothing but `http`, `pg`, `ioredis`
+ * and `undici`, batched the way the service batches. It answers the question the bare-insert
+ * baseline cannot: what ratio to that baseline is reachable at all on this machine, with the same
+ * row writes and queue hops as the service, but no framework, no expressions, no node records, no
+ * metrics, no checks, no partitions or triggers, and no recovery; the same indexes (but for partial
+ * ones) unless FLOOR_INDEXES=lean. Never a product: a yardstick.
+ *
+ * ROLE (env):
+ * - `single`: POST → one INSERT per batch (the row already claimed, `RUNNING`), 202 after the commit;
+ *   then, with EFFECT_URL, the outside POST (keep-alive), and one UPDATE per batch to `COMPLETED`.
+ *   Without EFFECT_URL the row is inserted `COMPLETED` with its output (the pure workflow).
+ * - `api`: POST → one INSERT per batch (`PENDING`), 202 after the commit, one RPUSH per batch.
+ * - `worker`: BLMPOP up to 500 ids; pure: one SELECT of their trigger data, one UPDATE to `COMPLETED`;
+ *   with EFFECT_URL: one claiming UPDATE … RETURNING (committed before the outside call), the calls,
+ *   one UPDATE to `COMPLETED`. Several such loops at once.
+ * DATABASE_URL, PORT (api, single), DB_POOL_SIZE, REDIS_URL, QUEUE_KEY (api, worker), WORKER_LOOPS (4).
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { request as undiciRequest } from 'undici';
+
+const role = process.env.ROLE;
+const effectUrl = process.env.EFFECT_URL;
+// Connections kept for the whole run: a backend that exits takes its CPU time out of the count.
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE || 10), idleTimeoutMillis: 0 });
+pool.on('error', () => undefined);
+const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null }) : undefined;
+const queueKey = process.env.QUEUE_KEY;
+let stopping = false;
+
+/** One flush at a time per two, the items that arrive meanwhile go together (the service's Batcher). */
+function batcher(flush) {
+  let pending = [];
+  let inFlight = 0;
+  let scheduled = false;
+  const drain = () => {
+    while (pending.length && inFlight < 2) {
+      const batch = pending.splice(0, 500);
+      inFlight++;
+      flush(batch.map((entry) => entry.item))
+        .then(
+          () => batch.forEach((entry) => entry.resolve()),
+          (error) => batch.forEach((entry) => entry.reject(error)),
+        )
+        .finally(() => {
+          inFlight--;
+          drain();
+        });
+    }
+  };
+  return (item) =>
+    new Promise((resolve, reject) => {
+      pending.push({ item, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          drain();
+        });
+      }
+    });
+}
+
+const output = (trigger) => ({ email: trigger.email, score: trigger.score, processed: true });
+
+const insert = batcher(async (rows) => {
+  await pool.query(
+    `INSERT INTO floor_executions (id, status, trigger, nodes, completed_at)
+     SELECT v.id, v.status, v.trigger, v.nodes, CASE WHEN v.status = 'COMPLETED' THEN now() END
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, status text, trigger jsonb, nodes jsonb)`,
+    [JSON.stringify(rows)],
+  );
+});
+
+const complete = batcher(async (rows) => {
+  await pool.query(
+    `UPDATE floor_executions e SET status = 'COMPLETED', nodes = v.nodes, completed_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, nodes jsonb) WHERE e.id = v.id`,
+    [JSON.stringify(rows)],
+  );
+});
+
+const enqueue = batcher(async (ids) => {
+  await redis.rpush(queueKey, ...ids);
+});
+
+async function callOutside(trigger) {
+  const answer = await undiciRequest(effectUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: trigger.email }) });
+  return answer.body.json();
+}
+
+function serve(onPayload) {
+  const server = http.createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/health') {
+      response.writeHead(200).end('ok');
+      return;
+    }
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', async () => {
+      try {
+        const id = await onPayload(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ executionId: id }));
+      } catch (error) {
+        response.writeHead(error instanceof SyntaxError ? 400 : 503).end();
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.PORT), '127.0.0.1');
+  return server;
+}
+
+await pool.query(`CREATE TABLE IF NOT EXISTS floor_executions (
+  id uuid PRIMARY KEY,
+  status text NOT NULL,
+  trigger jsonb NOT NULL,
+  nodes jsonb,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  completed_at timestamptz
+)`);
+await pool.query('CREATE INDEX IF NOT EXISTS floor_executions_status_id ON floor_executions (status, id)');
+// The other indexes every row version of workflow_executions gets (migrations), on columns of the
+// same types; FLOOR_INDEXES=lean leaves them out, to tell their cost from the rest of PostgreSQL's share.
+if (process.env.FLOOR_INDEXES !== 'lean') {
+  await pool.query(`ALTER TABLE floor_executions ADD COLUMN IF NOT EXISTS workflow_id uuid NOT NULL DEFAULT '7d3c1f6e-0000-4000-8000-000000000001',
+    ADD COLUMN IF NOT EXISTS user_id uuid NOT NULL DEFAULT '7d3c1f6e-0000-4000-8000-000000000002', ADD COLUMN IF NOT EXISTS size_bytes int NOT NULL DEFAULT 100`);
+  await pool.query('CREATE INDEX IF NOT EXISTS floor_executions_completed_at ON floor_executions (completed_at)');
+  await pool.query('CREATE INDEX IF NOT EXISTS floor_executions_user_id ON floor_executions (user_id, id)');
+  await pool.query('CREATE INDEX IF NOT EXISTS floor_executions_workflow_id ON floor_executions (workflow_id, id)');
+  await pool.query('CREATE INDEX IF NOT EXISTS floor_executions_workflow_status_id ON floor_executions (workflow_id, status, id) INCLUDE (size_bytes)');
+}
+
+let server;
+if (role === 'single') {
+  server = serve(async (trigger) => {
+    const id = randomUUID();
+    if (!effectUrl) {
+      await insert({ id, status: 'COMPLETED', trigger, nodes: { set: output(trigger) } });
+      return id;
+    }
+    await insert({ id, status: 'RUNNING', trigger, nodes: null });
+    void callOutside(trigger).then((answer) => complete({ id, nodes: { http: answer, set: output(trigger) } }));
+    return id;
+  });
+} else if (role === 'api') {
+  server = serve(async (trigger) => {
+    const id = randomUUID();
+    await insert({ id, status: 'PENDING', trigger, nodes: null });
+    void enqueue(id);
+    return id;
+  });
+} else if (role === 'worker') {
+  // A blocking pop holds its connection: each loop has its own.
+  for (let index = 0; index < Number(process.env.WORKER_LOOPS || 4); index++) void workOn(redis.duplicate());
+} else {
+  throw new Error(`ROLE must be single, api or worker, not ${role}`);
+}
+
+/** Takes batches of ids off the queue until stopped, on its own Redis connection. */
+async function workOn(connection) {
+  while (!stopping) {
+    const popped = await connection.call('BLMPOP', '1', '1', queueKey, 'LEFT', 'COUNT', '500');
+    if (!popped) continue;
+    const ids = popped[1];
+    if (!effectUrl) {
+      const { rows } = await pool.query('SELECT id, trigger FROM floor_executions WHERE id = ANY($1::uuid[])', [ids]);
+      await Promise.all(rows.map((row) => complete({ id: row.id, nodes: { set: output(row.trigger) } })));
+      continue;
+    }
+    const { rows } = await pool.query(`UPDATE floor_executions SET status = 'RUNNING' WHERE id = ANY($1::uuid[]) AND status = 'PENDING' RETURNING id, trigger`, [ids]);
+    await Promise.all(rows.map(async (row) => complete({ id: row.id, nodes: { http: await callOutside(row.trigger), set: output(row.trigger) } })));
+  }
+}
+
+const stop = () => {
+  stopping = true;
+  (server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve()).finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
