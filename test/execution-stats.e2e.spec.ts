@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/common/uuid.js';
-import { ExecutionsRepository } from '../src/executions/executions.repository.js';
+import { ExecutionsRepository, ID_TIME_SLACK_MS } from '../src/executions/executions.repository.js';
 import { ExecutionPartitionsRepository, partitionName } from '../src/executions/partitions/execution-partitions.repository.js';
 import { RetentionService } from '../src/executions/retention.service.js';
 import { createWebhook, createWorkflow, idMadeAt, waitForExecution, waitForStatus, workflowBody } from './support/factories.js';
@@ -211,6 +211,19 @@ describe('sizeBytes and GET /executions/stats (docs/retention-and-sizing.md)', (
     expect(await t.app.get(ExecutionPartitionsRepository).dropExpired(name, future, future)).toBe(0);
     expect(await summarizedDays()).not.toContain(new Date(summaryDay).toISOString().slice(0, 10));
     expect((await stats(day).expect(200)).body).toMatchObject({ total: 0, sizeBytes: 0 });
+  });
+
+  it('summarizes a day only once its end is more than the clock slack of an id behind: a late id may still carry its time', async () => {
+    const graceDay = today - 45 * DAY;
+    const name = partitionName(graceDay);
+    await t.app.get(ExecutionPartitionsRepository).ensureDays(graceDay, 1);
+    await insert('grace1', graceDay, ownWorkflow, member.id, 'COMPLETED', 100, true);
+    const retention = t.app.get(RetentionService);
+    const dayEnd = graceDay + DAY;
+    expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS - 60_000)).not.toContain(name);
+    expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS + 60_000)).toContain(name);
+    await db.query(`DROP TABLE ${name}`);
+    await db.query('DELETE FROM execution_summarized_days WHERE day = $1::date', [new Date(graceDay).toISOString().slice(0, 10)]);
   });
 
   it('answers 400 naming the bad parameter', async () => {

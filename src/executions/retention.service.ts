@@ -96,10 +96,11 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * Summarizes the closed days not summarized yet: those whose end is more than the clock slack of
-   * an id behind (no execution made later carries their time), once all their executions have ended.
+   * an id behind `now` (no execution made later carries their time), once all their executions have
+   * ended. Part of every pass; `now` is a parameter for the test of that grace.
    */
-  private async summarizeClosedDays(): Promise<string[]> {
-    const closedBefore = Date.now() - ID_TIME_SLACK_MS - DAY_MS;
+  async summarizeClosedDays(now = Date.now()): Promise<string[]> {
+    const closedBefore = now - ID_TIME_SLACK_MS - DAY_MS;
     const closed = (await this.partitions.dailyPartitions()).filter((partition) => partition.day <= closedBefore);
     if (!closed.length) return [];
     const done = await this.summaries.summarizedDays(closed[0].day, closed.at(-1)!.day);
