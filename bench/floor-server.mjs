@@ -32,9 +32,9 @@ const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetr
 const queueKey = process.env.QUEUE_KEY;
 let stopping = false;
 
-/** One flush at a time per two, the items that arrive meanwhile go together (the service's Batcher). */
+/** At most two flushes at once; the items that arrive meanwhile go together in the next (as the service's Batcher). */
 function batcher(flush) {
-  let pending = [];
+  const pending = [];
   let inFlight = 0;
   let scheduled = false;
   const drain = () => {
