@@ -4,8 +4,8 @@
  * insert has committed. No framework, no validation, no batching. The bench starts it as a child
  * process with DATABASE_URL, PORT and DB_POOL_SIZE, and measures it like the service.
  */
-import http from 'node:http';
 import pg from 'pg';
+import { serveJsonPosts } from './lib/json-post-server.mjs';
 
 const port = Number(process.env.PORT);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE || 10) });
@@ -17,25 +17,10 @@ await pool.query(`CREATE TABLE IF NOT EXISTS bench_baseline_events (
   received_at timestamptz NOT NULL DEFAULT now()
 )`);
 
-const server = http.createServer((request, response) => {
-  if (request.method === 'GET' && request.url === '/health') {
-    response.writeHead(200).end('ok');
-    return;
-  }
-  const chunks = [];
-  request.on('data', (chunk) => chunks.push(chunk));
-  request.on('end', async () => {
-    try {
-      const payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const { rows } = await pool.query('INSERT INTO bench_baseline_events (payload) VALUES ($1) RETURNING id', [payload]);
-      response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: rows[0].id }));
-    } catch (error) {
-      response.writeHead(error instanceof SyntaxError ? 400 : 503).end();
-    }
-  });
+const server = serveJsonPosts(port, async (payload) => {
+  const { rows } = await pool.query('INSERT INTO bench_baseline_events (payload) VALUES ($1) RETURNING id', [payload]);
+  return rows[0].id;
 });
-server.keepAliveTimeout = 65_000;
-server.listen(port, '127.0.0.1');
 
 const stop = () => server.close(() => pool.end().finally(() => process.exit(0)));
 process.on('SIGTERM', stop);

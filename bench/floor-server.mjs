@@ -17,11 +17,11 @@
  *   one UPDATE to `COMPLETED`. Several such loops at once.
  * DATABASE_URL, PORT (api, single), DB_POOL_SIZE, REDIS_URL, QUEUE_KEY (api, worker), WORKER_LOOPS (4).
  */
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { request as undiciRequest } from 'undici';
+import { serveJsonPosts } from './lib/json-post-server.mjs';
 
 const role = process.env.ROLE;
 const effectUrl = process.env.EFFECT_URL;
@@ -93,28 +93,6 @@ async function callOutside(trigger) {
   return answer.body.json();
 }
 
-function serve(onPayload) {
-  const server = http.createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/health') {
-      response.writeHead(200).end('ok');
-      return;
-    }
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', async () => {
-      try {
-        const id = await onPayload(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ executionId: id }));
-      } catch (error) {
-        response.writeHead(error instanceof SyntaxError ? 400 : 503).end();
-      }
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.listen(Number(process.env.PORT), '127.0.0.1');
-  return server;
-}
-
 await pool.query(`CREATE TABLE IF NOT EXISTS floor_executions (
   id uuid PRIMARY KEY,
   status text NOT NULL,
@@ -137,7 +115,7 @@ if (process.env.FLOOR_INDEXES !== 'lean') {
 
 let server;
 if (role === 'single') {
-  server = serve(async (trigger) => {
+  server = serveJsonPosts(Number(process.env.PORT), async (trigger) => {
     const id = randomUUID();
     if (!effectUrl) {
       await insert({ id, status: 'COMPLETED', trigger, nodes: { set: output(trigger) } });
@@ -148,7 +126,7 @@ if (role === 'single') {
     return id;
   });
 } else if (role === 'api') {
-  server = serve(async (trigger) => {
+  server = serveJsonPosts(Number(process.env.PORT), async (trigger) => {
     const id = randomUUID();
     await insert({ id, status: 'PENDING', trigger, nodes: null });
     void enqueue(id);

@@ -88,8 +88,10 @@ async function startFloor(queue, effectUrl) {
   const port = await freePort();
   const front = startChild(queue ? 'floor api' : 'floor', [...SERVICE_NODE_FLAGS, script], { ...env, ROLE: queue ? 'api' : 'single', PORT: String(port) });
   const handles = [front];
-  if (queue) handles.push(startChild('floor worker', [...SERVICE_NODE_FLAGS, script], { ...env, ROLE: 'worker' }));
+  // The worker after the api is up: the api creates the table, and two processes creating it at
+  // once can fail.
   await waitForHttp(front, `http://127.0.0.1:${port}/health`);
+  if (queue) handles.push(startChild('floor worker', [...SERVICE_NODE_FLAGS, script], { ...env, ROLE: 'worker' }));
   return { url: `http://127.0.0.1:${port}/`, pids: handles.map((handle) => handle.pid), handles };
 }
 
@@ -113,17 +115,26 @@ async function unfinishedService() {
 /** A warm-up, then `seconds` of load, then the drain of what is left; rates and CPU per execution. */
 async function measure(target, pids, others, unfinished) {
   await post(target, { connections: 50, amount: 2000 });
-  while ((await unfinished()) > 0) await sleep(100);
+  await drained(unfinished, 100);
   const cpu = new CpuUsage(pids, { database: name, others });
   cpu.start();
   const started = performance.now();
   const load = await post(target, { connections: 50, duration: seconds });
-  while ((await unfinished()) > 0) await sleep(50);
+  await drained(unfinished, 50);
   const wall = (performance.now() - started) / 1000;
   const usage = cpu.stop();
   if (load.non2xx || load.errors) throw new Error(`${target}: ${load.non2xx} non-2xx, ${load.errors} errors`);
   const per = (cpuSeconds) => Math.round((cpuSeconds * 1e6) / load.ok);
   return { ingest: load.okPerSecond, endToEnd: load.ok / wall, cpu: { processes: per(usage.target), postgres: per(usage.postgres), load: per(usage.load), json: usage.json === undefined ? 0 : per(usage.json) } };
+}
+
+/** Until nothing is left to run; a target that stopped running (a process died) fails the bench after 2 minutes. */
+async function drained(unfinished, pollMs) {
+  const deadline = Date.now() + 120_000;
+  for (let left = await unfinished(); left > 0; left = await unfinished()) {
+    if (Date.now() > deadline) throw new Error(`${left} executions still unfinished after 2 minutes`);
+    await sleep(pollMs);
+  }
 }
 
 function report(label, target, figures, base) {
