@@ -5,6 +5,7 @@ import { startHttpTarget } from './support/http-target.js';
 import type { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
+import { until } from './support/until.js';
 
 /**
  * docs/executions.md cancel: a canceled execution's record is final, as a FAILED run's is: the interrupted
@@ -37,16 +38,6 @@ const slowCallThenNoOp = (url: string) =>
       ['Call', 'After'],
     ],
   );
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function expectFinalCanceled(execution: Record<string, any>, interrupted: string, skipped: string[]): void {
   expect(execution.status).toBe('CANCELED');

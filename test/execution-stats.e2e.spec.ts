@@ -220,10 +220,13 @@ describe('sizeBytes and GET /executions/stats (docs/retention-and-sizing.md)', (
     await insert('grace1', graceDay, ownWorkflow, member.id, 'COMPLETED', 100, true);
     const retention = t.app.get(RetentionService);
     const dayEnd = graceDay + DAY;
-    expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS - 60_000)).not.toContain(name);
-    expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS + 60_000)).toContain(name);
-    await db.query(`DROP TABLE ${name}`);
-    await db.query('DELETE FROM execution_summarized_days WHERE day = $1::date', [new Date(graceDay).toISOString().slice(0, 10)]);
+    try {
+      expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS - 60_000)).not.toContain(name);
+      expect(await retention.summarizeClosedDays(dayEnd + ID_TIME_SLACK_MS + 60_000)).toContain(name);
+    } finally {
+      await db.query(`DROP TABLE ${name}`);
+      await db.query('DELETE FROM execution_summarized_days WHERE day = $1::date', [new Date(graceDay).toISOString().slice(0, 10)]);
+    }
   });
 
   it('answers 400 naming the bad parameter', async () => {

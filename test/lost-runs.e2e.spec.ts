@@ -7,6 +7,7 @@ import { createWebhook, createWorkflow, nodeRecord, waitForExecution, waitForSta
 import { RecordingServer } from './support/recording-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
+import { until } from './support/until.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,14 +38,6 @@ describe('lost runs: an execution lost again and again is abandoned, not claimed
   /** What a process that died (or stalled) leaves: RUNNING, held by an owner whose lease is over. */
   const loseRun = (id: string, n: number) =>
     db.query(`UPDATE workflow_executions SET "leaseOwner" = $2, "leaseExpiresAt" = now() - interval '1 second' WHERE id = $1 AND status = 'RUNNING'`, [id, `dead-worker-${n}`]);
-
-  const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await sleep(50);
-    }
-  };
 
   const hangingWorkflow = (path: string) =>
     workflowBody(

@@ -5,6 +5,7 @@ import { createCredential as createCredentialFor, createWebhook, createWorkflow,
 import { FakeResend } from './support/fake-resend.js';
 import { FakeTelegram } from './support/fake-telegram.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { until } from './support/until.js';
 
 const RESEND_KEY = 're_test_flows_7c1d';
 const BOT_TOKEN = '555000111:AAF-flows_token_9x8y';
@@ -37,16 +38,6 @@ async function startServer(handler: (req: http.IncomingMessage, res: http.Server
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function statusOf(t: TestApp, id: string): Promise<string> {

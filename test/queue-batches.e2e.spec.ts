@@ -11,6 +11,7 @@ import { createWebhook, createWorkflow, scoreRouter, waitForExecution, workflowB
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testDatabaseUrl } from './support/test-database.js';
+import { until } from './support/until.js';
 
 /**
  * Queue mode in batches (docs/scaling.md): the api enqueues a burst in a few jobs of many executions,
@@ -93,12 +94,12 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     api.onNews((id) => heard.push(id));
     // Registered before the subscription took effect: its end may have gone unheard, so it is looked at once.
     api.watch('early');
-    await waitUntil(() => heard.includes('early'));
+    await until('the early waiter to be looked at', () => heard.includes('early'));
     api.watch('late');
     worker.unawaited.add('nobody-waits');
     worker.announce('nobody-waits');
     worker.announce('done');
-    await waitUntil(() => heard.includes('done'));
+    await until("the worker's news", () => heard.includes('done'));
     await sleep(100);
     expect(heard).toEqual(['early', 'done']);
   });
@@ -187,11 +188,3 @@ describe('queue mode in batches (BullMQ on Redis)', () => {
     }
   }, 60_000);
 });
-
-async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}

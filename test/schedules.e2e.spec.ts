@@ -7,6 +7,7 @@ import { createWebhook, createWorkflow, waitForExecution, workflowBody, type Nod
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { onEmbeddedDatabase, testDatabaseUrl } from './support/test-database.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
+import { until } from './support/until.js';
 
 /**
  * docs/schedules.md against the real application and database: several replicas (apps on one database, as
@@ -67,13 +68,6 @@ describe('schedules (docs/schedules.md)', () => {
       [workflowId],
     );
     return rows.map((row) => ({ ...row, scheduledFor: Date.parse(row.idempotencyKey) }));
-  };
-  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await sleep(100);
-    }
   };
   const metric = async (app: TestApp, name: string): Promise<number> => {
     const text = (await app.http.get('/metrics').expect(200)).text;

@@ -32,8 +32,6 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
   let resend: FakeResend;
   let telegram: FakeTelegram;
   let t: TestApp;
-  /** Closed before queue mode's test (below), whose executions only its own worker may run. */
-  let singleServerClosed = false;
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
@@ -45,7 +43,7 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
     );
   });
   afterAll(async () => {
-    if (!singleServerClosed) await t?.close();
+    await t?.close();
     // The SDK is process-wide: stopped, so that nothing of it outlives this file.
     await stopTracing();
     await Promise.all([receiver?.close(), target?.close(), resend?.close(), telegram?.close()]);
@@ -245,7 +243,6 @@ describe('tracing (OpenTelemetry, OTLP/HTTP JSON to an in-process receiver)', ()
       // The single server shares this database: its sweep (every 200 ms) would find the api's PENDING
       // rows and run them beside the worker, a second run of the same execution.
       await t.close();
-      singleServerClosed = true;
     });
     afterAll(async () => {
       for (const app of apps.reverse()) await app.close();

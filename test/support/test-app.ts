@@ -16,6 +16,7 @@ export interface TestApp {
   admin: { Authorization: string };
   /** Creates a member and an API key for it. */
   createMember(name?: string): Promise<{ id: string; key: string; auth: { Authorization: string } }>;
+  /** Stops the app; calling it again waits for the same close. */
   close(): Promise<void>;
 }
 
@@ -37,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const http = request(app.getHttpServer());
   const admin = { Authorization: `Bearer ${ADMIN_KEY}` };
   let members = 0;
+  let closed: Promise<void> | undefined;
   return {
     app,
     config,
@@ -49,6 +51,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const key = await http.post(`/users/${user.body.id}/api-keys`).set(admin).send({ name: 'test' }).expect(201);
       return { id: user.body.id as string, key: key.body.key as string, auth: { Authorization: `Bearer ${key.body.key}` } };
     },
-    close: () => app.close(),
+    close: () => (closed ??= app.close()),
   };
 }
