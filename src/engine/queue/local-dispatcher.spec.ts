@@ -208,6 +208,22 @@ describe('LocalDispatcher', () => {
     expect(h.started).toEqual(['resumed']);
   });
 
+  it('claims again an execution a `suspended` event made due while its run was still leaving, instead of losing the wake in that run', async () => {
+    const h = new Harness();
+    void h.dispatcher.run({ id: 'parent', workflowId: 'w' });
+    await h.settle();
+    // Parked due at once (a child it waits for had ended), and the wake timer fires before the run has left.
+    h.lifecycle.emit('suspended', { id: 'parent', workflowId: 'w', until: new Date(), waitTill: new Date() });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(h.started).toEqual(['parent']);
+    h.finish('parent');
+    await h.settle();
+    expect(h.started).toEqual(['parent', 'parent']);
+    h.finish('parent');
+    await h.settle();
+    expect(h.dispatcher.has('parent')).toBe(false);
+  });
+
   it('claims a batch together in one statement, as far as slots allow, and tells each claim as soon as it is settled', async () => {
     const h = new Harness();
     h.gone.add('gone');

@@ -31,6 +31,11 @@ interface Entry {
   started?: boolean;
   /** Set when a wake timer queued it: the `waitTill` that timer was armed for (ExecutionsRepository.claimMany). */
   due?: Date;
+  /**
+   * A wake for the execution that came while this run of it was still here (it parked due at once:
+   * a child it waits for had ended), to be claimed once the run has left.
+   */
+  wakeAfter?: Date;
 }
 
 /** A WAITING execution that is due at `waitTill` (the database's clock), in `dueInMs` from now. */
@@ -152,7 +157,10 @@ export class LocalDispatcher {
       }
       const existing = this.known.get(item.id);
       if (existing) {
-        existing.due ??= due;
+        // Joined to a run under way, a wake would be lost with it: the run parked the execution
+        // WAITING, and only a new claim resumes it.
+        if (due && existing.started) existing.wakeAfter = due;
+        else existing.due ??= due;
         if (onClaim && existing.started) onClaim('started');
         else if (onClaim) existing.onClaim.push(onClaim);
         return existing.settle.push(resolve);
@@ -279,6 +287,7 @@ export class LocalDispatcher {
     if (entry.onClaim.length) this.claimSettled(entry, outcome === 'ran' ? 'started' : outcome);
     this.options.onLeft?.(entry.item.id);
     for (const settle of entry.settle) settle(outcome);
+    if (entry.wakeAfter) void this.run({ id: entry.item.id, workflowId: entry.item.workflowId }, false, entry.wakeAfter);
     this.dispatch();
   }
 
