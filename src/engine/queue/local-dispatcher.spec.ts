@@ -45,10 +45,19 @@ class Harness {
   readonly claims: string[][] = [];
   readonly left: string[] = [];
 
+  /** The wake times each claim statement carried. */
+  readonly claimWakes: Array<Map<string, Date> | undefined> = [];
+  /** While set, claim statements wait for it before they answer: a claim in flight. */
+  claimGate: Promise<void> | undefined;
+
   readonly repository = {
-    claimMany: async (ids: string[]) => {
+    claimMany: async (ids: string[], _owner: string, _leaseMs: number, wakes?: Map<string, Date>) => {
       this.claims.push(ids);
-      return ids.filter((id) => !this.gone.has(id)).map((id) => ({ id }) as ClaimedExecution);
+      this.claimWakes.push(wakes);
+      // What the statement finds is decided when it is sent.
+      const claimed = ids.filter((id) => !this.gone.has(id)).map((id) => ({ id }) as ClaimedExecution);
+      await this.claimGate;
+      return claimed;
     },
     renewLeases: async (ids: string[]) => new Set(ids),
     releaseLeases: async (ids: string[]) => void this.released.push(...ids),
@@ -222,6 +231,41 @@ describe('LocalDispatcher', () => {
     h.finish('parent');
     await h.settle();
     expect(h.dispatcher.has('parent')).toBe(false);
+  });
+
+  it('claims again, with the later time, an execution a wake made due while the claim of an earlier wake was in flight', async () => {
+    const h = new Harness();
+    let open!: () => void;
+    h.claimGate = new Promise((resolve) => (open = resolve));
+    // The first claim reads the row before a child's end moved its waitTill past the first wake's time.
+    h.gone.add('parent');
+    const first = new Date(1_000);
+    const second = new Date(2_000);
+    void h.dispatcher.run({ id: 'parent', workflowId: 'w' }, false, first);
+    await h.settle();
+    expect(h.claims).toEqual([['parent']]);
+    void h.dispatcher.run({ id: 'parent', workflowId: 'w' }, false, second);
+    h.gone.delete('parent');
+    h.claimGate = undefined;
+    open();
+    await h.settle();
+    expect(h.claims).toEqual([['parent'], ['parent']]);
+    expect(h.claimWakes.map((wakes) => wakes?.get('parent'))).toEqual([first, second]);
+    expect(h.started).toEqual(['parent']);
+  });
+
+  it('claims a waiting entry with the latest of the wakes that came before its claim went out', async () => {
+    const h = new Harness();
+    void h.dispatcher.run({ id: 'a', workflowId: 'w' });
+    void h.dispatcher.run({ id: 'b', workflowId: 'w' });
+    void h.dispatcher.run({ id: 'parent', workflowId: 'w' }, false, new Date(1_000));
+    void h.dispatcher.run({ id: 'parent', workflowId: 'w' }, false, new Date(2_000));
+    await h.settle();
+    h.finish('a');
+    await h.settle();
+    expect(h.claims).toEqual([['a', 'b'], ['parent']]);
+    expect(h.claimWakes[1]?.get('parent')).toEqual(new Date(2_000));
+    expect(h.started).toEqual(['a', 'b', 'parent']);
   });
 
   it('claims a batch together in one statement, as far as slots allow, and tells each claim as soon as it is settled', async () => {

@@ -29,11 +29,14 @@ interface Entry {
   /** Told once the claim is settled; emptied then (`started` is set from that moment). */
   onClaim: Array<(outcome: ClaimOutcome) => void>;
   started?: boolean;
+  /** Set once it has left the waiting line: its claim is on its way, or it runs. */
+  dispatched?: boolean;
   /** Set when a wake timer queued it: the `waitTill` that timer was armed for (ExecutionsRepository.claimMany). */
   due?: Date;
   /**
-   * A wake for the execution that came while this run of it was still here (it parked due at once:
-   * a child it waits for had ended), to be claimed once the run has left.
+   * The latest wake that came after its claim had gone out, to be claimed once it has left: the
+   * run may have parked it WAITING again (due at once: a child it waits for had ended), or the
+   * claim may have read the row before a child's end moved its `waitTill` past the claim's `due`.
    */
   wakeAfter?: Date;
 }
@@ -157,10 +160,10 @@ export class LocalDispatcher {
       }
       const existing = this.known.get(item.id);
       if (existing) {
-        // Joined to a run under way, a wake would be lost with it: the run parked the execution
-        // WAITING, and only a new claim resumes it.
-        if (due && existing.started) existing.wakeAfter = due;
-        else existing.due ??= due;
+        // A wake joined to a claim already sent (or to the run it started) would be lost with it:
+        // only a claim sent after the wake is sure to see what made the execution due.
+        if (due && existing.dispatched) existing.wakeAfter = later(existing.wakeAfter, due);
+        else if (due) existing.due = later(existing.due, due);
         if (onClaim && existing.started) onClaim('started');
         else if (onClaim) existing.onClaim.push(onClaim);
         return existing.settle.push(resolve);
@@ -188,7 +191,7 @@ export class LocalDispatcher {
       run: (claimed) => {
         if (settled) return;
         settled = true;
-        const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [], onClaim: [] };
+        const entry: Entry = { item: { id: claimed.id, workflowId: claimed.workflowId }, settle: [], onClaim: [], dispatched: true };
         this.known.set(claimed.id, entry);
         void this.runClaimed(entry, claimed);
       },
@@ -207,6 +210,7 @@ export class LocalDispatcher {
     while (this.waiting.length > 0 && capacity > 0) {
       const entry = this.waiting.at(0);
       this.waiting.removeAt(0);
+      entry.dispatched = true;
       this.reserved++;
       capacity--;
       void this.claimAndRun(entry);
@@ -375,4 +379,9 @@ export class LocalDispatcher {
     const unwind = Date.now() + 1000;
     while (this.reserved > 0 && Date.now() < unwind) await sleep(10);
   }
+}
+
+/** The later of two wake times (a claim passed the later one accepts whatever the earlier one would). */
+function later(current: Date | undefined, next: Date): Date {
+  return current && current.getTime() >= next.getTime() ? current : next;
 }
