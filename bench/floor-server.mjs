@@ -5,7 +5,7 @@
  * baseline cannot: what ratio to that baseline is reachable at all on this machine, with the same
  * row writes and queue hops as the service, but no framework, no expressions, no node records, no
  * metrics, no checks, no partitions or triggers, and no recovery; the same indexes (but for partial
- * ones) unless FLOOR_INDEXES=lean. Never a product: a yardstick.
+ * ones) unless FLOOR_INDEXES=lean; small rows unless FLOOR_ROWS=full (below). Never a product: a yardstick.
  *
  * ROLE (env):
  * - `single`: POST → one INSERT per batch (the row already claimed, `RUNNING`), 202 after the commit;
@@ -67,6 +67,35 @@ function batcher(flush) {
 
 const output = (trigger) => ({ email: trigger.email, score: trigger.score, processed: true });
 
+/**
+ * FLOOR_ROWS=full: rows with what the service stores for the same request (bench/lib/service-api.mjs's
+ * workflows): trigger data with the request's headers, and node records as serializeNodeRecords
+ * writes them, with the first call's records in the row that is inserted (or claimed) before the
+ * call. `trigger` or `records` take either alone. By default the floor stores the body and the
+ * outputs only, so this tells what the rows' content costs from the rest of PostgreSQL's share.
+ */
+const fullRecords = ['full', 'records'].includes(process.env.FLOOR_ROWS);
+const fullTrigger = ['full', 'trigger'].includes(process.env.FLOOR_ROWS);
+const HEADERS = { host: '127.0.0.1:40073', accept: '*/*', connection: 'keep-alive', 'user-agent': 'node', 'content-type': 'application/json', 'content-length': '55', 'sec-fetch-mode': 'cors', 'accept-encoding': 'gzip, deflate', 'accept-language': '*' };
+const triggerDoc = (body) => (fullTrigger ? { body, query: {}, method: 'POST', headers: HEADERS, receivedAt: new Date().toISOString() } : body);
+const bodyOf = (stored) => (fullTrigger ? stored.body : stored);
+/** A node record as the service stores it; `refs`: an input or output stored as a reference to an earlier value. */
+function record(nodeId, nodeName, nodeType, output, refs, status = 'SUCCESS') {
+  const at = new Date().toISOString();
+  const done = status === 'SUCCESS';
+  return { error: null, input: null, branch: 0, nodeId, output, status, attempts: 1, ...refs, nodeName, nodeType, startedAt: at, completedAt: done ? at : null, executionTime: done ? 0 : null };
+}
+const TRIGGER_RECORD = () => record('n1', 'Webhook', 'trigger', null, { outputRef: 'triggerData' });
+const CALL_HEADERS = { date: new Date().toUTCString(), connection: 'keep-alive', 'keep-alive': 'timeout=60', 'content-type': 'application/json', 'content-length': '22' };
+/** What the effect workflow's row holds before its call: the trigger's record and the call's, started. */
+const startedNodes = () => (fullRecords ? [TRIGGER_RECORD(), record('n2', 'Notify', 'httpRequest', null, { inputRef: 'triggerData' }, 'RUNNING')] : null);
+/** The final records: of the effect workflow given the call's `answer`, else of the pure one. */
+function finalNodes(body, answer) {
+  if (!fullRecords) return answer === undefined ? { set: output(body) } : { http: answer, set: output(body) };
+  if (answer === undefined) return [TRIGGER_RECORD(), record('n2', 'Check score', 'condition', null, { inputRef: 'triggerData', outputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'triggerData' })];
+  return [TRIGGER_RECORD(), record('n2', 'Notify', 'httpRequest', { data: answer, status: 200, headers: CALL_HEADERS }, { inputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'output:Notify' })];
+}
+
 const insert = batcher(async (rows) => {
   await pool.query(
     `INSERT INTO floor_executions (id, status, trigger, nodes, completed_at)
@@ -118,17 +147,17 @@ if (role === 'single') {
   server = serveJsonPosts(Number(process.env.PORT), async (trigger) => {
     const id = randomUUID();
     if (!effectUrl) {
-      await insert({ id, status: 'COMPLETED', trigger, nodes: { set: output(trigger) } });
+      await insert({ id, status: 'COMPLETED', trigger: triggerDoc(trigger), nodes: finalNodes(trigger) });
       return id;
     }
-    await insert({ id, status: 'RUNNING', trigger, nodes: null });
-    void callOutside(trigger).then((answer) => complete({ id, nodes: { http: answer, set: output(trigger) } }));
+    await insert({ id, status: 'RUNNING', trigger: triggerDoc(trigger), nodes: startedNodes() });
+    void callOutside(trigger).then((answer) => complete({ id, nodes: finalNodes(trigger, answer) }));
     return id;
   });
 } else if (role === 'api') {
   server = serveJsonPosts(Number(process.env.PORT), async (trigger) => {
     const id = randomUUID();
-    await insert({ id, status: 'PENDING', trigger, nodes: null });
+    await insert({ id, status: 'PENDING', trigger: triggerDoc(trigger), nodes: null });
     void enqueue(id);
     return id;
   });
@@ -147,11 +176,11 @@ async function workOn(connection) {
     const ids = popped[1];
     if (!effectUrl) {
       const { rows } = await pool.query('SELECT id, trigger FROM floor_executions WHERE id = ANY($1::uuid[])', [ids]);
-      await Promise.all(rows.map((row) => complete({ id: row.id, nodes: { set: output(row.trigger) } })));
+      await Promise.all(rows.map((row) => complete({ id: row.id, nodes: finalNodes(bodyOf(row.trigger)) })));
       continue;
     }
-    const { rows } = await pool.query(`UPDATE floor_executions SET status = 'RUNNING' WHERE id = ANY($1::uuid[]) AND status = 'PENDING' RETURNING id, trigger`, [ids]);
-    await Promise.all(rows.map(async (row) => complete({ id: row.id, nodes: { http: await callOutside(row.trigger), set: output(row.trigger) } })));
+    const { rows } = await pool.query(`UPDATE floor_executions SET status = 'RUNNING', nodes = $2::jsonb WHERE id = ANY($1::uuid[]) AND status = 'PENDING' RETURNING id, trigger`, [ids, fullRecords ? JSON.stringify(startedNodes()) : null]);
+    await Promise.all(rows.map(async (row) => complete({ id: row.id, nodes: finalNodes(bodyOf(row.trigger), await callOutside(bodyOf(row.trigger))) })));
   }
 }
 
