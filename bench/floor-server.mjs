@@ -85,15 +85,15 @@ function record(nodeId, nodeName, nodeType, output, refs, status = 'SUCCESS') {
   const done = status === 'SUCCESS';
   return { error: null, input: null, branch: 0, nodeId, output, status, attempts: 1, ...refs, nodeName, nodeType, startedAt: at, completedAt: done ? at : null, executionTime: done ? 0 : null };
 }
-const TRIGGER_RECORD = () => record('n1', 'Webhook', 'trigger', null, { outputRef: 'triggerData' });
+const triggerRecord = () => record('n1', 'Webhook', 'trigger', null, { outputRef: 'triggerData' });
 const CALL_HEADERS = { date: new Date().toUTCString(), connection: 'keep-alive', 'keep-alive': 'timeout=60', 'content-type': 'application/json', 'content-length': '22' };
 /** What the effect workflow's row holds before its call: the trigger's record and the call's, started. */
-const startedNodes = () => (fullRecords ? [TRIGGER_RECORD(), record('n2', 'Notify', 'httpRequest', null, { inputRef: 'triggerData' }, 'RUNNING')] : null);
+const startedNodes = () => (fullRecords ? [triggerRecord(), record('n2', 'Notify', 'httpRequest', null, { inputRef: 'triggerData' }, 'RUNNING')] : null);
 /** The final records: of the effect workflow given the call's `answer`, else of the pure one. */
 function finalNodes(body, answer) {
   if (!fullRecords) return answer === undefined ? { set: output(body) } : { http: answer, set: output(body) };
-  if (answer === undefined) return [TRIGGER_RECORD(), record('n2', 'Check score', 'condition', null, { inputRef: 'triggerData', outputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'triggerData' })];
-  return [TRIGGER_RECORD(), record('n2', 'Notify', 'httpRequest', { data: answer, status: 200, headers: CALL_HEADERS }, { inputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'output:Notify' })];
+  if (answer === undefined) return [triggerRecord(), record('n2', 'Check score', 'condition', null, { inputRef: 'triggerData', outputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'triggerData' })];
+  return [triggerRecord(), record('n2', 'Notify', 'httpRequest', { data: answer, status: 200, headers: CALL_HEADERS }, { inputRef: 'triggerData' }), record('n3', 'Shape', 'set', output(body), { inputRef: 'output:Notify' })];
 }
 
 const insert = batcher(async (rows) => {
